@@ -1,0 +1,5 @@
+//! ccc-dial: launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
+
+pub mod ccc;
+pub mod credentials;
+pub mod tc3;
