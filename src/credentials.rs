@@ -43,10 +43,8 @@ impl Credential {
     ) -> Result<Self, CredentialError> {
         check("SecretId", &secret_id)?;
         check("SecretKey", &secret_key)?;
-        if let Some(t) = &token {
-            if t.trim() != t {
-                return Err(CredentialError::Whitespace("token"));
-            }
+        if token.as_ref().is_some_and(|t| t.trim() != t) {
+            return Err(CredentialError::Whitespace("token"));
         }
         Ok(Credential {
             secret_id,
