@@ -1,3 +1,9 @@
+use ccc_dial::cli::Cli;
+use clap::Parser;
+
 fn main() {
-    println!("ccc-dial");
+    let cli = Cli::parse();
+    match cli.command {
+        None => println!("ccc-dial"),
+    }
 }
