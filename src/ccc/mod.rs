@@ -1,3 +1,14 @@
 //! The Contact Center (CCC) API, version 2020-02-10.
 
+pub mod actions;
+pub mod catalog;
+mod client;
+mod error;
+
+pub use client::{
+    Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, INTERNATIONAL_HOST, MAINLAND_HOST,
+    MAX_RESPONSE_BYTES, Prepared, Reply, decode, endpoint_url, is_loopback_host, unix_now,
+};
+pub use error::{ApiError, Class, Outcome, Retry};
+
 pub const API_VERSION: &str = "2020-02-10";
