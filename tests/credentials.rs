@@ -555,7 +555,7 @@ fn malformed_files_are_errors_naming_the_file() {
 
     let home = Home::new();
     let path = home.path().join(".tccli/default.credential");
-    fs::create_dir_all(&path.parent().unwrap()).unwrap();
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(&path, [0xff, 0xfe, b'{']).unwrap();
     let e = failed(resolve(&none(), None, &home.env()));
     assert!(e.to_string().contains("not UTF-8"), "{e}");
