@@ -854,3 +854,22 @@ fn the_secret_key_never_shows() {
         );
     }
 }
+
+#[test]
+fn help_documents_every_variable() {
+    use clap::CommandFactory;
+    let help = ccc_dial::cli::Cli::command().render_long_help().to_string();
+    for name in [
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_TOKEN",
+        "TENCENTCLOUD_SECURITY_TOKEN",
+        "TENCENTCLOUD_SESSION_TOKEN",
+        "TENCENTCLOUD_REGION",
+        "TCCLI_PROFILE",
+        "TENCENTCLOUD_CREDENTIALS_FILE",
+        "CCC_DIAL_CONFIG",
+    ] {
+        assert!(help.contains(name), "--help does not mention {name}");
+    }
+}
