@@ -157,7 +157,7 @@ impl Settings {
             }
             Err(e) => {
                 let cause = std::error::Error::source(&e)
-                    .map(|cause| format!(": {}", cause.to_string().trim_end()))
+                    .map(|cause| format!(": {}", one_line(&cause.to_string())))
                     .unwrap_or_default();
                 let notice = format!(
                     "settings file {} could not be used ({e}{cause}); using the defaults. Fix \
@@ -230,6 +230,21 @@ impl Settings {
             ));
         }
         notices
+    }
+}
+
+/// TOML errors draw the offending line over several lines; a notice keeps the first (where)
+/// and the last (what).
+fn one_line(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    match lines.as_slice() {
+        [] => String::new(),
+        [only] => only.to_string(),
+        [first, .., last] => format!("{first}: {last}"),
     }
 }
 
@@ -335,7 +350,11 @@ mod tests {
             let notice = notice.expect("a notice");
             assert!(notice.contains(&path.display().to_string()), "{notice}");
             assert!(notice.contains("using the defaults"), "{notice}");
+            assert!(!notice.contains('\n'), "{notice}");
         }
+        std::fs::write(&path, "endpoint = \n").unwrap();
+        let notice = Settings::load(Some(&path)).1.unwrap();
+        assert!(notice.contains("line 1, column"), "{notice}");
         // A directory where the file should be.
         let (s, notice) = Settings::load(Some(dir.path()));
         assert_eq!(s, Settings::default());

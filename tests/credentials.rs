@@ -710,6 +710,37 @@ fn write_profile_keeps_other_fields_and_replaces_atomically() {
 }
 
 #[test]
+fn readers_never_see_a_partly_written_profile() {
+    let home = Home::new();
+    let env = home.env();
+    let first = Credential::new("AKID0".into(), format!("{KEY}0"), None).unwrap();
+    let path = write_profile(&env, "default", &first).unwrap();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut reads = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let text = fs::read_to_string(&path).unwrap();
+                let json: serde_json::Value = serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("a reader saw a partial file ({e}): {text:?}"));
+                let id = json["secretId"].as_str().unwrap();
+                let n = id.strip_prefix("AKID").unwrap();
+                assert_eq!(json["secretKey"].as_str().unwrap(), format!("{KEY}{n}"));
+                reads += 1;
+            }
+            reads
+        });
+        for n in 1..60 {
+            let credential =
+                Credential::new(format!("AKID{n}"), format!("{KEY}{n}"), None).unwrap();
+            write_profile(&env, "default", &credential).unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0);
+    });
+}
+
+#[test]
 fn write_profile_refuses_to_clobber_a_broken_file_or_a_bad_name() {
     let home = Home::new();
     let path = home.write(".tccli/default.credential", "{ not json", 0o600);
