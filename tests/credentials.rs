@@ -1,6 +1,8 @@
 //! The credential chain against a temporary home: every source, their order, and how each
 //! one fails when it is configured but wrong.
 
+#![cfg(unix)]
+
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};

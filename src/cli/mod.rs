@@ -52,7 +52,7 @@ pub struct GlobalArgs {
     /// Otherwise the settings, TENCENTCLOUD_REGION, or the tccli profile's region.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
-    /// Credential profile: ~/.tccli/<NAME>.credential, or section [NAME] of the INI file.
+    /// Credential profile: ~/.tccli/NAME.credential, or the INI file's section NAME.
     ///
     /// Given here, the environment's credentials are not consulted (as with tccli).
     /// Otherwise TCCLI_PROFILE, else "default".
