@@ -386,9 +386,9 @@ pub fn write_profile(env: &Env, profile: &str, credential: &Credential) -> io::R
     );
     match &credential.token {
         Some(token) => fields.insert("token".into(), token.clone().into()),
-        None => fields.remove("token"),
+        None => fields.shift_remove("token"),
     };
-    fields.remove("type");
+    fields.shift_remove("type");
     let mut text =
         serde_json::to_string_pretty(&Value::Object(fields)).map_err(io::Error::other)?;
     text.push('\n');

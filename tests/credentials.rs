@@ -699,6 +699,13 @@ fn write_profile_keeps_other_fields_and_replaces_atomically() {
         json,
         serde_json::json!({"secretId": "AKIDnew", "secretKey": OTHER_KEY, "role-session-name": "me", "extra": {"a": 1}})
     );
+    // The fields kept keep their order, so a diff of the file shows only what changed.
+    let text = fs::read_to_string(&path).unwrap();
+    let order: Vec<usize> = ["secretId", "secretKey", "role-session-name", "extra"]
+        .iter()
+        .map(|field| text.find(&format!("\"{field}\"")).unwrap())
+        .collect();
+    assert!(order.is_sorted(), "{text}");
     // Nothing else is left in the directory.
     let names: Vec<_> = fs::read_dir(home.path().join(".tccli"))
         .unwrap()
