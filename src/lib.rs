@@ -2,5 +2,7 @@
 
 pub mod ccc;
 pub mod cli;
+pub mod config;
 pub mod credentials;
+pub mod endpoint;
 pub mod tc3;

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 /// With no subcommand, opens the dialer. With no credentials configured, the dialer runs on
 /// the built-in simulator, and no real phone rings.
 #[derive(Debug, Parser)]
-#[command(name = "ccc-dial", version, about, long_about)]
+#[command(name = "ccc-dial", version, about, long_about, after_long_help = ENVIRONMENT_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -15,19 +15,50 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options every command takes.
+/// Shown after `--help`: where credentials and settings come from.
+const ENVIRONMENT_HELP: &str = "\
+Credentials, first found wins (a source that is set but wrong is an error, not skipped):
+  1. the environment (not consulted when --profile is given):
+       TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY
+       TENCENTCLOUD_TOKEN, else TENCENTCLOUD_SECURITY_TOKEN, else TENCENTCLOUD_SESSION_TOKEN
+         (the session token of temporary credentials)
+  2. tccli's ~/.tccli/<profile>.credential (its ~/.tccli/<profile>.configure also gives the
+     region and the ccc endpoint)
+  3. the SDKs' INI file, section [<profile>]: $TENCENTCLOUD_CREDENTIALS_FILE, else
+     ~/.tencentcloud/credentials
+  Keys entered in the app are saved as a tccli profile, readable by you alone.
+  None at all: the dialer runs on the built-in simulator.
+
+Environment:
+  TENCENTCLOUD_REGION            region, unless --profile is given
+  TCCLI_PROFILE                  profile when --profile is not given (default: default)
+  TENCENTCLOUD_CREDENTIALS_FILE  path of the INI credentials file
+  CCC_DIAL_CONFIG                path of the settings file (default: the user's config
+                                 directory, e.g. ~/.config/ccc-dial/settings.toml)";
+
+/// Options every command takes. Each one overrides the saved settings.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
-    /// API endpoint: a host (ccc.intl.tencentcloudapi.com, ccc.tencentcloudapi.com) or a URL.
+    /// API endpoint: a host (ccc.intl.tencentcloudapi.com; ccc.tencentcloudapi.com for
+    /// mainland China) or an https:// URL.
+    ///
+    /// Without it, the settings' endpoint (by default ccc.intl.tencentcloudapi.com). Plain
+    /// http:// is accepted only to this machine (127.0.0.1, ::1, localhost), e.g. a simulator:
+    /// elsewhere a signed request would travel in the clear.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
     /// Region sent as X-TC-Region (CCC does not require one).
+    ///
+    /// Otherwise the settings, TENCENTCLOUD_REGION, or the tccli profile's region.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
-    /// Profile of the credential files (~/.tccli/<NAME>.credential).
+    /// Credential profile: ~/.tccli/NAME.credential, or the INI file's section NAME.
+    ///
+    /// Given here, the environment's credentials are not consulted (as with tccli).
+    /// Otherwise TCCLI_PROFILE, else "default".
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Seconds to wait for each API answer.
+    /// Seconds to wait for each API answer (default 15).
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<f64>,
 }
