@@ -85,7 +85,8 @@ pub fn endpoint_url(input: &str) -> Result<Endpoint, String> {
     Ok(Endpoint { url, host_header })
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether the URL names this machine.
+pub fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };

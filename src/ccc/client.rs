@@ -1,6 +1,5 @@
 //! The signed HTTP client: one generic `send` for every action.
 
-use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Url;
@@ -9,10 +8,9 @@ use serde_json::Value;
 use super::actions::Action;
 use super::error::ApiError;
 use crate::credentials::Credential;
+use crate::endpoint;
 use crate::tc3;
 
-pub const INTERNATIONAL_HOST: &str = "ccc.intl.tencentcloudapi.com";
-pub const MAINLAND_HOST: &str = "ccc.tencentcloudapi.com";
 pub const DEFAULT_LANGUAGE: &str = "en-US";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// No CCC answer comes near this; a larger one is not a CCC answer.
@@ -133,8 +131,7 @@ impl Client {
             reason,
             passing: false,
         };
-        let url = endpoint_url(&config.endpoint).map_err(not_sent)?;
-        let host = host_header(&url);
+        let endpoint = endpoint::endpoint_url(&config.endpoint).map_err(not_sent)?;
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
@@ -142,8 +139,8 @@ impl Client {
             .map_err(|e| not_sent(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             http,
-            url,
-            host,
+            url: endpoint.url,
+            host: endpoint.host_header,
             region: config.region.filter(|r| !r.is_empty()),
             language: config.language,
             credential: config.credential,
@@ -156,7 +153,7 @@ impl Client {
 
     /// Whether requests go to this machine (a simulator) rather than Tencent Cloud.
     pub fn is_loopback(&self) -> bool {
-        self.url.host_str().is_some_and(is_loopback_host)
+        endpoint::is_loopback(&self.url)
     }
 
     /// Serializes and signs `request` as of `timestamp` (Unix seconds).
@@ -382,56 +379,6 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Turns a host or URL into the URL to post to. Plain `http://` is allowed only to this machine.
-pub fn endpoint_url(endpoint: &str) -> Result<Url, String> {
-    let trimmed = endpoint.trim();
-    if trimmed.is_empty() {
-        return Err("the endpoint is empty; use ccc.intl.tencentcloudapi.com".into());
-    }
-    let with_scheme = if trimmed.contains("://") {
-        trimmed.to_string()
-    } else {
-        format!("https://{trimmed}")
-    };
-    let url = Url::parse(&with_scheme)
-        .map_err(|e| format!("the endpoint {trimmed:?} is not a valid host or URL: {e}"))?;
-    let host = url
-        .host_str()
-        .ok_or_else(|| format!("the endpoint {trimmed:?} has no host"))?
-        .to_string();
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(&host) => {}
-        "http" => {
-            return Err(format!(
-                "refusing plain http:// to {host}: a signed request would travel in the clear; use https://"
-            ));
-        }
-        other => return Err(format!("the endpoint's scheme {other}:// is not http(s)")),
-    }
-    if url.query().is_some() || !matches!(url.path(), "" | "/") {
-        return Err(format!(
-            "the endpoint {trimmed:?} must not have a path or query; give just the host"
-        ));
-    }
-    Ok(url)
-}
-
-pub fn is_loopback_host(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// `host[:port]` as the Host header carries it (the port only when not the scheme's default).
-fn host_header(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,27 +396,6 @@ mod tests {
             ..ClientConfig::new(endpoint, cred)
         })
         .unwrap()
-    }
-
-    #[test]
-    fn endpoints() {
-        assert_eq!(
-            endpoint_url(INTERNATIONAL_HOST).unwrap().as_str(),
-            "https://ccc.intl.tencentcloudapi.com/"
-        );
-        assert_eq!(
-            endpoint_url("http://127.0.0.1:8080").unwrap().as_str(),
-            "http://127.0.0.1:8080/"
-        );
-        assert!(endpoint_url("http://localhost:9/").is_ok());
-        assert!(endpoint_url("http://[::1]:9").is_ok());
-        assert!(endpoint_url("HTTP://127.0.0.2:9").is_ok());
-        let err = endpoint_url("http://ccc.tencentcloudapi.com").unwrap_err();
-        assert!(err.contains("in the clear"), "{err}");
-        assert!(endpoint_url("http://10.0.0.1:80").is_err());
-        assert!(endpoint_url("ftp://x").is_err());
-        assert!(endpoint_url("https://ccc.tencentcloudapi.com/v1").is_err());
-        assert!(endpoint_url("").is_err());
     }
 
     #[test]

@@ -6,8 +6,8 @@ mod client;
 mod error;
 
 pub use client::{
-    Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, INTERNATIONAL_HOST, MAINLAND_HOST,
-    MAX_RESPONSE_BYTES, Prepared, Reply, decode, endpoint_url, is_loopback_host, unix_now,
+    Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, Prepared, Reply,
+    decode, unix_now,
 };
 pub use error::{ApiError, Class, Outcome, Retry};
 
