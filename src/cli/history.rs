@@ -290,7 +290,7 @@ fn write_details(a: &Attempt, events: &[Event], out: &mut dyn Write) -> io::Resu
     writeln!(
         out,
         "Created    {}",
-        local_time(a.created_at_ms, "%Y-%m-%d %H:%M:%S%.3f %Z")
+        local_time(a.created_at_ms, "%Y-%m-%d %H:%M:%S%.3f %:z")
     )?;
     writeln!(out, "Callee     {}", a.callee)?;
     writeln!(out, "Callers    {}", a.callers.join(", "))?;
@@ -314,11 +314,14 @@ fn write_details(a: &Attempt, events: &[Event], out: &mut dyn Write) -> io::Resu
     if let Some(b) = &a.batch {
         writeln!(out, "Batch      {} row {}", b.batch_id, b.row)?;
     }
-    if let Some(t) = a.max_ring_timeout {
-        writeln!(out, "Ring timeout     {t} s")?;
-    }
-    if let Some(t) = a.acquire_timeout {
-        writeln!(out, "Acquire timeout  {t} s")?;
+    if a.max_ring_timeout.is_some() || a.acquire_timeout.is_some() {
+        let secs = |t: Option<i64>| t.map_or_else(|| "-".to_owned(), |t| format!("{t} s"));
+        writeln!(
+            out,
+            "Timeouts   ring {}, queue {}",
+            secs(a.max_ring_timeout),
+            secs(a.acquire_timeout)
+        )?;
     }
     if !a.variables.is_empty() {
         writeln!(out, "Variables")?;
