@@ -1,5 +1,7 @@
 //! The command line: global options and the headless subcommands.
 
+pub mod history;
+
 use clap::{Args, Parser, Subcommand};
 
 /// Launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
@@ -64,4 +66,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// List, export, show and prune past call attempts (the durable call history).
+    History(history::HistoryArgs),
+}

@@ -1,0 +1,358 @@
+//! Opening the history file: private permissions, settings, migrations, and recovery.
+//!
+//! A file that is damaged, not a database, unreadable, or of a newer schema is never deleted:
+//! it is renamed aside with its `-wal`/`-shm` (`history.db.corrupt-20261101T140211Z`), a notice
+//! says so, and a fresh history starts. A place that cannot be written (read-only, full,
+//! missing permission) is an error naming the path, returned before any call can be placed.
+
+use std::fs;
+use std::io::{self, Read};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use super::HistoryError;
+use super::schema::{self, MigrateError};
+
+/// How long a write waits for another instance's write to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Files up to this size get a full `PRAGMA quick_check` on every open; larger ones only a
+/// read of their newest page and a write, unless a damaged page was met since the last open.
+pub const QUICK_CHECK_MAX_BYTES: u64 = 32 * 1024 * 1024;
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Why a file was moved aside; the word goes into the new name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Aside {
+    Corrupt,
+    Unreadable,
+    Newer,
+}
+
+impl Aside {
+    fn word(self) -> &'static str {
+        match self {
+            Aside::Corrupt => "corrupt",
+            Aside::Unreadable => "unreadable",
+            Aside::Newer => "newer",
+        }
+    }
+}
+
+/// Opens (creating if needed) the history at `path`. The notice, when there is one, tells
+/// the user that a previous file was moved aside and where to.
+pub fn open(path: &Path) -> Result<(Connection, Option<String>), HistoryError> {
+    match try_open(path) {
+        Ok(conn) => Ok((conn, None)),
+        Err(Failure::Fatal(e)) => Err(e),
+        Err(Failure::SetAside(why, reason)) => {
+            let moved = move_aside(path, why)?;
+            let notice = format!(
+                "The history database {} {reason}; it was moved to {} (nothing was deleted) and a new, empty history was started.",
+                path.display(),
+                moved.display()
+            );
+            match try_open(path) {
+                Ok(conn) => Ok((conn, Some(notice))),
+                Err(Failure::Fatal(e)) => Err(e),
+                Err(Failure::SetAside(_, reason)) => Err(unusable(
+                    path,
+                    format!("a new database there {reason} too"),
+                    HINT_ELSEWHERE,
+                )),
+            }
+        }
+    }
+}
+
+enum Failure {
+    Fatal(HistoryError),
+    SetAside(Aside, String),
+}
+
+impl From<HistoryError> for Failure {
+    fn from(e: HistoryError) -> Self {
+        Failure::Fatal(e)
+    }
+}
+
+const HINT_ELSEWHERE: &str =
+    "Choose another place with --db PATH or the CCC_DIAL_HISTORY environment variable";
+
+fn unusable(path: &Path, reason: impl Into<String>, hint: &str) -> HistoryError {
+    HistoryError::Unusable {
+        path: path.to_owned(),
+        reason: reason.into(),
+        hint: hint.to_owned(),
+    }
+}
+
+fn try_open(path: &Path) -> Result<Connection, Failure> {
+    prepare_file(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| at_open(path, e))?;
+    configure(&conn).map_err(|e| at_open(path, e))?;
+    match schema::migrate(&mut conn) {
+        Ok(()) => {}
+        Err(MigrateError::Newer { found, supported }) => {
+            return Err(Failure::SetAside(
+                Aside::Newer,
+                format!(
+                    "was written by a newer ccc-dial (schema version {found}; this one knows up to {supported})"
+                ),
+            ));
+        }
+        Err(MigrateError::Sqlite(e)) => return Err(at_open(path, e)),
+    }
+    check_health(path, &conn)?;
+    write_probe(&mut conn).map_err(|e| at_open(path, e))?;
+    Ok(conn)
+}
+
+/// Settings of every connection to the file.
+pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: readers never block the writer, and a commit is one append plus one fsync.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some(format!("the file system refused WAL mode (got {mode})")),
+        ));
+    }
+    // FULL: each commit is fsynced, so a recorded attempt also survives a power cut; NORMAL
+    // in WAL would lose the last commits on power loss, and with them the proof of a call.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // Pruned phone numbers are overwritten, not left in free pages.
+    conn.pragma_update(None, "secure_delete", true)?;
+    Ok(())
+}
+
+/// Makes the directory (0700) and the file (0600) before SQLite sees the path, so neither
+/// is ever created with the process umask; checks an existing file looks like SQLite.
+fn prepare_file(path: &Path) -> Result<(), Failure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        match fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(unusable(
+                    path,
+                    format!("{} is not a directory", dir.display()),
+                    HINT_ELSEWHERE,
+                )
+                .into());
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .map_err(|e| {
+                        io_unusable(
+                            path,
+                            &format!("cannot create the directory {}", dir.display()),
+                            &e,
+                        )
+                    })?;
+            }
+            Err(e) => return Err(io_unusable(path, "cannot reach its directory", &e).into()),
+        }
+    }
+    match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(_) => Ok(()),
+                // Another instance created it first: fine.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+                Err(e) => Err(io_unusable(path, "cannot create the file", &e).into()),
+            }
+        }
+        Err(e) => Err(io_unusable(path, "cannot read the file's details", &e).into()),
+        Ok(m) if m.is_dir() => Err(unusable(
+            path,
+            "is a directory, not a file",
+            "Pass the path of a file (e.g. DIR/history.db) with --db PATH or CCC_DIAL_HISTORY",
+        )
+        .into()),
+        Ok(m) => {
+            if m.permissions().mode() & 0o077 != 0 {
+                // Tighten a file that others could read; failing that is not fatal.
+                let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
+            }
+            let mut head = Vec::with_capacity(16);
+            match fs::File::open(path).and_then(|f| f.take(16).read_to_end(&mut head)) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                    return Err(Failure::SetAside(
+                        Aside::Unreadable,
+                        "cannot be read (permission denied)".into(),
+                    ));
+                }
+                Err(e) => return Err(io_unusable(path, "cannot read the file", &e).into()),
+            }
+            // An empty file is what this module creates; SQLite makes it a database.
+            if !head.is_empty() && head.as_slice() != SQLITE_HEADER {
+                return Err(Failure::SetAside(
+                    Aside::Unreadable,
+                    "is not a SQLite database".into(),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn io_unusable(path: &Path, what: &str, e: &io::Error) -> HistoryError {
+    let hint = match e.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            "Make the directory writable, or choose another place with --db PATH or CCC_DIAL_HISTORY"
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "Free some disk space, or choose another place with --db PATH or CCC_DIAL_HISTORY"
+        }
+        _ => HINT_ELSEWHERE,
+    };
+    unusable(path, format!("{what}: {e}"), hint)
+}
+
+/// Reads enough to catch a damaged file: all of it when small, or after damage was met; the
+/// newest page of attempts and their events otherwise (so opening stays fast at any size).
+fn check_health(path: &Path, conn: &Connection) -> Result<(), Failure> {
+    let marker = damage_marker(path);
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let full = size <= QUICK_CHECK_MAX_BYTES || marker.exists();
+    let result = if full {
+        conn.query_row("PRAGMA quick_check(1)", [], |r| r.get::<_, String>(0))
+            .map(|verdict| (verdict != "ok").then_some(verdict))
+    } else {
+        conn.query_row(
+            "SELECT count(*), sum(length(request_json)) FROM
+               (SELECT id, request_json FROM attempt ORDER BY created_at_ms DESC LIMIT 200) a
+             JOIN event e ON e.attempt_id = a.id",
+            [],
+            |_| Ok(None),
+        )
+    };
+    match result {
+        Ok(None) => {
+            let _ = fs::remove_file(&marker);
+            Ok(())
+        }
+        Ok(Some(verdict)) => Err(Failure::SetAside(
+            Aside::Corrupt,
+            format!("is damaged (integrity check: {verdict})"),
+        )),
+        Err(e) => Err(at_open(path, e)),
+    }
+}
+
+/// Proves the file takes a write now, so a full disk or a read-only place is reported
+/// before any call is placed rather than after.
+fn write_probe(conn: &mut Connection) -> rusqlite::Result<()> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('opened_at_ms', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [now.to_string()],
+    )?;
+    tx.commit()
+}
+
+/// An error while opening: damage sends the file aside, anything else is reported.
+fn at_open(path: &Path, e: rusqlite::Error) -> Failure {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) => {
+            Failure::SetAside(Aside::Corrupt, format!("is damaged ({e})"))
+        }
+        Some(ErrorCode::NotADatabase) => {
+            Failure::SetAside(Aside::Unreadable, format!("is not a usable database ({e})"))
+        }
+        _ => Failure::Fatal(classify(path, e)),
+    }
+}
+
+/// Turns an SQLite error into one that names the file and says what to do, where the cause
+/// is the place rather than the query.
+pub fn classify(path: &Path, e: rusqlite::Error) -> HistoryError {
+    let (reason, hint) = match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => (
+            "the disk is full",
+            "Free some disk space (or prune: ccc-dial history prune --older-than 90d), or choose another place with --db PATH or CCC_DIAL_HISTORY",
+        ),
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => (
+            "cannot be written (read-only place or no permission)",
+            "Make the file and its directory writable, or choose another place with --db PATH or CCC_DIAL_HISTORY",
+        ),
+        Some(ErrorCode::SystemIoFailure) => (
+            "the disk reported an input/output error",
+            "Check the disk, or choose another place with --db PATH or CCC_DIAL_HISTORY",
+        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => (
+            "another ccc-dial held it locked for too long",
+            "Try again; if it persists, look for a stuck ccc-dial process",
+        ),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+            // Make the next open check the whole file and move it aside if needed.
+            let _ = fs::write(damage_marker(path), b"");
+            (
+                "is damaged",
+                "Restart ccc-dial: it checks the file, moves a damaged one aside and starts a new history",
+            )
+        }
+        _ => return HistoryError::Sqlite(e),
+    };
+    unusable(path, format!("{reason} ({e})"), hint)
+}
+
+fn damage_marker(path: &Path) -> PathBuf {
+    with_suffix(path, ".needs-check")
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Renames the file and its `-wal`/`-shm` to `<file>.<why>-<UTC time>[-n]`, keeping SQLite's
+/// naming so the moved file still opens with its log.
+fn move_aside(path: &Path, why: Aside) -> Result<PathBuf, HistoryError> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut target = with_suffix(path, &format!(".{}-{stamp}", why.word()));
+    let mut n = 1;
+    while target.exists() {
+        n += 1;
+        target = with_suffix(path, &format!(".{}-{stamp}-{n}", why.word()));
+    }
+    fs::rename(path, &target).map_err(|e| {
+        io_unusable(
+            path,
+            &format!(
+                "is unusable and could not be moved aside to {}",
+                target.display()
+            ),
+            &e,
+        )
+    })?;
+    for side in ["-wal", "-shm"] {
+        let from = with_suffix(path, side);
+        if from.exists() {
+            let _ = fs::rename(&from, with_suffix(&target, side));
+        }
+    }
+    let _ = fs::remove_file(damage_marker(path));
+    Ok(target)
+}

@@ -1,0 +1,477 @@
+//! The store: recording attempts and events, and reading them back.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+
+use super::attempt::{Attempt, AttemptId, AttemptStatus, Event, EventUpdate, NewAttempt};
+use super::query::{
+    ATTEMPT_COLUMNS, EVENT_COLUMNS, Filter, NEWEST_FIRST, Page, attempt_from_row, event_from_row,
+};
+use super::{ENV_PATH, HistoryError, open, schema};
+
+/// A handle on the history. Clones share one connection; each call takes its lock for the
+/// length of one statement or transaction. Writes start with `BEGIN IMMEDIATE` and wait up
+/// to [`open::BUSY_TIMEOUT`] for another instance's write, so two instances at once both
+/// get their writes in.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    path: Option<Arc<PathBuf>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+type Result<T> = std::result::Result<T, HistoryError>;
+
+impl Store {
+    /// Opens or creates the history at `path`. The second value is a notice for the user
+    /// when a damaged, unreadable or newer file was moved aside and a fresh one started.
+    pub fn open(path: impl AsRef<Path>) -> Result<(Store, Option<String>)> {
+        let path = path.as_ref();
+        let (conn, notice) = open::open(path)?;
+        let store = Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Some(Arc::new(path.to_owned())),
+        };
+        Ok((store, notice))
+    }
+
+    /// Opens the history at [`Store::default_path`].
+    pub fn open_default() -> Result<(Store, Option<String>)> {
+        Store::open(Store::default_path()?)
+    }
+
+    /// `$CCC_DIAL_HISTORY` when set, else `history.db` in the platform data directory
+    /// (`~/.local/share/ccc-dial/` on Linux).
+    pub fn default_path() -> Result<PathBuf> {
+        if let Some(p) = std::env::var_os(ENV_PATH).filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        directories::ProjectDirs::from("", "", "ccc-dial")
+            .map(|d| d.data_dir().join("history.db"))
+            .ok_or(HistoryError::NoDataDir)
+    }
+
+    /// A history that lives in memory only, for tests and demos.
+    pub fn open_in_memory() -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        open::configure(&conn)?;
+        schema::migrate(&mut conn).map_err(|e| match e {
+            schema::MigrateError::Sqlite(e) => HistoryError::Sqlite(e),
+            // A new in-memory database has no newer schema; kept total all the same.
+            newer => HistoryError::Unusable {
+                path: ":memory:".into(),
+                reason: newer.to_string(),
+                hint: String::new(),
+            },
+        })?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: None,
+        })
+    }
+
+    /// The file, or `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref().map(PathBuf::as_path)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves at most an open transaction, which was rolled
+        // back when it dropped: the connection is still good.
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` on the connection, naming the file and the fix in errors about the place.
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        match f(&mut conn) {
+            Err(HistoryError::Sqlite(e)) => Err(match self.path() {
+                Some(path) => open::classify(path, e),
+                None => HistoryError::Sqlite(e),
+            }),
+            other => other,
+        }
+    }
+
+    /// Commits the attempt with status `queued` and a "queued" event. Durable on return: call
+    /// it before the request is sent, and do not send if it fails.
+    pub fn record_queued(&self, a: &NewAttempt) -> Result<()> {
+        let callers = serde_json::to_string(&a.callers).expect("strings serialize");
+        let variables = serde_json::to_string(&a.variables).expect("strings serialize");
+        let agent_id = i64::try_from(a.agent_id).map_err(|_| {
+            HistoryError::Sqlite(rusqlite::Error::ToSqlConversionFailure(
+                format!("agent id {} is too large to store", a.agent_id).into(),
+            ))
+        })?;
+        let detail = match &a.batch {
+            Some(b) => serde_json::json!({ "batch_id": b.batch_id, "row": b.row }),
+            None => serde_json::json!({}),
+        };
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let inserted = tx.execute(
+                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
+                    agent_id, agent_name, callee, callers, variables, max_ring_timeout,
+                    acquire_timeout, request_json, batch_id, batch_row, status)
+                 VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    a.id.0,
+                    a.created_at_ms,
+                    a.endpoint,
+                    a.sdk_app_id,
+                    agent_id,
+                    a.agent_name,
+                    a.callee,
+                    callers,
+                    variables,
+                    a.max_ring_timeout,
+                    a.acquire_timeout,
+                    a.request_json,
+                    a.batch.as_ref().map(|b| &b.batch_id),
+                    a.batch.as_ref().map(|b| b.row as i64),
+                    AttemptStatus::Queued,
+                ],
+            );
+            match inserted {
+                Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                    return Err(HistoryError::Duplicate(a.id.0.clone()));
+                }
+                other => other?,
+            };
+            insert_event(
+                &tx,
+                &a.id,
+                a.created_at_ms,
+                "queued",
+                Some(AttemptStatus::Queued),
+                &detail,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Appends an event and, in the same transaction, updates the attempt's current columns
+    /// from the fields of `update` that are `Some`.
+    pub fn record_event(&self, id: &AttemptId, update: EventUpdate) -> Result<()> {
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let changed = tx.execute(
+                "UPDATE attempt SET
+                    updated_at_ms = max(updated_at_ms, ?2),
+                    status        = coalesce(?3, status),
+                    session_id    = coalesce(?4, session_id),
+                    request_id    = coalesce(?5, request_id),
+                    response_json = coalesce(?6, response_json),
+                    error_code    = coalesce(?7, error_code),
+                    error_message = coalesce(?8, error_message)
+                 WHERE id = ?1",
+                params![
+                    id.0,
+                    update.at_ms,
+                    update.status,
+                    update.session_id,
+                    update.request_id,
+                    update.response_json,
+                    update.error_code,
+                    update.error_message,
+                ],
+            )?;
+            if changed == 0 {
+                return Err(HistoryError::NotFound(id.0.clone()));
+            }
+            insert_event(
+                &tx,
+                id,
+                update.at_ms,
+                &update.kind,
+                update.status,
+                &update.detail,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    pub fn get(&self, id: &AttemptId) -> Result<Option<Attempt>> {
+        self.with(|conn| {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE id = ?1"
+                ))?
+                .query_row([&id.0], attempt_from_row)
+                .optional()?)
+        })
+    }
+
+    /// Finds an attempt by its id, a SessionId (the newest attempt with it), or a unique
+    /// prefix (4 characters or more) of an attempt id.
+    pub fn find(&self, key: &str) -> Result<Option<Attempt>> {
+        let key = key.trim();
+        if key.is_empty() {
+            return Ok(None);
+        }
+        if let Some(a) = self.get(&AttemptId(key.to_owned()))? {
+            return Ok(Some(a));
+        }
+        let by_session = self.with(|conn| {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE session_id = ?1 {NEWEST_FIRST} LIMIT 1"
+                ))?
+                .query_row([key], attempt_from_row)
+                .optional()?)
+        })?;
+        if by_session.is_some() {
+            return Ok(by_session);
+        }
+        let is_prefix = key.len() >= 4 && key.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        if !is_prefix {
+            return Ok(None);
+        }
+        // Attempt ids are lowercase UUIDs; GLOB on the binary-collated column uses its index.
+        let pattern = format!("{}*", key.to_ascii_lowercase());
+        let (count, found) = self.with(|conn| {
+            let count: i64 = conn.query_row(
+                "SELECT count(*) FROM attempt WHERE id GLOB ?1",
+                [&pattern],
+                |r| r.get(0),
+            )?;
+            let count = count.max(0) as u64;
+            let found = if count == 1 {
+                conn.query_row(
+                    &format!("SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE id GLOB ?1"),
+                    [&pattern],
+                    attempt_from_row,
+                )
+                .optional()?
+            } else {
+                None
+            };
+            Ok((count, found))
+        })?;
+        if count > 1 {
+            return Err(HistoryError::Ambiguous {
+                prefix: key.to_owned(),
+                count,
+            });
+        }
+        Ok(found)
+    }
+
+    /// The attempt's timeline, oldest first.
+    pub fn events(&self, id: &AttemptId) -> Result<Vec<Event>> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM event WHERE attempt_id = ?1 ORDER BY seq"
+            ))?;
+            let rows = stmt.query_map([&id.0], event_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// A page of the attempts that match, newest first.
+    pub fn list(&self, filter: &Filter, page: Page) -> Result<Vec<Attempt>> {
+        let mut out = Vec::new();
+        self.for_each(filter, page, |a| {
+            out.push(a);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` on each matching attempt of the page, newest first, without holding them
+    /// all in memory.
+    pub fn for_each(
+        &self,
+        filter: &Filter,
+        page: Page,
+        mut f: impl FnMut(Attempt) -> Result<()>,
+    ) -> Result<()> {
+        let (clause, mut values) = filter.to_sql();
+        let n = values.len();
+        values.push(rusqlite::types::Value::Integer(
+            i64::try_from(page.limit).unwrap_or(i64::MAX),
+        ));
+        values.push(rusqlite::types::Value::Integer(
+            i64::try_from(page.offset).unwrap_or(i64::MAX),
+        ));
+        let sql = format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM attempt {clause} {NEWEST_FIRST} LIMIT ?{} OFFSET ?{}",
+            n + 1,
+            n + 2
+        );
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+            while let Some(row) = rows.next()? {
+                f(attempt_from_row(row)?)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// How many attempts match.
+    pub fn count(&self, filter: &Filter) -> Result<u64> {
+        let (clause, values) = filter.to_sql();
+        self.with(|conn| {
+            let n: i64 = conn
+                .prepare_cached(&format!("SELECT count(*) FROM attempt {clause}"))?
+                .query_row(rusqlite::params_from_iter(values), |r| r.get(0))?;
+            Ok(n.max(0) as u64)
+        })
+    }
+
+    /// The attempts of a batch by row (a row dialed twice appears twice, oldest first), to
+    /// resume it without dialing a row again.
+    pub fn batch_rows(&self, batch_id: &str) -> Result<Vec<(u64, AttemptStatus, AttemptId)>> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT batch_row, status, id FROM attempt WHERE batch_id = ?1
+                 ORDER BY batch_row, created_at_ms, rowid",
+            )?;
+            let rows = stmt.query_map([batch_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?.max(0) as u64,
+                    r.get(1)?,
+                    AttemptId(r.get(2)?),
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Attempts accepted or in a live session state, oldest first: the watches to resume
+    /// after a restart.
+    pub fn live_attempts(&self) -> Result<Vec<Attempt>> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {ATTEMPT_COLUMNS} FROM attempt
+                 WHERE status IN ('accepted', 'ringing', 'seat_joining', 'in_progress')
+                 ORDER BY created_at_ms, rowid"
+            ))?;
+            let rows = stmt.query_map([], attempt_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Deletes the attempts created before `cutoff_ms` (ms since the epoch) with their
+    /// events, overwriting the freed space, and returns how many went.
+    pub fn prune(&self, cutoff_ms: i64) -> Result<usize> {
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "DELETE FROM event WHERE attempt_id IN
+                    (SELECT id FROM attempt WHERE created_at_ms < ?1)",
+                [cutoff_ms],
+            )?;
+            let gone = tx.execute("DELETE FROM attempt WHERE created_at_ms < ?1", [cutoff_ms])?;
+            tx.commit()?;
+            if gone > 0 {
+                // Copy the change into the main file and empty the log, so the deleted
+                // numbers do not linger in the -wal file either.
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
+            Ok(gone)
+        })
+    }
+
+    /// SQLite's full `integrity_check`: `"ok"` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+            let lines = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(lines.collect::<rusqlite::Result<Vec<_>>>()?.join("\n"))
+        })
+    }
+}
+
+fn insert_event(
+    conn: &Connection,
+    id: &AttemptId,
+    at_ms: i64,
+    kind: &str,
+    status: Option<AttemptStatus>,
+    detail: &serde_json::Value,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO event (attempt_id, seq, at_ms, kind, status, detail)
+         VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM event WHERE attempt_id = ?1),
+                 ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id.0, at_ms, kind, status, detail.to_string()])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::NewAttempt;
+
+    fn attempt(n: i64) -> NewAttempt {
+        NewAttempt {
+            id: AttemptId::new(),
+            created_at_ms: n,
+            endpoint: "simulator".into(),
+            sdk_app_id: 1400000000,
+            agent_id: 15,
+            agent_name: Some("Sales bot".into()),
+            callee: format!("0086130{n:08}"),
+            callers: vec!["008601012345678".into()],
+            variables: vec![],
+            max_ring_timeout: None,
+            acquire_timeout: None,
+            request_json: "{}".into(),
+            batch: None,
+        }
+    }
+
+    /// A full disk reaches the caller as an error naming the file and the way out.
+    #[test]
+    fn full_disk_names_the_path_and_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let (store, _) = Store::open(&path).unwrap();
+        {
+            let conn = store.lock();
+            let pages: i64 = conn
+                .query_row("PRAGMA page_count", [], |r| r.get(0))
+                .unwrap();
+            conn.pragma_update(None, "max_page_count", pages).unwrap();
+        }
+        let mut failure = None;
+        for n in 0..10_000 {
+            let mut a = attempt(n);
+            a.request_json = "x".repeat(2000);
+            if let Err(e) = store.record_queued(&a) {
+                failure = Some(e);
+                break;
+            }
+        }
+        let msg = failure.expect("the page limit is reached").to_string();
+        assert!(msg.contains(&path.display().to_string()), "{msg}");
+        assert!(msg.contains("disk is full"), "{msg}");
+        assert!(msg.contains("--db PATH"), "{msg}");
+    }
+
+    #[test]
+    fn duplicate_id_is_refused() {
+        let store = Store::open_in_memory().unwrap();
+        let a = attempt(1);
+        store.record_queued(&a).unwrap();
+        let err = store.record_queued(&a).unwrap_err();
+        assert!(matches!(err, HistoryError::Duplicate(ref id) if *id == a.id.0));
+        assert_eq!(store.count(&Filter::default()).unwrap(), 1);
+        assert_eq!(store.events(&a.id).unwrap().len(), 1);
+    }
+}
