@@ -33,7 +33,10 @@ pub fn normalize(text: &str) -> Result<String, String> {
         ));
     }
     if !(5..=20).contains(&digits.len()) {
-        return Err(format!("{digits} has {} digits; a number has 5 to 20", digits.len()));
+        return Err(format!(
+            "{digits} has {} digits; a number has 5 to 20",
+            digits.len()
+        ));
     }
     Ok(digits)
 }
@@ -53,10 +56,18 @@ mod tests {
     #[test]
     fn bad_numbers_say_why() {
         assert!(normalize("").unwrap_err().contains("00 + country code"));
-        assert!(normalize("13012345678").unwrap_err().contains("country code"));
+        assert!(
+            normalize("13012345678")
+                .unwrap_err()
+                .contains("country code")
+        );
         assert!(normalize("0086abc").unwrap_err().contains("'a'"));
         assert!(normalize("0012").unwrap_err().contains("5 to 20"));
-        assert!(normalize(&format!("00{}", "1".repeat(19))).unwrap_err().contains("21 digits"));
+        assert!(
+            normalize(&format!("00{}", "1".repeat(19)))
+                .unwrap_err()
+                .contains("21 digits")
+        );
         assert!(normalize("++86130").is_err());
     }
 }

@@ -21,17 +21,26 @@ pub fn problems(vars: &[(String, String)]) -> Vec<(usize, String)> {
             out.push((i, format!("the key {key} appears twice")));
         }
         if key == WELCOME_MESSAGE_DELAY && !is_non_negative_number(value) {
-            out.push((i, format!("{WELCOME_MESSAGE_DELAY} must be a non-negative number of seconds")));
+            out.push((
+                i,
+                format!("{WELCOME_MESSAGE_DELAY} must be a non-negative number of seconds"),
+            ));
         }
         if key == DIFY_INPUT_PREFIX {
-            out.push((i, format!("{DIFY_INPUT_PREFIX} needs a name after it, e.g. {DIFY_INPUT_PREFIX}city")));
+            out.push((
+                i,
+                format!("{DIFY_INPUT_PREFIX} needs a name after it, e.g. {DIFY_INPUT_PREFIX}city"),
+            ));
         }
     }
     out
 }
 
 fn is_non_negative_number(value: &str) -> bool {
-    value.trim().parse::<f64>().is_ok_and(|v| v.is_finite() && v >= 0.0)
+    value
+        .trim()
+        .parse::<f64>()
+        .is_ok_and(|v| v.is_finite() && v >= 0.0)
 }
 
 /// Keys that appear more than once.
@@ -51,14 +60,26 @@ mod tests {
     use super::*;
 
     fn v(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn keys_must_be_present_and_unique() {
         let p = problems(&v(&[("a", "1"), ("", "2"), ("a", "3")]));
-        assert_eq!(p, vec![(1, "the key is empty".into()), (2, "the key a appears twice".into())]);
-        assert_eq!(duplicate_keys(&v(&[("a", ""), ("b", ""), ("a", ""), ("a", "")])), vec!["a"]);
+        assert_eq!(
+            p,
+            vec![
+                (1, "the key is empty".into()),
+                (2, "the key a appears twice".into())
+            ]
+        );
+        assert_eq!(
+            duplicate_keys(&v(&[("a", ""), ("b", ""), ("a", ""), ("a", "")])),
+            vec!["a"]
+        );
     }
 
     #[test]
