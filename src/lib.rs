@@ -3,4 +3,5 @@
 pub mod ccc;
 pub mod cli;
 pub mod credentials;
+pub mod sim;
 pub mod tc3;

@@ -1,5 +1,7 @@
 //! The command line: global options and the headless subcommands.
 
+pub mod sim;
+
 use clap::{Args, Parser, Subcommand};
 
 /// Launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
@@ -33,4 +35,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Run the local CCC simulator: a stand-in for the API that rings no real phone.
+    Sim(crate::cli::sim::SimArgs),
+}
