@@ -8,5 +8,6 @@ pub mod dialer;
 pub mod endpoint;
 pub mod history;
 pub mod phone;
+pub mod sim;
 pub mod tc3;
 pub mod variable;

@@ -3,13 +3,18 @@ use clap::Parser;
 
 fn main() {
     let cli = Cli::parse();
-    match cli.command {
-        None => println!("ccc-dial"),
-        Some(Command::History(args)) => {
-            if let Err(e) = ccc_dial::cli::history::run(args) {
-                eprintln!("error: {e:#}");
-                std::process::exit(1);
-            }
+    let result = match cli.command {
+        None => {
+            println!("ccc-dial");
+            Ok(())
         }
+        Some(Command::History(args)) => ccc_dial::cli::history::run(args),
+        Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
+            .map_err(anyhow::Error::from)
+            .and_then(|rt| rt.block_on(ccc_dial::cli::sim::run(args))),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: global options and the headless subcommands.
 
 pub mod history;
+pub mod sim;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -69,4 +70,6 @@ pub struct GlobalArgs {
 pub enum Command {
     /// List, export, show and prune past call attempts (the durable call history).
     History(history::HistoryArgs),
+    /// Run the local CCC simulator: a stand-in for the API that rings no real phone.
+    Sim(crate::cli::sim::SimArgs),
 }

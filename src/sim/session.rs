@@ -1,0 +1,477 @@
+//! One call's lifecycle: ringing, then inProgress, then finished. Its state is a pure function
+//! of the clock (created time, scripted outcome, any hang-up time), so advancing a
+//! `ManualClock` moves calls forward with no background task.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::faults::Ending;
+
+/// How long one conversational round of an answered call lasts.
+pub const ROUND_MS: i64 = 2_000;
+/// How long an unanswered call rings when no MaxRingTimeoutSecond is given.
+pub const NO_ANSWER_RING_MS: i64 = 30_000;
+/// How long a callee that cannot be reached (busy, off, no such number) takes to fail.
+const UNREACHABLE_MS: i64 = 1_000;
+/// How long the early hang-up callee talks.
+const EARLY_HANG_UP_MS: i64 = 1_000;
+
+/// EndStatus, EndStatusString and HungUpSide of a finished call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct End {
+    pub code: i64,
+    pub name: &'static str,
+    pub side: &'static str,
+}
+
+const OK_BY_USER: End = End {
+    code: 1,
+    name: "ok",
+    side: "user",
+};
+const OK_BY_HANG_UP: End = End {
+    code: 1,
+    name: "ok",
+    side: "system",
+};
+const CANCELLED_WHILE_RINGING: End = End {
+    code: 220,
+    name: "callerCancelWhileRing",
+    side: "system",
+};
+const NOT_ANSWER: End = End {
+    code: 202,
+    name: "notAnswer",
+    side: "system",
+};
+
+/// What will happen to a call if nobody hangs it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// Rings for `ring_ms`, is answered, talks for `talk_ms`, and the callee hangs up.
+    Answered { ring_ms: i64, talk_ms: i64 },
+    /// Never answered: ends after `after_ms`; `rang` tells whether the phone rang at all.
+    Unanswered { after_ms: i64, end: End, rang: bool },
+}
+
+impl Script {
+    /// The script for a callee: normal when `ending` is None. `max_ring_ms` is the request's
+    /// MaxRingTimeoutSecond: a phone still ringing then is given up as notAnswer.
+    pub fn new(
+        ending: Option<Ending>,
+        ring_ms: i64,
+        talk_ms: i64,
+        max_ring_ms: Option<i64>,
+    ) -> Self {
+        let unanswered = |after_ms, code, name, side| Script::Unanswered {
+            after_ms,
+            end: End { code, name, side },
+            rang: true,
+        };
+        let script = match ending {
+            None => Script::Answered { ring_ms, talk_ms },
+            Some(Ending::EarlyHangUp) => Script::Answered {
+                ring_ms,
+                talk_ms: talk_ms.min(EARLY_HANG_UP_MS),
+            },
+            Some(Ending::NotAnswer) => Script::Unanswered {
+                after_ms: max_ring_ms.unwrap_or(NO_ANSWER_RING_MS),
+                end: NOT_ANSWER,
+                rang: true,
+            },
+            Some(Ending::UserReject) => unanswered(ring_ms, 203, "userReject", "user"),
+            Some(Ending::VoiceMailReached) => {
+                unanswered(ring_ms, 222, "voiceMailReached", "system")
+            }
+            Some(Ending::PowerOff) => unreachable_callee(204, "powerOff"),
+            Some(Ending::NumberNotExist) => unreachable_callee(205, "numberNotExist"),
+            Some(Ending::Busy) => unreachable_callee(206, "busy"),
+        };
+        match (script, max_ring_ms) {
+            (Script::Answered { ring_ms, .. }, Some(max)) if max < ring_ms => Script::Unanswered {
+                after_ms: max,
+                end: NOT_ANSWER,
+                rang: true,
+            },
+            (
+                Script::Unanswered {
+                    after_ms,
+                    rang: true,
+                    ..
+                },
+                Some(max),
+            ) if max < after_ms => Script::Unanswered {
+                after_ms: max,
+                end: NOT_ANSWER,
+                rang: true,
+            },
+            _ => script,
+        }
+    }
+}
+
+fn unreachable_callee(code: i64, name: &'static str) -> Script {
+    Script::Unanswered {
+        after_ms: UNREACHABLE_MS,
+        end: End {
+            code,
+            name,
+            side: "system",
+        },
+        rang: false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Ringing,
+    InProgress,
+    Finished,
+}
+
+impl Phase {
+    /// The wire value of PSTNSession.SessionStatus.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Phase::Ringing => "ringing",
+            Phase::InProgress => "inProgress",
+            Phase::Finished => "finished",
+        }
+    }
+}
+
+/// Text pushed into a live call by ControlAIConversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pushed {
+    pub at_ms: i64,
+    pub command: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub agent_id: u64,
+    pub agent_name: String,
+    pub caller: String,
+    pub callee: String,
+    pub variables: Vec<(String, String)>,
+    pub created_ms: i64,
+    pub script: Script,
+    pub hung_up_ms: Option<i64>,
+    pub pushed: Vec<Pushed>,
+}
+
+impl Session {
+    fn natural_end_ms(&self) -> i64 {
+        match self.script {
+            Script::Answered { ring_ms, talk_ms } => self.created_ms + ring_ms + talk_ms,
+            Script::Unanswered { after_ms, .. } => self.created_ms + after_ms,
+        }
+    }
+
+    pub fn end_ms(&self) -> i64 {
+        let natural = self.natural_end_ms();
+        self.hung_up_ms.map_or(natural, |h| h.min(natural))
+    }
+
+    /// When the callee answered, if they did before the call ended.
+    pub fn accepted_ms(&self) -> Option<i64> {
+        match self.script {
+            Script::Answered { ring_ms, .. } => {
+                Some(self.created_ms + ring_ms).filter(|a| *a < self.end_ms())
+            }
+            Script::Unanswered { .. } => None,
+        }
+    }
+
+    fn rang(&self) -> bool {
+        !matches!(self.script, Script::Unanswered { rang: false, .. })
+    }
+
+    pub fn phase(&self, now_ms: i64) -> Phase {
+        if now_ms >= self.end_ms() {
+            Phase::Finished
+        } else if self.accepted_ms().is_some_and(|a| now_ms >= a) {
+            Phase::InProgress
+        } else {
+            Phase::Ringing
+        }
+    }
+
+    pub fn end(&self) -> End {
+        let hung_up_early = self.hung_up_ms.is_some_and(|h| h < self.natural_end_ms());
+        match self.script {
+            _ if hung_up_early && self.accepted_ms().is_some() => OK_BY_HANG_UP,
+            _ if hung_up_early => CANCELLED_WHILE_RINGING,
+            Script::Answered { .. } => OK_BY_USER,
+            Script::Unanswered { end, .. } => end,
+        }
+    }
+
+    /// Ends a live call now; a finished one stays as it was. Tells whether it was live.
+    pub fn hang_up(&mut self, now_ms: i64) -> bool {
+        if self.phase(now_ms) == Phase::Finished {
+            return false;
+        }
+        self.hung_up_ms = Some(now_ms);
+        true
+    }
+
+    pub fn start_s(&self) -> i64 {
+        secs(self.created_ms)
+    }
+
+    pub fn tel_session(&self, now_ms: i64) -> Value {
+        let phase = self.phase(now_ms);
+        let accepted = self.accepted_ms().filter(|a| now_ms >= *a).map_or(0, secs);
+        json!({
+            "SessionID": self.id,
+            "RoomID": format!("{}", 100_000 + fnv(&self.id) % 900_000),
+            "Caller": self.caller,
+            "Callee": self.callee,
+            "StartTimestamp": self.start_s(),
+            "RingTimestamp": if self.rang() { self.start_s() } else { 0 },
+            "AcceptTimestamp": accepted,
+            "StaffEmail": "",
+            "StaffNumber": "",
+            "SessionStatus": phase.wire(),
+            "Direction": 1,
+            "OutBoundCaller": "",
+            "OutBoundCallee": "",
+            "ProtectedCaller": "",
+            "ProtectedCallee": "",
+        })
+    }
+
+    /// The TelCdrInfo of a finished call.
+    pub fn cdr(&self) -> Value {
+        let end = self.end();
+        let ended = secs(self.end_ms());
+        let accepted = self.accepted_ms().map(secs);
+        let answered = accepted.is_some();
+        let url = |kind: &str, ext: &str| {
+            if answered {
+                format!("https://sim.ccc-dial.invalid/{kind}/{}.{ext}", self.id)
+            } else {
+                String::new()
+            }
+        };
+        json!({
+            "SessionId": self.id,
+            "Caller": self.caller,
+            "Callee": self.callee,
+            "Time": self.start_s(),
+            "Direction": 1,
+            "CallType": 1,
+            "Duration": accepted.map_or(0, |a| ended - a),
+            "RecordURL": url("record", "mp3"),
+            "RecordId": if answered { self.id.clone() } else { String::new() },
+            "CustomRecordURL": "",
+            "AsrUrl": url("asr", "json"),
+            "AsrStatus": if answered { "Complete" } else { "NotExists" },
+            "EndStatus": end.code,
+            "EndStatusString": end.name,
+            "HungUpSide": end.side,
+            "StartTimestamp": self.start_s(),
+            "RingTimestamp": if self.rang() { self.start_s() } else { 0 },
+            "AcceptTimestamp": accepted.unwrap_or(0),
+            "EndedTimestamp": ended,
+            "QueuedTimestamp": 0,
+            "IVRDuration": 0,
+            "IVRKeyPressed": [],
+            "IVRKeyPressedEx": [],
+            "PostIVRKeyPressed": [],
+            "ServeParticipants": [],
+            "SkillGroup": "",
+            "SkillGroupId": 0,
+            "CallerLocation": "",
+            "UUI": "",
+            "Remark": "",
+            "VoicemailRecordURL": [],
+            "VoicemailAsrURL": [],
+            "AIAgentId": self.agent_id,
+            "AIAgentName": self.agent_name,
+            "SysHangupReason": 0,
+            "SysHangupReasonString": "",
+        })
+    }
+
+    /// Start times of the conversational rounds held so far (round 0 is the greeting).
+    pub fn rounds(&self, now_ms: i64) -> Vec<i64> {
+        let Some(accepted) = self.accepted_ms() else {
+            return Vec::new();
+        };
+        let until = now_ms.min(self.end_ms());
+        (0..)
+            .map(|i| accepted + i * ROUND_MS)
+            .take_while(|t| *t < until)
+            .collect()
+    }
+
+    /// DescribeAICallInteractionRecords: the scripted rounds, then any pushed text.
+    pub fn interaction_records(&self, now_ms: i64) -> Value {
+        const REPLIES: &[&str] = &[
+            "Yes, speaking.",
+            "Tell me more.",
+            "How much does it cost?",
+            "That sounds fine.",
+            "Thank you, goodbye.",
+        ];
+        let name = self
+            .variables
+            .iter()
+            .find(|(k, _)| k == "name" || k == "dify-inputs-user")
+            .map_or("there", |(_, v)| v.as_str());
+        let mut events: Vec<Value> = self
+            .rounds(now_ms)
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let latency = self.latency(i);
+                let mut messages = Vec::new();
+                if i > 0 {
+                    messages.push(json!({"Timestamp": t, "UserReply": {
+                        "ASRTranscript": REPLIES[(i - 1) % REPLIES.len()],
+                        "MatchedIntent": "", "ExtractedSlots": "{}", "BranchType": ""}}));
+                }
+                let spoken = if i == 0 {
+                    format!("Hello {name}, this is {}.", self.agent_name)
+                } else {
+                    format!("Answer {i} from {}.", self.agent_name)
+                };
+                messages.push(json!({"Timestamp": t + latency.ete, "AISpeak": {
+                    "SpokenText": spoken, "SpokenType": "LLM", "CanBeInterrupted": true,
+                    "LatencyMetrics": latency.metrics(), "KnowledgeName": "", "TraverseReason": ""}}));
+                json!({"RoundId": format!("{}-{i}", self.id), "RoundIndex": i, "Tags": "{}",
+                       "Messages": messages,
+                       "Paths": [{"NodeName": "Dialogue", "NodeType": "DIALOGUE", "Timestamp": t}]})
+            })
+            .collect();
+        for (i, p) in self.pushed.iter().filter(|p| p.at_ms <= now_ms).enumerate() {
+            events.push(json!({"RoundId": format!("{}-push-{i}", self.id), "RoundIndex": events.len(),
+                "Tags": "{}", "Paths": [],
+                "Messages": [{"Timestamp": p.at_ms, "AISpeak": {
+                    "SpokenText": p.text, "SpokenType": p.command, "CanBeInterrupted": true,
+                    "LatencyMetrics": {"AsrLatency": 0, "LLMFirstTokenLatency": 0, "TTSLatency": 0, "TotalLatency": 0},
+                    "KnowledgeName": "", "TraverseReason": ""}}]}));
+        }
+        json!(events)
+    }
+
+    /// Plausible, repeatable per-round latencies (ms) of round `i`.
+    pub fn latency(&self, round: usize) -> Latency {
+        let h = fnv(&format!("{}#{round}", self.id));
+        let pick = |shift: u32, lo: i64, span: u64| lo + ((h >> shift) % span) as i64;
+        let asr = pick(0, 180, 220);
+        let first_token = pick(10, 280, 420);
+        let llm = first_token + pick(20, 250, 500);
+        let tts = pick(30, 90, 160);
+        Latency {
+            asr,
+            llm,
+            first_token,
+            tts,
+            ete: asr + first_token + tts + pick(40, 20, 60),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Latency {
+    pub asr: i64,
+    pub llm: i64,
+    pub first_token: i64,
+    pub tts: i64,
+    pub ete: i64,
+}
+
+impl Latency {
+    fn metrics(&self) -> Value {
+        json!({"AsrLatency": self.asr, "LLMFirstTokenLatency": self.first_token,
+               "TTSLatency": self.tts, "TotalLatency": self.ete})
+    }
+}
+
+/// Sessions by id, remembering the order they were created in.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    by_id: HashMap<String, Session>,
+    order: Vec<String>,
+}
+
+impl Sessions {
+    pub fn insert(&mut self, s: Session) {
+        self.order.push(s.id.clone());
+        self.by_id.insert(s.id.clone(), s);
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Session> {
+        self.by_id.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Session> {
+        self.by_id.get_mut(id)
+    }
+
+    pub fn in_order(&self) -> impl Iterator<Item = &Session> {
+        self.order.iter().filter_map(|id| self.by_id.get(id))
+    }
+}
+
+pub fn secs(ms: i64) -> i64 {
+    ms.div_euclid(1_000)
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(script: Script) -> Session {
+        Session {
+            id: "s".into(),
+            agent_id: 15,
+            agent_name: "a".into(),
+            caller: "008601012345678".into(),
+            callee: "008613012345678".into(),
+            variables: vec![],
+            created_ms: 10_000,
+            script,
+            hung_up_ms: None,
+            pushed: vec![],
+        }
+    }
+
+    #[test]
+    fn normal_call_rings_talks_and_ends_ok() {
+        let s = session(Script::new(None, 2_000, 8_000, None));
+        assert_eq!(s.phase(10_000), Phase::Ringing);
+        assert_eq!(s.phase(11_999), Phase::Ringing);
+        assert_eq!(s.phase(12_000), Phase::InProgress);
+        assert_eq!(s.phase(19_999), Phase::InProgress);
+        assert_eq!(s.phase(20_000), Phase::Finished);
+        assert_eq!(s.end(), OK_BY_USER);
+        assert_eq!(s.cdr()["Duration"], 8);
+        assert_eq!(s.rounds(20_000).len(), 4);
+    }
+
+    #[test]
+    fn hang_up_while_ringing_cancels_and_max_ring_gives_up() {
+        let mut s = session(Script::new(None, 2_000, 8_000, None));
+        assert!(s.hang_up(11_000));
+        assert_eq!(s.phase(11_000), Phase::Finished);
+        assert_eq!(s.end(), CANCELLED_WHILE_RINGING);
+        assert!(!s.hang_up(12_000), "a finished call stays finished");
+        let s = session(Script::new(None, 2_000, 8_000, Some(1_000)));
+        assert_eq!(s.phase(11_000), Phase::Finished);
+        assert_eq!(s.end(), NOT_ANSWER);
+        assert_eq!(s.cdr()["AcceptTimestamp"], 0);
+    }
+}
