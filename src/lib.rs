@@ -1,5 +1,6 @@
 //! ccc-dial: launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
 
+pub mod backend;
 pub mod ccc;
 pub mod cli;
 pub mod config;
