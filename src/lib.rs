@@ -11,4 +11,5 @@ pub mod history;
 pub mod phone;
 pub mod sim;
 pub mod tc3;
+pub mod tui;
 pub mod variable;

@@ -4,10 +4,9 @@ use clap::Parser;
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => {
-            println!("ccc-dial");
-            Ok(())
-        }
+        None => tokio::runtime::Runtime::new()
+            .map_err(anyhow::Error::from)
+            .and_then(|rt| rt.block_on(ccc_dial::tui::run(cli.global))),
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)

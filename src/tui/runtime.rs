@@ -1,0 +1,342 @@
+//! The thin edge: the terminal, the clock-free event loop, and the effects carried out for
+//! the app. The loop sleeps until a key, a dialer event or an effect's result arrives, and
+//! draws only after one did, so an idle dialer costs no CPU.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend as TerminalBackend;
+use tokio::sync::{mpsc, watch};
+
+use super::app::{App, BackendInfo, Effect, Msg};
+use super::draft;
+use super::time::TimeFmt;
+use super::view;
+use crate::backend::{self, BackendKind, SimChoice};
+use crate::ccc::Client;
+use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
+use crate::cli::GlobalArgs;
+use crate::config::{self, Settings};
+use crate::credentials::{self, Env};
+use crate::dialer::{DialDraft, Dialer, DialerEvent, RateLimiter};
+use crate::history::Store;
+
+/// Carries out the app's effects; results come back on `tx` as messages.
+pub struct Runner {
+    store: Store,
+    dialer: Dialer,
+    client: Arc<Client>,
+    tx: mpsc::UnboundedSender<Msg>,
+    settings_file: Option<PathBuf>,
+    env: Env,
+    /// The latest draft to save; one writer saves the newest, so saves never land out of order.
+    draft_tx: watch::Sender<Option<DialDraft>>,
+}
+
+impl Runner {
+    pub fn new(
+        dialer: Dialer,
+        tx: mpsc::UnboundedSender<Msg>,
+        draft_file: Option<PathBuf>,
+        settings_file: Option<PathBuf>,
+        env: Env,
+    ) -> Runner {
+        let (draft_tx, mut draft_rx) = watch::channel::<Option<DialDraft>>(None);
+        let errors = tx.clone();
+        tokio::spawn(async move {
+            while draft_rx.changed().await.is_ok() {
+                let latest = draft_rx.borrow_and_update().clone();
+                if let (Some(d), Some(path)) = (latest, draft_file.clone()) {
+                    let saved = tokio::task::spawn_blocking(move || draft::save(&path, &d)).await;
+                    if let Ok(Err(e)) = saved {
+                        let _ = errors.send(Msg::Done(Err(e)));
+                    }
+                }
+            }
+        });
+        Runner {
+            store: dialer.store().clone(),
+            client: dialer.client().clone(),
+            dialer,
+            tx,
+            settings_file,
+            env,
+            draft_tx,
+        }
+    }
+
+    /// Starts `effect`; returns true when it asks to quit.
+    pub fn execute(&self, effect: Effect) -> bool {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::Quit => return true,
+            Effect::Dial(request) => {
+                self.dialer.dial(request, None);
+            }
+            Effect::QueryHistory {
+                generation,
+                filter,
+                page,
+            } => {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = match store
+                        .count(&filter)
+                        .and_then(|total| Ok((total, store.list(&filter, page)?)))
+                    {
+                        Ok((total, rows)) => Msg::HistoryPage {
+                            generation,
+                            total,
+                            offset: page.offset,
+                            rows,
+                        },
+                        Err(e) => Msg::Done(Err(e.to_string())),
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::LoadDetail(id) => {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = match store.get(&id).and_then(|a| Ok((a, store.events(&id)?))) {
+                        Ok((Some(attempt), events)) => Msg::Detail {
+                            attempt: Box::new(attempt),
+                            events,
+                        },
+                        Ok((None, _)) => return,
+                        Err(e) => Msg::Done(Err(e.to_string())),
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::LoadAgents {
+                sdk_app_id,
+                page_number,
+            } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let action = DescribeAIAgentInfoList {
+                        sdk_app_id,
+                        page_size: super::app::AGENT_PAGE,
+                        page_number,
+                    };
+                    let result = client
+                        .send(&action)
+                        .await
+                        .map(|r| (r.data.ai_agent_info_list, r.data.total_count))
+                        .map_err(|e| format!("cannot list the agents: {e}"));
+                    let _ = tx.send(Msg::AgentsPage {
+                        page_number,
+                        result,
+                    });
+                });
+            }
+            Effect::LoadNumbers { sdk_app_id } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let result = all_numbers(&client, sdk_app_id).await;
+                    let _ = tx.send(Msg::Numbers(result));
+                });
+            }
+            Effect::SaveDraft(d) => {
+                self.draft_tx.send_replace(Some(d));
+            }
+            Effect::SaveSettings(settings) => {
+                self.dialer
+                    .limiter()
+                    .set_per_sec(settings.rate_limit_per_sec);
+                let path = self.settings_file.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = settings
+                        .save(path.as_deref())
+                        .map(|p| format!("Settings saved to {}", p.display()));
+                    let _ = tx.send(Msg::Done(msg));
+                });
+            }
+            Effect::WriteProfile {
+                profile,
+                credential,
+            } => {
+                let env = self.env.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = credentials::write_profile(&env, &profile, &credential)
+                        .map(|p| {
+                            format!(
+                                "Keys saved to {} (mode 0600); they are used from the next start",
+                                p.display()
+                            )
+                        })
+                        .map_err(|e| format!("cannot save the keys: {e}"));
+                    let _ = tx.send(Msg::Done(msg));
+                });
+            }
+        }
+        false
+    }
+}
+
+/// Every page of DescribeNumbers.
+async fn all_numbers(client: &Client, sdk_app_id: i64) -> Result<Vec<NumberInfo>, String> {
+    let mut numbers = Vec::new();
+    for page in 0.. {
+        let action = DescribeNumbers {
+            sdk_app_id: sdk_app_id.max(0) as u64,
+            page_number: Some(page),
+            page_size: Some(100),
+        };
+        let reply = client
+            .send(&action)
+            .await
+            .map_err(|e| format!("cannot list the numbers: {e}"))?;
+        let got = reply.data.numbers.len();
+        numbers.extend(reply.data.numbers);
+        let total = reply.data.total_count.unwrap_or(0) as usize;
+        if got < 100 || numbers.len() >= total {
+            break;
+        }
+    }
+    Ok(numbers)
+}
+
+/// Opens the dialer on this terminal and runs it until the user quits.
+pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the dialer needs a terminal; for scripts use a subcommand (see ccc-dial --help)"
+        );
+    }
+    let env = Env::from_process();
+    let settings_file = config::settings_path(&env).ok();
+    let (settings, settings_notice) = Settings::load(settings_file.as_deref());
+    let backend = backend::connect(&global, &settings, &env, SimChoice::IfUnconfigured).await?;
+    let (store, history_notice) = Store::open(Store::default_path()?)?;
+    let draft_file = settings_file.as_deref().map(draft::path_beside);
+    let (mut draft, draft_notice) = match &draft_file {
+        Some(p) => draft::load(p),
+        None => (DialDraft::default(), None),
+    };
+    if draft.sdk_app_id.trim().is_empty() {
+        if let Some(id) = settings.default_sdk_app_id {
+            draft.sdk_app_id = id.to_string();
+        } else if backend.is_simulator() {
+            draft.sdk_app_id = crate::sim::Fixtures::default().sdk_app_id.to_string();
+        }
+    }
+
+    let (events_tx, events_rx) = mpsc::unbounded_channel();
+    let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
+    let dialer = Dialer::new(
+        backend.client.clone(),
+        store,
+        limiter,
+        backend.label(),
+        events_tx,
+    );
+    let info = BackendInfo {
+        simulator: backend.is_simulator(),
+        label: backend.label(),
+        credentials: match &backend.kind {
+            BackendKind::Live {
+                source, masked_id, ..
+            } => Some(format!("{masked_id} from {source}")),
+            BackendKind::Simulator => None,
+        },
+    };
+    let mut app = App::new(draft, settings, info, TimeFmt::Local);
+    app.settings_file = settings_file.clone();
+    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let notices: Vec<String> = [settings_notice, history_notice, draft_notice]
+        .into_iter()
+        .flatten()
+        .chain(backend.warnings.iter().cloned())
+        .collect();
+    if !notices.is_empty() {
+        app.notify(super::app::Level::Warning, notices.join(" · "));
+    }
+    let (tx, rx) = mpsc::unbounded_channel();
+    let runner = Runner::new(dialer, tx, draft_file.clone(), settings_file, env);
+
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, &mut app, &runner, rx, events_rx).await;
+    ratatui::restore();
+    // The last word on the draft, whatever the writer task had queued.
+    if let Some(path) = &draft_file
+        && let Err(e) = draft::save(path, &app.draft)
+    {
+        eprintln!("{e}");
+    }
+    drop(backend);
+    result
+}
+
+/// Handles messages until the app quits. Draws once at the start and after each message
+/// that may change the screen; never on a timer.
+pub async fn event_loop<B: TerminalBackend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    runner: &Runner,
+    mut rx: mpsc::UnboundedReceiver<Msg>,
+    mut dialer_rx: mpsc::UnboundedReceiver<DialerEvent>,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut keys = EventStream::new();
+    let size = terminal.size()?;
+    let mut effects = app.update(Msg::Resize(size.width, size.height));
+    effects.extend(app.start());
+    for e in effects {
+        runner.execute(e);
+    }
+    terminal.draw(|f| view::draw(f, app))?;
+    let mut interrupt = std::pin::pin!(shutdown_signal());
+    loop {
+        let msg = tokio::select! {
+            ev = keys.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(ev) = dialer_rx.recv() => Msg::Dialer(ev),
+            Some(m) = rx.recv() => m,
+            _ = &mut interrupt => Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        };
+        let mut quit = false;
+        for e in app.update(msg) {
+            quit |= runner.execute(e);
+        }
+        if quit {
+            return Ok(());
+        }
+        terminal.draw(|f| view::draw(f, app))?;
+    }
+}
+
+/// SIGINT or SIGTERM from outside (in raw mode Ctrl-C arrives as a key instead).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,43 @@
+//! The help screen: every key, from the keymap's table.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Row, Table};
+
+use super::{Theme, popup};
+use crate::tui::keymap::HELP;
+
+pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, t: &Theme) {
+    let r = popup(frame, area, 100, HELP.len() as u16 + 3);
+    let block = t.block(" Keys · Esc close · ↑↓ scroll ", true, false);
+    let rows = HELP
+        .iter()
+        .skip(scroll as usize)
+        .map(|(keys, place, what)| {
+            Row::new(vec![
+                Span::styled(*keys, t.accent().add_modifier(Modifier::BOLD)),
+                Span::styled(*place, t.dim()),
+                Span::raw(*what),
+            ])
+        });
+    let widths = [
+        Constraint::Length(22),
+        Constraint::Length(18),
+        Constraint::Fill(1),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(
+                Row::new(vec![
+                    Line::raw("Key"),
+                    Line::raw("Where"),
+                    Line::raw("What"),
+                ])
+                .style(t.dim()),
+            )
+            .block(block),
+        r,
+    );
+}

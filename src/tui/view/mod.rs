@@ -1,0 +1,259 @@
+//! Drawing: a pure function of the [`App`] onto a frame, a file per pane. Only the rows on
+//! screen are turned into widgets, so a long history costs nothing to draw.
+
+mod agent;
+mod callee;
+mod callers;
+mod detail;
+mod help;
+mod history;
+mod options;
+mod picker;
+mod settings;
+mod status;
+mod variables;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout as Split, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
+
+use super::app::{App, Overlay, Pane, Target};
+use crate::dialer::Field;
+
+/// Where each part of the screen goes at a given size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub title: Rect,
+    pub agent: Rect,
+    pub options: Rect,
+    pub callee: Rect,
+    pub callers: Rect,
+    pub variables: Rect,
+    pub history: Rect,
+    pub detail: Rect,
+    pub status: Rect,
+    /// History rows that fit inside its borders.
+    pub history_rows: u16,
+}
+
+/// The layout for a terminal of `size` (columns, rows) showing `app`.
+pub fn layout(size: (u16, u16), app: &App) -> Layout {
+    let area = Rect::new(0, 0, size.0, size.1);
+    let [title, body, status] = Split::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let left_width = if size.0 >= 120 {
+        60
+    } else {
+        (size.0 * 9 / 20).max(30)
+    };
+    let [left, right] =
+        Split::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
+    let problems =
+        |fields: &[Field]| fields.iter().filter(|f| app.problem(**f).is_some()).count() as u16;
+    let caller_lines = app.draft.callers.len().max(1) as u16
+        + app
+            .problems
+            .iter()
+            .filter(|p| matches!(p.field, Field::Caller(_)))
+            .count() as u16;
+    let [agent, options, callee, callers, variables] = Split::vertical([
+        Constraint::Length(4 + problems(&[Field::SdkAppId, Field::AgentId])),
+        Constraint::Length(4 + problems(&[Field::MaxRingTimeout, Field::AcquireTimeout])),
+        Constraint::Length(3 + problems(&[Field::Callee])),
+        Constraint::Length(2 + caller_lines.min(6)),
+        Constraint::Min(3),
+    ])
+    .areas(left);
+    let (history, detail) = if app.detail_open {
+        (Rect::new(right.x, right.y, right.width, 0), right)
+    } else {
+        let [h, d] = Split::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(right);
+        (h, d)
+    };
+    Layout {
+        title,
+        agent,
+        options,
+        callee,
+        callers,
+        variables,
+        history,
+        detail,
+        status,
+        history_rows: history.height.saturating_sub(2),
+    }
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let l = layout((area.width, area.height), app);
+    let t = Theme::new(app.color);
+    status::title(frame, l.title, app, &t);
+    agent::draw(frame, l.agent, app, &t);
+    options::draw(frame, l.options, app, &t);
+    callee::draw(frame, l.callee, app, &t);
+    callers::draw(frame, l.callers, app, &t);
+    variables::draw(frame, l.variables, app, &t);
+    if l.history.height > 0 {
+        history::draw(frame, l.history, app, &t);
+    }
+    detail::draw(frame, l.detail, app, &t);
+    status::bottom(frame, l.status, app, &t);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &t),
+        Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
+        Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
+        // The confirmation is one line in the status bar.
+        Some(Overlay::Confirm(_)) | None => {}
+    }
+}
+
+/// Colours, or none when NO_COLOR is set: then focus and errors are told by border shape and
+/// weight, and statuses by their glyphs.
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
+    }
+
+    fn fg(&self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn warn(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    pub fn ok(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    pub fn accent(&self) -> Style {
+        self.fg(Color::Cyan)
+    }
+
+    pub fn dim(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
+    }
+
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn banner(&self) -> Style {
+        if self.color {
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
+    }
+
+    /// A pane's frame: doubled and red when it has a problem, thick when focused.
+    pub fn block<'a>(&self, title: impl Into<Line<'a>>, focused: bool, problem: bool) -> Block<'a> {
+        let (kind, style) = if problem {
+            (BorderType::Double, self.error())
+        } else if focused {
+            (
+                BorderType::Thick,
+                self.accent().add_modifier(Modifier::BOLD),
+            )
+        } else {
+            (BorderType::Plain, self.dim())
+        };
+        Block::new()
+            .borders(Borders::ALL)
+            .border_type(kind)
+            .border_style(style)
+            .title(title)
+    }
+}
+
+/// The block for a form pane.
+fn pane_block<'a>(app: &App, pane: Pane, title: impl Into<Line<'a>>, t: &Theme) -> Block<'a> {
+    t.block(title, focused(app, pane), app.pane_has_problem(pane))
+}
+
+/// A `label value` line; the value is highlighted when selected, and the terminal cursor is
+/// placed in it while it is typed into.
+fn field_line<'a>(
+    frame: &mut Frame,
+    app: &App,
+    at: Rect,
+    (label, label_width): (&str, usize),
+    target: Target,
+    selected: bool,
+    t: &Theme,
+) -> Line<'a> {
+    let value = app.text_of(target);
+    let editing = app.editing.as_ref().filter(|e| e.target == target);
+    let style = if selected { t.selected() } else { Style::new() };
+    if let Some(e) = editing {
+        let x = at.x + label_width as u16 + Line::from(e.input.before_cursor()).width() as u16;
+        frame.set_cursor_position(Position::new(x.min(at.right().saturating_sub(1)), at.y));
+    }
+    let shown = if value.is_empty() && !selected {
+        Span::styled("—", t.dim())
+    } else {
+        Span::styled(
+            if value.is_empty() {
+                " ".to_string()
+            } else {
+                value
+            },
+            style,
+        )
+    };
+    Line::from(vec![Span::raw(format!("{label:<label_width$}")), shown])
+}
+
+/// The line under a field that has a problem.
+fn problem_line<'a>(message: &str, t: &Theme) -> Line<'a> {
+    Line::styled(format!("  ✗ {message}"), t.error())
+}
+
+/// A box in the middle of `area`, cleared.
+fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, r);
+    r
+}
+
+/// Whether `pane` has the keyboard (no popup in front).
+fn focused(app: &App, pane: Pane) -> bool {
+    app.focus == pane && app.overlay.is_none()
+}
