@@ -1,0 +1,191 @@
+//! The real binary in a pseudo-terminal (tmux), on the in-process simulator: fill the form by
+//! keys, dial, see the attempt accepted with its SessionId; quit and find the form again on
+//! the next start; and no CPU spent while idle. Nothing touches the user's own files or
+//! credentials: HOME, the XDG directories, the history and the settings point into a
+//! temporary directory, and the credential variables are removed.
+#![cfg(unix)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use ccc_dial::history::{AttemptStatus, Filter, Page, Store};
+
+const TMUX: &str = "/usr/bin/tmux";
+
+struct Session {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn new() -> Session {
+        assert!(
+            Path::new(TMUX).exists(),
+            "tmux is needed for this test: apt-get install -y tmux"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        Session {
+            socket: format!("ccc-dial-e2e-{}", std::process::id()),
+            dir,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new(TMUX)
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts the dialer in a 160x48 window.
+    fn start(&self) {
+        let home = self.path("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let command = format!(
+            "env -u TENCENTCLOUD_SECRET_ID -u TENCENTCLOUD_SECRET_KEY -u TCCLI_PROFILE \
+             -u TENCENTCLOUD_CREDENTIALS_FILE -u TENCENTCLOUD_REGION -u NO_COLOR \
+             HOME={home} XDG_CONFIG_HOME={home}/.config XDG_DATA_HOME={home}/.local/share \
+             CCC_DIAL_HISTORY={history} CCC_DIAL_CONFIG={config} {bin}",
+            home = home.display(),
+            history = self.path("history.db").display(),
+            config = self.path("config/settings.toml").display(),
+            bin = env!("CARGO_BIN_EXE_ccc-dial"),
+        );
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            &command,
+        ]);
+        self.wait_for("no real phone will ring");
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "e2e", k]);
+        }
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{needle:?} never appeared; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    fn wait_gone(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Command::new(TMUX)
+            .args(["-L", &self.socket, "has-session", "-t", "e2e"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+        {
+            assert!(Instant::now() < deadline, "the dialer did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new(TMUX)
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+/// User and system CPU time of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn dial_by_keys_on_the_simulator_then_find_the_form_again() {
+    let s = Session::new();
+    s.start();
+    // The SdkAppId is prefilled on the simulator; the agent and callee are typed.
+    s.keys(&["BTab", "BTab", "Down"]); // Agent pane, AIAgentId
+    s.text("15");
+    s.keys(&["Enter", "Tab", "Tab"]); // Callee
+    s.text("+86 130 1234 5678");
+    s.keys(&["Enter"]);
+    s.wait_for("is written 008613012345678");
+    s.keys(&["C-s"]);
+    s.wait_for("Dial 008613012345678 with agent 15?");
+    s.keys(&["y"]);
+    let screen = s.wait_for("Accepted · SessionId ");
+    let store = Store::open(s.path("history.db")).unwrap().0;
+    let rows = store.list(&Filter::default(), Page::first(10)).unwrap();
+    assert_eq!(rows.len(), 1, "one dial, one attempt");
+    let a = &rows[0];
+    assert_eq!(a.status, AttemptStatus::Accepted);
+    assert_eq!(a.callee, "008613012345678");
+    let session = a.session_id.clone().unwrap();
+    assert!(screen.contains(&format!("SessionId {session}")), "{screen}");
+    let screen = s.wait_for("accepted");
+    assert!(screen.contains("008613012345678"), "{screen}");
+
+    // Idle: no redraw, no CPU. IDLE_SECS=10 for a longer measurement.
+    let secs: u64 = std::env::var("IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2);
+    let pid = s.pid();
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(secs));
+    let used = cpu_ticks(pid) - before;
+    println!("idle CPU over {secs} s: {used} ticks (1 tick = 10 ms)");
+    assert!(used <= 2 + secs / 5, "{used} ticks of CPU while idle");
+
+    s.keys(&["q"]);
+    s.wait_gone();
+    let draft = std::fs::read_to_string(s.path("config/draft.json")).unwrap();
+    assert!(draft.contains("008613012345678"), "{draft}");
+
+    s.start();
+    let screen = s.wait_for("008613012345678");
+    assert!(screen.contains("AIAgentId 15"), "{screen}");
+    s.keys(&["C-c"]);
+    s.wait_gone();
+}
