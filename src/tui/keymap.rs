@@ -51,7 +51,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "History",
         "filter by callee, agent, status or SessionId",
     ),
-    ("Enter", "History", "open the attempt (Esc to close)"),
+    ("Enter, Esc", "History", "open / close the attempt"),
+    ("j, k", "open attempt", "scroll the attempt"),
     (
         "r",
         "History, attempt",
