@@ -208,13 +208,10 @@ impl Dialer {
             self.limiter.acquire().await;
             let prepared = match self.client.prepare(&action, crate::ccc::unix_now()) {
                 Ok(p) => p,
-                Err(e) => return self.failed(&id, &e).await,
+                Err(e) => return self.failed(&id, &e, try_no).await,
             };
-            self.record(
-                &id,
-                EventUpdate::new(now_ms(), "sent").detail(json!({"try": try_no})),
-            )
-            .await;
+            // No history write here: the "queued" record already says it may leave, and
+            // another fsync would stand between the key press and the wire.
             self.emit(DialerEvent::Sent {
                 id: id.clone(),
                 try_no,
@@ -228,13 +225,14 @@ impl Dialer {
                             request_id: Some(reply.request_id.clone()),
                             body: reply.raw.clone(),
                         };
-                        return self.failed(&id, &e).await;
+                        return self.failed(&id, &e, try_no).await;
                     };
                     let update = EventUpdate {
                         status: Some(AttemptStatus::Accepted),
                         session_id: Some(session_id.clone()),
                         request_id: Some(reply.request_id.clone()),
                         response_json: Some(reply.raw),
+                        detail: json!({"tries": try_no}),
                         ..EventUpdate::new(now_ms(), "accepted")
                     };
                     self.record(&id, update).await;
@@ -274,13 +272,13 @@ impl Dialer {
                         tokio::time::sleep(after).await;
                         continue;
                     }
-                    return self.failed(&id, &e).await;
+                    return self.failed(&id, &e, try_no).await;
                 }
             }
         }
     }
 
-    async fn failed(&self, id: &AttemptId, e: &ApiError) -> Finished {
+    async fn failed(&self, id: &AttemptId, e: &ApiError, tries: u32) -> Finished {
         let failure = Failure::from_error(e);
         let response_json = match e {
             ApiError::Service { code, message, request_id, .. } => Some(
@@ -302,7 +300,7 @@ impl Dialer {
             response_json,
             error_code: Some(failure.code.clone().unwrap_or_else(|| kind.to_string())),
             error_message: Some(failure.message.clone()),
-            detail: json!({"hint": failure.hint, "label": failure.label.as_str()}),
+            detail: json!({"hint": failure.hint, "label": failure.label.as_str(), "tries": tries}),
             ..EventUpdate::new(now_ms(), kind)
         };
         self.record(id, update).await;
