@@ -350,3 +350,29 @@ impl Dialer {
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
+
+/// Attempts a stopped run left `queued`: their request may have left before the stop, so they
+/// become unknown (never re-sent, open to reconciling). Only those older than `grace` are
+/// touched, since another instance may have younger ones in flight. Returns how many.
+pub fn settle_interrupted(
+    store: &Store,
+    grace: Duration,
+) -> Result<usize, crate::history::HistoryError> {
+    let filter = crate::history::Filter {
+        status: Some(AttemptStatus::Queued),
+        until_ms: Some(now_ms() - grace.as_millis() as i64),
+        ..Default::default()
+    };
+    let stale = store.list(&filter, crate::history::Page::all())?;
+    for a in &stale {
+        let update = EventUpdate {
+            status: Some(AttemptStatus::Unknown),
+            error_code: Some("interrupted".into()),
+            error_message: Some("ccc-dial stopped before the outcome was known".into()),
+            detail: json!({"hint": "the request may have reached the service: reconcile before dialing again"}),
+            ..EventUpdate::new(now_ms(), "interrupted")
+        };
+        store.record_event(&a.id, update)?;
+    }
+    Ok(stale.len())
+}

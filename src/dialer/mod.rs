@@ -4,6 +4,6 @@ mod engine;
 mod limiter;
 mod request;
 
-pub use engine::{Dialer, DialerEvent, Failure, Finished, MAX_RETRIES, now_ms};
+pub use engine::{Dialer, DialerEvent, Failure, Finished, MAX_RETRIES, now_ms, settle_interrupted};
 pub use limiter::{DEFAULT_MARGIN, RateLimiter, WINDOW};
 pub use request::{DialDraft, DialRequest, Field, Problem};
