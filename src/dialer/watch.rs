@@ -341,6 +341,9 @@ impl Dialer {
             }
         }
         let word = self.fetch_record(&attempt, &session_id).await;
+        // Released first, so whoever reads the report finds the watch over.
+        drop(claim);
+        self.emit_watch(WatchEvent::Report { id });
         WatchEnd::Reported { word }
     }
 
@@ -404,9 +407,6 @@ impl Dialer {
         if answered {
             self.fetch_details(attempt, session_id).await;
         }
-        self.emit_watch(WatchEvent::Report {
-            id: attempt.id.clone(),
-        });
         word
     }
 
