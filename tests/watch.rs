@@ -699,3 +699,139 @@ async fn twenty_live_calls_stay_within_the_budget() {
         assert_eq!(report.word, Some(CallWord::Answered));
     }
 }
+
+/// A stand-in for an endpoint of an older API model whose records lag: the session is gone
+/// from the live view, the record never comes, and the interaction records are not offered.
+/// Session `broken` fails every poll.
+async fn stub() -> (String, tokio::task::JoinHandle<()>) {
+    use axum::http::HeaderMap;
+    use serde_json::json;
+    async fn answer(headers: HeaderMap, body: String) -> axum::response::Response {
+        let action = headers
+            .get("x-tc-action")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let broken = body.contains("\"broken\"");
+        let error = |code: &str| json!({"Error": {"Code": code, "Message": "stub"}});
+        let mut response = match action {
+            "DescribeTelSession" if broken => error("InternalError"),
+            "DescribeTelSession" => error("FailedOperation.SessionNotExists"),
+            "DescribeTelCdr" => json!({"TotalCount": 0, "TelCdrList": []}),
+            "DescribeAICallExtractResult" => json!({"ResultList": []}),
+            "DescribeAILatency" => json!({"AILatencyDetail": [], "AILatencyStatistics": null}),
+            _ => error("InvalidAction"),
+        };
+        response["RequestId"] = json!("stub-request");
+        (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json!({ "Response": response }).to_string(),
+        )
+            .into_response()
+    }
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(answer);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (url, task)
+}
+
+fn accepted(store: &Store, session_id: &str) -> AttemptId {
+    use ccc_dial::history::{EventUpdate, NewAttempt};
+    let id = AttemptId::new();
+    store
+        .record_queued(&NewAttempt {
+            id: id.clone(),
+            created_at_ms: ccc_dial::dialer::now_ms(),
+            endpoint: "stub".into(),
+            sdk_app_id: APP,
+            agent_id: 15,
+            agent_name: None,
+            callee: CALLEE.into(),
+            callers: vec![],
+            variables: vec![],
+            max_ring_timeout: None,
+            acquire_timeout: None,
+            request_json: "{}".into(),
+            batch: None,
+        })
+        .unwrap();
+    store
+        .record_event(
+            &id,
+            EventUpdate {
+                status: Some(AttemptStatus::Accepted),
+                session_id: Some(session_id.into()),
+                ..EventUpdate::new(ccc_dial::dialer::now_ms(), "accepted")
+            },
+        )
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_missing_record_and_failing_polls_are_told_not_hidden() {
+    let (url, server) = stub().await;
+    let client = Client::new(ClientConfig::new(
+        url,
+        ccc_dial::credentials::Credential::new("AKIDstub".into(), "stub-key".into(), None).unwrap(),
+    ))
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    let (tx, mut events) = unbounded_channel();
+    let dialer = Dialer::new(
+        Arc::new(client),
+        store.clone(),
+        Arc::new(RateLimiter::new(500)),
+        "stub",
+        tx,
+    )
+    .with_watch(WatchConfig {
+        record_tries: 3,
+        max_errors: 3,
+        ..fast()
+    });
+
+    let gone = accepted(&store, "gone");
+    assert_eq!(
+        dialer.follow(&gone).await,
+        WatchEnd::Reported { word: None }
+    );
+    let attempt = store.get(&gone).unwrap().unwrap();
+    assert_eq!(attempt.status, AttemptStatus::Finished);
+    let report = CallReport::from_events(&attempt, &store.events(&gone).unwrap());
+    assert_eq!(report.word, None);
+    let missing = report.record_error.as_deref().unwrap();
+    assert!(
+        missing.starts_with("no call record after 3 tries"),
+        "{missing}"
+    );
+    assert_eq!(report.interactions, Interactions::NotOffered);
+    assert!(report.tags.is_empty());
+
+    let broken = accepted(&store, "broken");
+    let end = dialer.follow(&broken).await;
+    let WatchEnd::GaveUp(why) = &end else {
+        panic!("{end:?}")
+    };
+    assert!(why.contains("after 3 failed polls"), "{why}");
+    assert!(why.contains("InternalError"), "{why}");
+    // Still live in history: the next start takes it up again.
+    let ids: Vec<_> = store
+        .live_attempts()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(ids, vec![broken.clone()]);
+    let mut told = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        if let DialerEvent::Watch(WatchEvent::WatchError { id, stopped, .. }) = e {
+            told.push((id, stopped));
+        }
+    }
+    assert_eq!(told, vec![(broken.clone(), false), (broken, true)]);
+    server.abort();
+}
