@@ -235,7 +235,9 @@ impl Dialer {
         true
     }
 
-    /// Follows the attempt to its report and returns how it ended (for `call --wait`).
+    /// Follows the attempt to its report and returns how it ended (for `call --wait`). A
+    /// Dialer built `with_watch` already follows what `run` gets accepted, so this answers
+    /// `AlreadyWatched` there: wait for `WatchEvent::Report` instead.
     pub async fn follow(&self, id: &AttemptId) -> WatchEnd {
         match self.watching().claim(id) {
             Some(claim) => self.follow_claimed(claim).await,
