@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::limiter::RateLimiter;
 use super::request::DialRequest;
+use super::watch::{WatchConfig, WatchEvent, Watching};
 use crate::ccc::actions::{Action, CreateAIAgentCall};
 use crate::ccc::catalog::Label;
 use crate::ccc::{ApiError, Client, Outcome, Retry};
@@ -42,6 +43,8 @@ pub enum DialerEvent {
     Failed { id: AttemptId, failure: Failure },
     /// The attempt could not be recorded, so it was not sent.
     NotRecorded { id: AttemptId, message: String },
+    /// Following an accepted call: its status, record, report, hang-up, steering, reconcile.
+    Watch(WatchEvent),
 }
 
 impl DialerEvent {
@@ -53,6 +56,7 @@ impl DialerEvent {
             | DialerEvent::Accepted { id, .. }
             | DialerEvent::Failed { id, .. }
             | DialerEvent::NotRecorded { id, .. } => id,
+            DialerEvent::Watch(w) => w.id(),
         }
     }
 }
@@ -115,6 +119,10 @@ pub struct Dialer {
     /// Recorded as the attempt's endpoint: the live host, or "simulator".
     backend: String,
     backoff: Duration,
+    /// Follow each accepted attempt until its report is in.
+    watch: Option<WatchConfig>,
+    /// The attempts followed right now, so none is followed twice.
+    watching: Arc<Watching>,
 }
 
 impl Dialer {
@@ -132,7 +140,24 @@ impl Dialer {
             events,
             backend: backend.into(),
             backoff: Duration::from_millis(500),
+            watch: None,
+            watching: Arc::default(),
         }
+    }
+
+    /// Follows every accepted attempt live (status, then its record and report).
+    pub fn with_watch(mut self, config: WatchConfig) -> Dialer {
+        self.watch = Some(config);
+        self
+    }
+
+    /// The watch settings; the defaults when watching was not switched on.
+    pub fn watch_config(&self) -> WatchConfig {
+        self.watch.clone().unwrap_or_default()
+    }
+
+    pub(super) fn watching(&self) -> &Arc<Watching> {
+        &self.watching
     }
 
     /// First pause before a retry; it doubles each time.
@@ -241,6 +266,9 @@ impl Dialer {
                         session_id: session_id.clone(),
                         request_id: reply.request_id.clone(),
                     });
+                    if self.watch.is_some() {
+                        self.watch(id.clone());
+                    }
                     return Finished::Accepted {
                         session_id,
                         request_id: reply.request_id,
@@ -321,7 +349,7 @@ impl Dialer {
 
     /// Records an event after the request left. A failure here cannot un-send the call, so it
     /// is logged rather than stopping the attempt.
-    async fn record(&self, id: &AttemptId, update: EventUpdate) {
+    pub(super) async fn record(&self, id: &AttemptId, update: EventUpdate) {
         let id2 = id.clone();
         if let Err(e) = self
             .blocking_store(move |s| s.record_event(&id2, update))
@@ -331,7 +359,7 @@ impl Dialer {
         }
     }
 
-    async fn blocking_store<T: Send + 'static>(
+    pub(super) async fn blocking_store<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, crate::history::HistoryError> + Send + 'static,
     ) -> Result<T, String> {
@@ -341,7 +369,7 @@ impl Dialer {
             .map_err(|e| e.to_string())?
     }
 
-    fn emit(&self, event: DialerEvent) {
+    pub(super) fn emit(&self, event: DialerEvent) {
         // No one listening (a closed view) is not an error for the attempt.
         let _ = self.events.send(event);
     }
