@@ -230,7 +230,7 @@ impl Dialer {
         let mut try_no = 0;
         loop {
             try_no += 1;
-            self.limiter.acquire().await;
+            let permit = self.limiter.acquire().await;
             let prepared = match self.client.prepare(&action, crate::ccc::unix_now()) {
                 Ok(p) => p,
                 Err(e) => return self.failed(&id, &e, try_no).await,
@@ -241,7 +241,9 @@ impl Dialer {
                 id: id.clone(),
                 try_no,
             });
-            match self.client.execute::<CreateAIAgentCall>(&prepared).await {
+            let answer = self.client.execute::<CreateAIAgentCall>(&prepared).await;
+            drop(permit);
+            match answer {
                 Ok(reply) => {
                     let Some(session_id) = reply.data.session_id.filter(|s| !s.is_empty()) else {
                         let e = ApiError::Decode {

@@ -11,7 +11,7 @@ mod watch;
 
 pub use control::ControlError;
 pub use engine::{Dialer, DialerEvent, Failure, Finished, MAX_RETRIES, now_ms, settle_interrupted};
-pub use limiter::{DEFAULT_MARGIN, RateLimiter, WINDOW};
+pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
 pub use reconcile::{Candidate, ReconcileError, ReconcileOutcome};
 pub use report::{
     CallReport, CallWord, END_STATUS, EndStatus, Interactions, LatencyReport, LatencyRound,

@@ -207,7 +207,7 @@ impl Dialer {
         &self,
         request: &A,
     ) -> Result<Reply<A::Response>, ApiError> {
-        self.limiter().acquire().await;
+        let _permit = self.limiter().acquire().await;
         self.client().send(request).await
     }
 
