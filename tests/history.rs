@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use ccc_dial::history::{
     AttemptId, AttemptStatus, BatchRef, EventUpdate, ExportFormat, Filter, HistoryError,
-    NewAttempt, Page, SCHEMA_VERSION, Store,
+    NewAttempt, Page, QUICK_CHECK_MAX_BYTES, SCHEMA_VERSION, Store,
 };
 use serde_json::json;
 
@@ -584,6 +584,73 @@ fn a_damaged_database_is_moved_aside() {
     assert_eq!(fs::read(&moved[0]).unwrap(), bytes);
     assert_eq!(store.count(&Filter::default()).unwrap(), 0);
     store.record_queued(&new_attempt(T0, "0086130")).unwrap();
+}
+
+/// A large file is not checked whole on every open; damage met later is reported with the
+/// way out, and the next open checks the whole file and moves it aside.
+#[test]
+fn damage_in_a_large_file_is_caught_on_the_next_open() {
+    let (_dir, path) = temp_db();
+    drop(Store::open(&path).unwrap());
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        let body = "OLDROW".repeat(250);
+        for i in 0..8_000i64 {
+            // The oldest half carries a mark to find their pages by.
+            let request = if i < 4_000 {
+                body.clone()
+            } else {
+                "x".repeat(1_500)
+            };
+            tx.execute(
+                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
+                    agent_id, callee, callers, variables, request_json, status)
+                 VALUES (?1, ?2, ?2, 'simulator', 1, 15, '0086130', '[]', '[]', ?3, 'finished')",
+                rusqlite::params![format!("id-{i}"), T0 + i, request],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let mut bytes = fs::read(&path).unwrap();
+    assert!(bytes.len() as u64 > QUICK_CHECK_MAX_BYTES);
+    let mut damaged = 0;
+    for page in bytes.chunks_mut(4096).skip(1) {
+        if page.windows(6).any(|w| w == b"OLDROW") {
+            page.fill(0x55);
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 100);
+    fs::write(&path, &bytes).unwrap();
+
+    let (store, notice) = Store::open(&path).unwrap();
+    assert_eq!(notice, None, "the newest attempts read fine");
+    assert_eq!(
+        store
+            .list(&Filter::default(), Page::first(50))
+            .unwrap()
+            .len(),
+        50
+    );
+    let everything = Filter {
+        text: Some("nothing matches this".into()),
+        ..Default::default()
+    };
+    let err = store.count(&everything).unwrap_err().to_string();
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(
+        err.contains("is damaged") && err.contains("Restart ccc-dial"),
+        "{err}"
+    );
+    drop(store);
+
+    let (store, notice) = Store::open(&path).unwrap();
+    let notice = notice.expect("the next open checks the whole file");
+    assert!(notice.contains("damaged"), "{notice}");
+    assert_eq!(aside_files(path.parent().unwrap(), "corrupt").len(), 1);
+    assert_eq!(store.count(&Filter::default()).unwrap(), 0);
 }
 
 #[test]

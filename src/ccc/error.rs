@@ -149,6 +149,9 @@ impl ApiError {
                     Some(skew) if code == "AuthFailure.SignatureExpire" => {
                         format!("{hint} (the service's clock differs from this machine's by {skew:+} s)")
                     }
+                    _ if self.class().outcome == Outcome::Unknown => {
+                        format!("{hint}; the call may have been placed: reconcile before dialing again")
+                    }
                     _ => hint.to_string(),
                 }
             }

@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use super::limiter::RateLimiter;
 use super::request::DialRequest;
+use super::watch::{WatchConfig, WatchEvent, Watching};
 use crate::ccc::actions::{Action, CreateAIAgentCall};
 use crate::ccc::catalog::Label;
 use crate::ccc::{ApiError, Client, Outcome, Retry};
@@ -42,6 +43,8 @@ pub enum DialerEvent {
     Failed { id: AttemptId, failure: Failure },
     /// The attempt could not be recorded, so it was not sent.
     NotRecorded { id: AttemptId, message: String },
+    /// Following an accepted call: its status, record, report, hang-up, steering, reconcile.
+    Watch(WatchEvent),
 }
 
 impl DialerEvent {
@@ -53,6 +56,7 @@ impl DialerEvent {
             | DialerEvent::Accepted { id, .. }
             | DialerEvent::Failed { id, .. }
             | DialerEvent::NotRecorded { id, .. } => id,
+            DialerEvent::Watch(w) => w.id(),
         }
     }
 }
@@ -115,6 +119,10 @@ pub struct Dialer {
     /// Recorded as the attempt's endpoint: the live host, or "simulator".
     backend: String,
     backoff: Duration,
+    /// Follow each accepted attempt until its report is in.
+    watch: Option<WatchConfig>,
+    /// The attempts followed right now, so none is followed twice.
+    watching: Arc<Watching>,
 }
 
 impl Dialer {
@@ -132,7 +140,24 @@ impl Dialer {
             events,
             backend: backend.into(),
             backoff: Duration::from_millis(500),
+            watch: None,
+            watching: Arc::default(),
         }
+    }
+
+    /// Follows every accepted attempt live (status, then its record and report).
+    pub fn with_watch(mut self, config: WatchConfig) -> Dialer {
+        self.watch = Some(config);
+        self
+    }
+
+    /// The watch settings; the defaults when watching was not switched on.
+    pub fn watch_config(&self) -> WatchConfig {
+        self.watch.clone().unwrap_or_default()
+    }
+
+    pub(super) fn watching(&self) -> &Arc<Watching> {
+        &self.watching
     }
 
     /// First pause before a retry; it doubles each time.
@@ -205,21 +230,20 @@ impl Dialer {
         let mut try_no = 0;
         loop {
             try_no += 1;
-            self.limiter.acquire().await;
+            let permit = self.limiter.acquire().await;
             let prepared = match self.client.prepare(&action, crate::ccc::unix_now()) {
                 Ok(p) => p,
-                Err(e) => return self.failed(&id, &e).await,
+                Err(e) => return self.failed(&id, &e, try_no).await,
             };
-            self.record(
-                &id,
-                EventUpdate::new(now_ms(), "sent").detail(json!({"try": try_no})),
-            )
-            .await;
+            // No history write here: the "queued" record already says it may leave, and
+            // another fsync would stand between the key press and the wire.
             self.emit(DialerEvent::Sent {
                 id: id.clone(),
                 try_no,
             });
-            match self.client.execute::<CreateAIAgentCall>(&prepared).await {
+            let answer = self.client.execute::<CreateAIAgentCall>(&prepared).await;
+            drop(permit);
+            match answer {
                 Ok(reply) => {
                     let Some(session_id) = reply.data.session_id.filter(|s| !s.is_empty()) else {
                         let e = ApiError::Decode {
@@ -228,13 +252,14 @@ impl Dialer {
                             request_id: Some(reply.request_id.clone()),
                             body: reply.raw.clone(),
                         };
-                        return self.failed(&id, &e).await;
+                        return self.failed(&id, &e, try_no).await;
                     };
                     let update = EventUpdate {
                         status: Some(AttemptStatus::Accepted),
                         session_id: Some(session_id.clone()),
                         request_id: Some(reply.request_id.clone()),
                         response_json: Some(reply.raw),
+                        detail: json!({"tries": try_no}),
                         ..EventUpdate::new(now_ms(), "accepted")
                     };
                     self.record(&id, update).await;
@@ -243,6 +268,9 @@ impl Dialer {
                         session_id: session_id.clone(),
                         request_id: reply.request_id.clone(),
                     });
+                    if self.watch.is_some() {
+                        self.watch(id.clone());
+                    }
                     return Finished::Accepted {
                         session_id,
                         request_id: reply.request_id,
@@ -274,13 +302,13 @@ impl Dialer {
                         tokio::time::sleep(after).await;
                         continue;
                     }
-                    return self.failed(&id, &e).await;
+                    return self.failed(&id, &e, try_no).await;
                 }
             }
         }
     }
 
-    async fn failed(&self, id: &AttemptId, e: &ApiError) -> Finished {
+    async fn failed(&self, id: &AttemptId, e: &ApiError, tries: u32) -> Finished {
         let failure = Failure::from_error(e);
         let response_json = match e {
             ApiError::Service { code, message, request_id, .. } => Some(
@@ -302,7 +330,7 @@ impl Dialer {
             response_json,
             error_code: Some(failure.code.clone().unwrap_or_else(|| kind.to_string())),
             error_message: Some(failure.message.clone()),
-            detail: json!({"hint": failure.hint, "label": failure.label.as_str()}),
+            detail: json!({"hint": failure.hint, "label": failure.label.as_str(), "tries": tries}),
             ..EventUpdate::new(now_ms(), kind)
         };
         self.record(id, update).await;
@@ -323,7 +351,7 @@ impl Dialer {
 
     /// Records an event after the request left. A failure here cannot un-send the call, so it
     /// is logged rather than stopping the attempt.
-    async fn record(&self, id: &AttemptId, update: EventUpdate) {
+    pub(super) async fn record(&self, id: &AttemptId, update: EventUpdate) {
         let id2 = id.clone();
         if let Err(e) = self
             .blocking_store(move |s| s.record_event(&id2, update))
@@ -333,7 +361,7 @@ impl Dialer {
         }
     }
 
-    async fn blocking_store<T: Send + 'static>(
+    pub(super) async fn blocking_store<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, crate::history::HistoryError> + Send + 'static,
     ) -> Result<T, String> {
@@ -343,7 +371,7 @@ impl Dialer {
             .map_err(|e| e.to_string())?
     }
 
-    fn emit(&self, event: DialerEvent) {
+    pub(super) fn emit(&self, event: DialerEvent) {
         // No one listening (a closed view) is not an error for the attempt.
         let _ = self.events.send(event);
     }
@@ -351,4 +379,30 @@ impl Dialer {
 
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// Attempts a stopped run left `queued`: their request may have left before the stop, so they
+/// become unknown (never re-sent, open to reconciling). Only those older than `grace` are
+/// touched, since another instance may have younger ones in flight. Returns how many.
+pub fn settle_interrupted(
+    store: &Store,
+    grace: Duration,
+) -> Result<usize, crate::history::HistoryError> {
+    let filter = crate::history::Filter {
+        status: Some(AttemptStatus::Queued),
+        until_ms: Some(now_ms() - grace.as_millis() as i64),
+        ..Default::default()
+    };
+    let stale = store.list(&filter, crate::history::Page::all())?;
+    for a in &stale {
+        let update = EventUpdate {
+            status: Some(AttemptStatus::Unknown),
+            error_code: Some("interrupted".into()),
+            error_message: Some("ccc-dial stopped before the outcome was known".into()),
+            detail: json!({"hint": "the request may have reached the service: reconcile before dialing again"}),
+            ..EventUpdate::new(now_ms(), "interrupted")
+        };
+        store.record_event(&a.id, update)?;
+    }
+    Ok(stale.len())
 }

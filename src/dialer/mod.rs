@@ -1,9 +1,21 @@
-//! The background engine that places calls, shared by the TUI and the headless commands.
+//! The background engine that places calls, follows them live and reports them, shared by the
+//! TUI and the headless commands.
 
+mod control;
 mod engine;
 mod limiter;
+mod reconcile;
+pub mod report;
 mod request;
+mod watch;
 
-pub use engine::{Dialer, DialerEvent, Failure, Finished, MAX_RETRIES, now_ms};
-pub use limiter::{DEFAULT_MARGIN, RateLimiter, WINDOW};
+pub use control::ControlError;
+pub use engine::{Dialer, DialerEvent, Failure, Finished, MAX_RETRIES, now_ms, settle_interrupted};
+pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
+pub use reconcile::{Candidate, ReconcileError, ReconcileOutcome};
+pub use report::{
+    CallReport, CallWord, END_STATUS, EndStatus, Interactions, LatencyReport, LatencyRound,
+    LiveCall, Stat, Steer, Tag, TimelineEntry, Tone, elapsed,
+};
 pub use request::{DialDraft, DialRequest, Field, Problem};
+pub use watch::{CLOCK_SLACK_S, LOOKBACK_S, PushKind, WatchConfig, WatchEnd, WatchEvent};

@@ -25,6 +25,7 @@ pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
 pub use export::{ExportFormat, attempt_json, event_json};
+pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;

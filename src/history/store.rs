@@ -291,7 +291,7 @@ impl Store {
     }
 
     /// Calls `f` on each matching attempt of the page, newest first, without holding them
-    /// all in memory.
+    /// all in memory. The store is locked meanwhile: `f` must not call it.
     pub fn for_each(
         &self,
         filter: &Filter,
@@ -462,6 +462,31 @@ mod tests {
         assert!(msg.contains(&path.display().to_string()), "{msg}");
         assert!(msg.contains("disk is full"), "{msg}");
         assert!(msg.contains("--db PATH"), "{msg}");
+    }
+
+    #[test]
+    fn a_read_only_place_names_the_path_and_the_fix() {
+        let path = Path::new("/srv/ro/history.db");
+        let e = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            None,
+        );
+        let msg = open::classify(path, e).to_string();
+        assert!(
+            msg.starts_with("history database /srv/ro/history.db: cannot be written"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("Make the file and its directory writable"),
+            "{msg}"
+        );
+        assert!(msg.contains("CCC_DIAL_HISTORY"), "{msg}");
+    }
+
+    #[test]
+    fn a_handle_goes_to_any_task() {
+        fn shareable<T: Send + Sync + Clone + 'static>() {}
+        shareable::<Store>();
     }
 
     #[test]

@@ -871,6 +871,9 @@ impl App {
                 self.notify(Level::Error, message);
                 return Vec::new();
             }
+            // A followed call changed (status, record, report): the history has it; the
+            // live-call view reads the details.
+            DialerEvent::Watch(_) => {}
         }
         let mut effects = vec![self.query_history()];
         if self.detail.as_ref().is_some_and(|d| d.attempt.id == id) {

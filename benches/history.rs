@@ -1,0 +1,316 @@
+//! History store: insert throughput with durability on, open plus first page of a
+//! 100,000-attempt history, and resident memory with that history.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use ccc_dial::history::{
+    AttemptId, AttemptStatus, EventUpdate, ExportFormat, Filter, NewAttempt, Page, Store,
+};
+use criterion::{Criterion, Throughput};
+
+const BIG: i64 = 100_000;
+const T0: i64 = 1_793_541_600_000;
+/// Set in the child process that measures memory; names the history to open.
+const MEMORY_CHILD: &str = "CCC_DIAL_BENCH_MEMORY_DB";
+
+fn new_attempt(i: i64) -> NewAttempt {
+    let callee = format!("0086130{:08}", i % 5_000);
+    NewAttempt {
+        id: AttemptId::new(),
+        created_at_ms: T0 + i * 1_000,
+        endpoint: "ccc.tencentcloudapi.com".into(),
+        sdk_app_id: 1_400_000_000,
+        agent_id: 15 + (i % 4) as u64,
+        agent_name: Some(format!("Agent {}", i % 4)),
+        callee: callee.clone(),
+        callers: vec!["008601012345678".into(), "008601012345679".into()],
+        variables: vec![
+            ("dify-inputs-user".into(), format!("user-{i}")),
+            ("welcome-message-delay".into(), "2".into()),
+        ],
+        max_ring_timeout: Some(30),
+        acquire_timeout: None,
+        request_json: format!(
+            r#"{{"SdkAppId":1400000000,"AIAgentId":{},"Callee":"{callee}","Callers":["008601012345678","008601012345679"],"Variables":[{{"Key":"dify-inputs-user","Value":"user-{i}"}},{{"Key":"welcome-message-delay","Value":"2"}}],"MaxRingTimeoutSecond":30}}"#,
+            15 + i % 4
+        ),
+        batch: None,
+    }
+}
+
+/// A realistic lifecycle: queued, accepted with the answer, ringing, finished.
+fn record_lifecycle(store: &Store, i: i64) {
+    let a = new_attempt(i);
+    store.record_queued(&a).unwrap();
+    let session = uuid_like(i);
+    store
+        .record_event(
+            &a.id,
+            EventUpdate {
+                at_ms: a.created_at_ms + 300,
+                kind: "accepted".into(),
+                status: Some(AttemptStatus::Accepted),
+                session_id: Some(session.clone()),
+                request_id: Some(format!("req-{session}")),
+                response_json: Some(format!(
+                    r#"{{"Response":{{"SessionId":"{session}","RequestId":"req-{session}"}}}}"#
+                )),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store
+        .record_event(
+            &a.id,
+            EventUpdate::new(a.created_at_ms + 2_000, "status").status(AttemptStatus::Ringing),
+        )
+        .unwrap();
+    store
+        .record_event(
+            &a.id,
+            EventUpdate::new(a.created_at_ms + 60_000, "status")
+                .status(AttemptStatus::Finished)
+                .detail(serde_json::json!({"EndStatus": 1, "Duration": 58})),
+        )
+        .unwrap();
+}
+
+fn uuid_like(i: i64) -> String {
+    format!("{:08x}-0000-4000-8000-{:012x}", i, i * 7919)
+}
+
+/// Fills a history with `n` finished attempts through the store's own schema, in one
+/// transaction (the benchmarks measure reading it, not filling it).
+fn fill(path: &Path, n: i64) {
+    drop(Store::open(path).unwrap());
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut attempt = tx
+            .prepare(
+                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
+                    agent_id, agent_name, callee, callers, variables, max_ring_timeout,
+                    request_json, status, session_id, request_id, response_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'finished', ?13, ?14, ?15)",
+            )
+            .unwrap();
+        let mut event = tx
+            .prepare(
+                "INSERT INTO event (attempt_id, seq, at_ms, kind, status, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .unwrap();
+        for i in 0..n {
+            let a = new_attempt(i);
+            let session = uuid_like(i);
+            attempt
+                .execute(rusqlite::params![
+                    a.id.0,
+                    a.created_at_ms,
+                    a.created_at_ms + 60_000,
+                    a.endpoint,
+                    a.sdk_app_id,
+                    a.agent_id as i64,
+                    a.agent_name,
+                    a.callee,
+                    serde_json::to_string(&a.callers).unwrap(),
+                    serde_json::to_string(&a.variables).unwrap(),
+                    a.max_ring_timeout,
+                    a.request_json,
+                    session,
+                    format!("req-{session}"),
+                    format!(r#"{{"Response":{{"SessionId":"{session}"}}}}"#),
+                ])
+                .unwrap();
+            for (seq, (dt, kind, status, detail)) in [
+                (0, "queued", "queued", "{}"),
+                (300, "accepted", "accepted", "{}"),
+                (2_000, "status", "ringing", "{}"),
+                (
+                    60_000,
+                    "status",
+                    "finished",
+                    r#"{"EndStatus":1,"Duration":58}"#,
+                ),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                event
+                    .execute(rusqlite::params![
+                        a.id.0,
+                        seq as i64 + 1,
+                        a.created_at_ms + dt,
+                        kind,
+                        status,
+                        detail
+                    ])
+                    .unwrap();
+            }
+        }
+    }
+    tx.commit().unwrap();
+}
+
+fn insert(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(dir.path().join("history.db")).unwrap();
+    let mut group = c.benchmark_group("insert");
+    group.throughput(Throughput::Elements(1));
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(8));
+    let mut i = 0;
+    group.bench_function("record_queued (synchronous=FULL)", |b| {
+        b.iter(|| {
+            i += 1;
+            store.record_queued(black_box(&new_attempt(i))).unwrap();
+        })
+    });
+    group.bench_function("lifecycle: queued + 3 events", |b| {
+        b.iter(|| {
+            i += 1;
+            record_lifecycle(&store, i);
+        })
+    });
+    group.finish();
+}
+
+fn open_and_first_page(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.db");
+    let started = Instant::now();
+    fill(&path, BIG);
+    let size = std::fs::metadata(&path).unwrap().len();
+    eprintln!(
+        "filled {BIG} attempts in {:.1?}; file {:.1} MiB",
+        started.elapsed(),
+        size as f64 / 1048576.0
+    );
+
+    let mut group = c.benchmark_group("100k");
+    group.sample_size(30);
+    group.bench_function("open + first page of 50 + count", |b| {
+        b.iter(|| {
+            let (store, notice) = Store::open(&path).unwrap();
+            assert!(notice.is_none());
+            let page = store.list(&Filter::default(), Page::first(50)).unwrap();
+            let total = store.count(&Filter::default()).unwrap();
+            black_box((page, total));
+        })
+    });
+    let (store, _) = Store::open(&path).unwrap();
+    group.bench_function("page 1000 (offset 50,000)", |b| {
+        b.iter(|| {
+            black_box(
+                store
+                    .list(
+                        &Filter::default(),
+                        Page {
+                            offset: 50_000,
+                            limit: 50,
+                        },
+                    )
+                    .unwrap(),
+            )
+        })
+    });
+    group.bench_function("filter by callee, first page", |b| {
+        let f = Filter {
+            callee: Some("008613000001234".into()),
+            ..Default::default()
+        };
+        b.iter(|| black_box(store.list(&f, Page::first(50)).unwrap()))
+    });
+    group.bench_function("free text, first page", |b| {
+        let f = Filter {
+            text: Some("Agent 3".into()),
+            ..Default::default()
+        };
+        b.iter(|| black_box(store.list(&f, Page::first(50)).unwrap()))
+    });
+    group.bench_function("find by SessionId", |b| {
+        b.iter(|| black_box(store.find(&uuid_like(77_777)).unwrap().unwrap()))
+    });
+    group.finish();
+    drop(store);
+
+    memory(&path);
+}
+
+/// Opens the 100k history in a fresh process and reads it the ways a user would, then
+/// reports its resident memory.
+fn memory(path: &Path) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .env(MEMORY_CHILD, path)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{}", report.trim_end());
+}
+
+fn status_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+fn measure_memory(path: &str) {
+    let before = status_kib("VmRSS:");
+    let started = Instant::now();
+    let (store, _) = Store::open(path).unwrap();
+    let page = store.list(&Filter::default(), Page::first(50)).unwrap();
+    let first_page = started.elapsed();
+    assert_eq!(page.len(), 50);
+    assert_eq!(store.count(&Filter::default()).unwrap(), BIG as u64);
+    let text = Filter {
+        text: Some("0086130000042".into()),
+        ..Default::default()
+    };
+    black_box(store.list(&text, Page::first(50)).unwrap());
+    let exported = store
+        .export(
+            &Filter::default(),
+            Page::all(),
+            ExportFormat::JsonLines,
+            &mut std::io::sink(),
+        )
+        .unwrap();
+    assert_eq!(exported, BIG as usize);
+    black_box(store.find(&uuid_like(4_242)).unwrap().unwrap());
+    let rss = status_kib("VmRSS:");
+    let hwm = status_kib("VmHWM:");
+    println!(
+        "memory with {BIG} attempts (open, first page, count, text search, full export): \
+         VmRSS {:.1} MiB (at start {:.1} MiB), VmHWM {:.1} MiB; cold open + first page {:.1?}",
+        rss as f64 / 1024.0,
+        before as f64 / 1024.0,
+        hwm as f64 / 1024.0,
+        first_page
+    );
+    assert!(
+        hwm <= 50 * 1024,
+        "peak resident memory {hwm} KiB is over 50 MiB"
+    );
+}
+
+fn main() {
+    if let Ok(path) = std::env::var(MEMORY_CHILD) {
+        measure_memory(&path);
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    insert(&mut c);
+    open_and_first_page(&mut c);
+    c.final_summary();
+}
