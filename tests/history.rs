@@ -856,10 +856,10 @@ fn kill_9_during_a_burst_loses_no_sent_attempt() {
                 .unwrap();
             assert_eq!(found, 1, "round {round}: {id} is there exactly once");
         }
-        // At most the one recorded just before the kill was not yet "sent".
+        // Each kill may leave the one attempt recorded just before it not yet "sent".
         let stored = store.count(&Filter::default()).unwrap() as usize;
         assert!(
-            stored == ids.len() || stored == ids.len() + 1,
+            stored >= ids.len() && stored - ids.len() <= round,
             "round {round}: {stored} stored, {} sent",
             ids.len()
         );
