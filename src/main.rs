@@ -8,6 +8,9 @@ fn main() {
             println!("ccc-dial");
             Ok(())
         }
+        Some(Command::Call(args)) => std::process::exit(headless(|rt| {
+            rt.block_on(ccc_dial::cli::call::run(&cli.global, args))
+        })),
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
@@ -16,5 +19,16 @@ fn main() {
     if let Err(e) = result {
         eprintln!("error: {e:#}");
         std::process::exit(1);
+    }
+}
+
+/// Runs a headless command, which prints its own outcome and returns its exit code.
+fn headless(command: impl FnOnce(&tokio::runtime::Runtime) -> i32) -> i32 {
+    match tokio::runtime::Runtime::new() {
+        Ok(rt) => command(&rt),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            1
+        }
     }
 }
