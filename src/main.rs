@@ -7,6 +7,9 @@ fn main() {
         None => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
             .and_then(|rt| rt.block_on(ccc_dial::tui::run(cli.global))),
+        Some(Command::Call(args)) => std::process::exit(headless(|rt| {
+            rt.block_on(ccc_dial::cli::call::run(&cli.global, args))
+        })),
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
@@ -15,5 +18,16 @@ fn main() {
     if let Err(e) = result {
         eprintln!("error: {e:#}");
         std::process::exit(1);
+    }
+}
+
+/// Runs a headless command, which prints its own outcome and returns its exit code.
+fn headless(command: impl FnOnce(&tokio::runtime::Runtime) -> i32) -> i32 {
+    match tokio::runtime::Runtime::new() {
+        Ok(rt) => command(&rt),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            1
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! The command line: global options and the headless subcommands.
 
+pub mod call;
+pub mod exit;
+pub mod follow;
+mod headless;
 pub mod history;
 pub mod sim;
 
@@ -68,6 +72,9 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Place one call (from options, or the API's JSON body with --input) and print its
+    /// SessionId and RequestId. Needs credentials, or --sim for the built-in simulator.
+    Call(call::CallArgs),
     /// List, export, show and prune past call attempts (the durable call history).
     History(history::HistoryArgs),
     /// Run the local CCC simulator: a stand-in for the API that rings no real phone.

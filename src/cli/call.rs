@@ -1,0 +1,390 @@
+//! `ccc-dial call`: one call, from options or from the API's own JSON body.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+
+use super::exit::{EXIT_CODES_HELP, Exit};
+use super::follow::{self, Pace};
+use super::headless;
+use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
+use crate::ccc::unix_now;
+use crate::cli::GlobalArgs;
+use crate::dialer::{DialDraft, DialRequest, Dialer, Failure, Finished, RateLimiter, now_ms};
+use crate::history::{AttemptId, AttemptStatus, EventUpdate};
+
+/// Place one call and print its SessionId and RequestId.
+///
+/// The attempt is recorded in the history before the request is sent. Without credentials
+/// this fails rather than falling back to the simulator; add --sim to use the simulator.
+#[derive(Debug, Clone, Args)]
+#[command(after_long_help = EXIT_CODES_HELP)]
+pub struct CallArgs {
+    /// SdkAppId of the CCC instance [default: the settings' default_sdk_app_id].
+    #[arg(long, value_name = "N")]
+    pub sdk_app_id: Option<String>,
+    /// AIAgentId of the agent that talks.
+    #[arg(long, value_name = "N", required_unless_present = "input")]
+    pub agent: Option<String>,
+    /// The number to call: 00 + country code + number (+86 130… is read as 0086130…).
+    #[arg(long, value_name = "NUM", required_unless_present = "input")]
+    pub callee: Option<String>,
+    /// A caller number to call from; repeat for a pool. Default: the service picks one.
+    #[arg(long = "caller", value_name = "NUM")]
+    pub callers: Vec<String>,
+    /// A variable for the agent's prompt or dify (dify-inputs-NAME, dify-inputs-user,
+    /// welcome-message-delay); repeat for more.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// Seconds to let the phone ring (MaxRingTimeoutSecond; own numbers only).
+    #[arg(long, value_name = "S")]
+    pub max_ring: Option<String>,
+    /// Seconds to queue when the agent's concurrency is used up, 0 to 5 (AcquireTimeoutSecond).
+    #[arg(long, value_name = "S")]
+    pub queue_timeout: Option<String>,
+    /// Read the request from FILE ("-" for stdin): the API's own CreateAIAgentCall JSON body,
+    /// e.g. {"SdkAppId":1400000000,"AIAgentId":15,"Callee":"008613012345678"}.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["sdk_app_id", "agent", "callee", "callers", "vars", "max_ring", "queue_timeout"])]
+    pub input: Option<PathBuf>,
+    /// Follow the call to its end (DescribeTelSession), then print its call record
+    /// (DescribeTelCdr).
+    #[arg(long)]
+    pub wait: bool,
+    /// Print one JSON object on stdout, with the service's field names.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the signed HTTP request and an equivalent curl command; send and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Use the built-in simulator: no real phone rings.
+    #[arg(long)]
+    pub sim: bool,
+}
+
+/// Runs the command and returns its exit code; everything is already printed.
+pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
+    let env = crate::credentials::Env::from_process();
+    let settings = headless::settings(&env);
+    let draft = match draft(&args, settings.default_sdk_app_id) {
+        Ok(d) => d,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Invalid.code();
+        }
+    };
+    let request = match draft.validate() {
+        Ok(r) => r,
+        Err(problems) => {
+            eprintln!("error: the request is not valid:");
+            for p in problems {
+                eprintln!("  {p}");
+            }
+            return Exit::Invalid.code();
+        }
+    };
+    let backend = match headless::connect(global, &settings, args.sim).await {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Exit::Failure.code();
+        }
+    };
+    if backend.is_simulator() {
+        eprintln!("using the built-in simulator: no real phone rings");
+    }
+    if args.dry_run {
+        return match backend.client.prepare(&request.to_action(), unix_now()) {
+            Ok(prepared) => {
+                print!("{}", headless::dry_run_text(&prepared));
+                Exit::Accepted.code()
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Exit::Invalid.code()
+            }
+        };
+    }
+    let store = match headless::history() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Exit::Failure.code();
+        }
+    };
+    // Nobody reads the events: the outcome comes back from `run`.
+    let (events, _) = mpsc::unbounded_channel();
+    let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
+    let dialer = Dialer::new(
+        backend.client.clone(),
+        store.clone(),
+        limiter,
+        backend.label(),
+        events,
+    );
+    let id = AttemptId::new();
+    match dialer.run(id.clone(), request.clone(), None).await {
+        Finished::Accepted {
+            session_id,
+            request_id,
+        } => {
+            let accepted = json!({
+                "SessionId": session_id,
+                "RequestId": request_id,
+                "AttemptId": id.as_str(),
+                "Callee": request.callee,
+            });
+            if !args.wait {
+                print_accepted(&accepted, args.json);
+                return Exit::Accepted.code();
+            }
+            eprintln!("accepted: SessionId {session_id}, RequestId {request_id}");
+            let json = args.json;
+            let followed = follow::follow(
+                &backend.client,
+                request.sdk_app_id,
+                &session_id,
+                Pace {
+                    poll: std::time::Duration::from_millis(settings.poll_interval_ms.max(100)),
+                    ..Pace::default()
+                },
+                |status| {
+                    if !json {
+                        eprintln!("status: {status}");
+                    }
+                },
+            )
+            .await;
+            match followed {
+                Ok(record) => {
+                    let record_json =
+                        without_nulls(serde_json::to_value(&record).unwrap_or_default());
+                    let update = EventUpdate::new(now_ms(), "status")
+                        .status(AttemptStatus::Finished)
+                        .detail(json!({"call_record": record_json}));
+                    if let Err(e) = store.record_event(&id, update) {
+                        eprintln!("warning: the end of the call was not recorded: {e}");
+                    }
+                    print_finished(accepted, &record, record_json, args.json);
+                    Exit::Accepted.code()
+                }
+                Err(message) => {
+                    print_accepted(&accepted, args.json);
+                    eprintln!("error: lost track of the call: {message}");
+                    Exit::Failure.code()
+                }
+            }
+        }
+        Finished::Failed(failure) => {
+            print_failure(&failure, &id, args.json);
+            Exit::of_outcome(failure.outcome).code()
+        }
+        Finished::NotRecorded(message) => {
+            eprintln!("error: {message}");
+            Exit::Failure.code()
+        }
+    }
+}
+
+/// The form as given on the command line or in `--input`.
+fn draft(args: &CallArgs, default_sdk_app_id: Option<i64>) -> Result<DialDraft, String> {
+    if let Some(path) = &args.input {
+        let text = read_input(path)?;
+        let action = parse_body(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(DialRequest::from_action(&action));
+    }
+    let sdk_app_id = match (&args.sdk_app_id, default_sdk_app_id) {
+        (Some(id), _) => id.clone(),
+        (None, Some(id)) => id.to_string(),
+        (None, None) => {
+            return Err(
+                "--sdk-app-id is required (or set default_sdk_app_id in the settings)".into(),
+            );
+        }
+    };
+    let variables = args
+        .vars
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| format!("--var {kv:?}: write it as KEY=VALUE"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DialDraft {
+        sdk_app_id,
+        agent_id: args.agent.clone().unwrap_or_default(),
+        agent_name: None,
+        callee: args.callee.clone().unwrap_or_default(),
+        callers: args.callers.clone(),
+        variables,
+        max_ring_timeout: args.max_ring.clone().unwrap_or_default(),
+        acquire_timeout: args.queue_timeout.clone().unwrap_or_default(),
+    })
+}
+
+fn read_input(path: &std::path::Path) -> Result<String, String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read the request from stdin: {e}"))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The fields of CreateAIAgentCall's body. `PromptVariables` is the deprecated name of
+/// `Variables`, still in the service's documented example.
+const BODY_FIELDS: &[&str] = &[
+    "SdkAppId",
+    "AIAgentId",
+    "Callee",
+    "Callers",
+    "Variables",
+    "PromptVariables",
+    "MaxRingTimeoutSecond",
+    "AcquireTimeoutSecond",
+];
+
+/// Reads the API's JSON body. An unknown field is an error rather than silently dropped, so
+/// a misspelt option never goes unnoticed.
+pub fn parse_body(text: &str) -> Result<CreateAIAgentCall, String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON ({e}); expected a CreateAIAgentCall body"))?;
+    let Value::Object(mut fields) = value else {
+        return Err("expected a JSON object, the CreateAIAgentCall body".into());
+    };
+    if let Some(unknown) = fields.keys().find(|k| !BODY_FIELDS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown field {unknown:?}; CreateAIAgentCall takes {}",
+            BODY_FIELDS.join(", ")
+        ));
+    }
+    if let Some(prompt) = fields.remove("PromptVariables") {
+        if fields.contains_key("Variables") {
+            return Err("give Variables or PromptVariables (its old name), not both".into());
+        }
+        fields.insert("Variables".into(), prompt);
+    }
+    serde_json::from_value(Value::Object(fields)).map_err(|e| format!("{e}"))
+}
+
+fn print_accepted(accepted: &Value, json: bool) {
+    if json {
+        println!("{accepted}");
+    } else {
+        println!("SessionId: {}", text(accepted, "SessionId"));
+        println!("RequestId: {}", text(accepted, "RequestId"));
+    }
+}
+
+fn print_finished(mut accepted: Value, record: &TelCdrInfo, record_json: Value, json: bool) {
+    if json {
+        accepted["CallRecord"] = record_json;
+        println!("{accepted}");
+        return;
+    }
+    println!("SessionId: {}", text(&accepted, "SessionId"));
+    println!("RequestId: {}", text(&accepted, "RequestId"));
+    let show = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            println!("{name}: {v}");
+        }
+    };
+    show("EndStatus", record.end_status_string.clone());
+    show("Duration", record.duration.map(|d| format!("{d} s")));
+    show("Caller", record.caller.clone());
+    show("HungUpSide", record.hung_up_side.clone());
+    show("RecordURL", record.record_url.clone());
+}
+
+fn print_failure(failure: &Failure, id: &AttemptId, json: bool) {
+    let what = match failure.outcome {
+        crate::ccc::Outcome::Rejected => "rejected by the service",
+        crate::ccc::Outcome::Unknown => "outcome unknown",
+        crate::ccc::Outcome::NotSent => "not sent",
+        crate::ccc::Outcome::Accepted => "accepted",
+    };
+    match &failure.code {
+        Some(code) => eprintln!("error: {what}: {code}: {}", failure.message),
+        None => eprintln!("error: {what}: {}", failure.message),
+    }
+    eprintln!("hint: {}", failure.hint);
+    if let Some(rid) = &failure.request_id {
+        eprintln!("RequestId: {rid}");
+    }
+    eprintln!(
+        "attempt {} (ccc-dial history show {})",
+        id.short(),
+        id.short()
+    );
+    if json {
+        let mut out = Map::new();
+        out.insert("Outcome".into(), json!(failure.status().as_str()));
+        if let Some(code) = &failure.code {
+            out.insert(
+                "Error".into(),
+                json!({"Code": code, "Message": failure.message}),
+            );
+        } else {
+            out.insert("Error".into(), json!({"Message": failure.message}));
+        }
+        out.insert("Hint".into(), json!(failure.hint));
+        out.insert("RequestId".into(), json!(failure.request_id));
+        out.insert("AttemptId".into(), json!(id.as_str()));
+        println!("{}", Value::Object(out));
+    }
+}
+
+fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// A call record without the fields the service left empty.
+fn without_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_body_is_read_with_its_old_variable_name() {
+        let body = r#"{
+            "SdkAppId": 1400000000,
+            "AIAgentId": 15,
+            "Callee": "008613012345678",
+            "Callers": ["008601012345678"],
+            "PromptVariables": [{"Key": "name", "Value": "张三"}]
+        }"#;
+        let action = parse_body(body).unwrap();
+        assert_eq!(action.sdk_app_id, 1_400_000_000);
+        assert_eq!(action.variables.unwrap()[0].value, "张三");
+    }
+
+    #[test]
+    fn bad_bodies_say_what_is_wrong() {
+        let e = parse_body(r#"{"SdkAppId":1,"AIAgentId":2,"Calee":"0086130"}"#).unwrap_err();
+        assert!(e.contains("\"Calee\"") && e.contains("Callee"), "{e}");
+        let e = parse_body("[1]").unwrap_err();
+        assert!(e.contains("JSON object"), "{e}");
+        let e = parse_body(r#"{"SdkAppId":"x","AIAgentId":2,"Callee":"1"}"#).unwrap_err();
+        assert!(e.contains("invalid type"), "{e}");
+        let both =
+            r#"{"SdkAppId":1,"AIAgentId":2,"Callee":"1","Variables":[],"PromptVariables":[]}"#;
+        assert!(parse_body(both).unwrap_err().contains("not both"));
+    }
+}

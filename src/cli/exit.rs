@@ -1,0 +1,107 @@
+//! Exit codes of the headless commands. Each outcome has its own, so a script can tell a call
+//! that may have rung (unknown) from one that never left (not sent) without reading stderr.
+
+use crate::ccc::Outcome;
+
+/// The code a headless command exits with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Accepted (with `--wait`, followed to its end); a batch: every row accepted.
+    Accepted = 0,
+    /// Could not start: no credentials, an unusable history or settings, a file that cannot be
+    /// read or written, or `--wait` lost track of an accepted call.
+    Failure = 1,
+    /// Invalid input: bad options, a bad request file; a batch: rows with bad data (skipped).
+    Invalid = 2,
+    /// The service rejected the request (its code and a hint are on stderr).
+    Rejected = 3,
+    /// Sent, but no valid answer came back: a phone may be ringing. Do not simply retry.
+    Unknown = 4,
+    /// Nothing reached the service (network down, connection refused): safe to run again.
+    NotSent = 5,
+    /// A batch stopped by Ctrl-C; run the same command again to resume.
+    Interrupted = 130,
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
+    pub fn of_outcome(outcome: Outcome) -> Exit {
+        match outcome {
+            Outcome::Accepted => Exit::Accepted,
+            Outcome::Rejected => Exit::Rejected,
+            Outcome::Unknown => Exit::Unknown,
+            Outcome::NotSent => Exit::NotSent,
+        }
+    }
+
+    /// How much a code matters to whoever reads a batch's result: a call that may have rung
+    /// unseen first, then what can be resumed, then what needs fixing.
+    fn weight(self) -> u8 {
+        match self {
+            Exit::Accepted => 0,
+            Exit::Invalid => 1,
+            Exit::Rejected => 2,
+            Exit::NotSent => 3,
+            Exit::Failure => 4,
+            Exit::Unknown => 5,
+            Exit::Interrupted => 6,
+        }
+    }
+
+    /// The code for a batch with both outcomes.
+    pub fn worst(self, other: Exit) -> Exit {
+        if other.weight() > self.weight() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// The table shown by `--help` and in the README.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    accepted (with --wait: the call was followed to its end); batch: every row accepted
+  1    could not start: no credentials, unusable history or settings, a file that cannot be
+       read or written; or --wait lost track of an accepted call
+  2    invalid input (bad options or request); batch: some rows had bad data and were skipped
+  3    rejected by the service (its error code and a hint are on stderr)
+  4    outcome unknown: sent, but no valid answer came back; a phone may have rung.
+       Check the call records before dialing again
+  5    not sent: nothing reached the service (e.g. connection refused); safe to run again
+  130  batch interrupted by Ctrl-C; run the same command again to resume
+A batch exits with the most serious code among its rows: 130, 4, 1, 5, 3, 2, then 0.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_the_worst_wins() {
+        let all = [
+            Exit::Accepted,
+            Exit::Failure,
+            Exit::Invalid,
+            Exit::Rejected,
+            Exit::Unknown,
+            Exit::NotSent,
+            Exit::Interrupted,
+        ];
+        let codes: std::collections::HashSet<i32> = all.iter().map(|e| e.code()).collect();
+        assert_eq!(codes.len(), all.len());
+        assert_eq!(Exit::Accepted.worst(Exit::Rejected), Exit::Rejected);
+        assert_eq!(Exit::Unknown.worst(Exit::NotSent), Exit::Unknown);
+        assert_eq!(Exit::NotSent.worst(Exit::Rejected), Exit::NotSent);
+        assert_eq!(Exit::Invalid.worst(Exit::Accepted), Exit::Invalid);
+        for e in all {
+            assert!(
+                EXIT_CODES_HELP.contains(&format!("  {}  ", e.code()))
+                    || EXIT_CODES_HELP.contains(&format!("  {}    ", e.code())),
+                "{e:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Running the `ccc-dial` binary as a user would: a temporary home, history and settings,
+//! and no Tencent Cloud credentials from the test runner's environment.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use ccc_dial::history::Store;
+use ccc_dial::sim::{SIM_SECRET_ID, SIM_SECRET_KEY};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_ccc-dial");
+
+/// A temporary home for one test.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn history_path(&self) -> PathBuf {
+        self.path("history.db")
+    }
+
+    /// The history the commands wrote.
+    pub fn store(&self) -> Store {
+        Store::open(self.history_path()).unwrap().0
+    }
+
+    /// `ccc-dial` with this sandbox's home, history and settings and no credentials.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy().into_owned();
+            if name.starts_with("TENCENTCLOUD_") || name.starts_with("TCCLI_") {
+                cmd.env_remove(name);
+            }
+        }
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("CCC_DIAL_HISTORY", self.history_path())
+            .env("CCC_DIAL_CONFIG", self.path("settings.toml"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// `ccc-dial` signed with the simulator's credentials and sent to `url`.
+    pub fn against(&self, url: &str) -> Command {
+        let mut cmd = self.command();
+        cmd.env("TENCENTCLOUD_SECRET_ID", SIM_SECRET_ID)
+            .env("TENCENTCLOUD_SECRET_KEY", SIM_SECRET_KEY)
+            .args(["--endpoint", url]);
+        cmd
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `ccc-dial sim` in its own process, logging every request to a file, so it outlives the
+/// clients it serves.
+pub struct StandaloneSim {
+    child: Child,
+    pub url: String,
+    pub log: PathBuf,
+}
+
+impl StandaloneSim {
+    /// Calls ring and talk for the given seconds.
+    pub fn start(dir: &Path, ring: f64, talk: f64) -> StandaloneSim {
+        let log = dir.join("sim-requests.jsonl");
+        let mut child = Command::new(BIN)
+            .args(["sim", "--port", "0", "--log"])
+            .arg(&log)
+            .args(["--ring", &ring.to_string(), "--talk", &talk.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let url = first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_string();
+        // Keep draining stdout so the simulator never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        StandaloneSim { child, url, log }
+    }
+
+    /// Every logged request, parsed.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// The callees of the CreateAIAgentCall requests received.
+    pub fn callees(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .filter(|r| r["action"] == "CreateAIAgentCall")
+            .map(|r| r["body"]["Callee"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+}
+
+impl Drop for StandaloneSim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
