@@ -230,10 +230,13 @@ fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
     match &r.latency {
         None => out.push(Line::styled("Latency —", t.dim())),
         Some(l) => {
-            out.push(Line::raw("Latency ms     end-to-end    ASR    LLM    TTS"));
+            out.push(Line::raw(format!(
+                "{:<11}{:>7}{:>7}{:>7}{:>7}",
+                "Latency ms", "E2E", "ASR", "LLM", "TTS"
+            )));
             for (i, round) in l.rounds.iter().enumerate() {
                 out.push(Line::raw(format!(
-                    "  round {:<6} {:>10} {:>6} {:>6} {:>6}",
+                    "  round {:<3}{:>7}{:>7}{:>7}{:>7}",
                     i + 1,
                     ms(round.ete),
                     ms(round.asr),
@@ -243,7 +246,7 @@ fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
             }
             let row = |name: &str, f: fn(&Stat) -> Option<f64>| {
                 format!(
-                    "  {name:<12} {:>10} {:>6} {:>6} {:>6}",
+                    "  {name:<9}{:>7}{:>7}{:>7}{:>7}",
                     ms(f(&l.ete)),
                     ms(f(&l.asr)),
                     ms(f(&l.llm)),
