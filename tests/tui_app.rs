@@ -461,3 +461,170 @@ fn ctrl_c_quits_even_while_typing_and_saves_the_draft() {
     assert!(app.quit);
     assert!(matches!(&effects[..], [Effect::SaveDraft(d), Effect::Quit] if d.callee == "0086"));
 }
+
+/// The app showing `a` with `events` in the History pane.
+fn showing(
+    a: ccc_dial::history::Attempt,
+    events: Vec<ccc_dial::history::Event>,
+) -> ccc_dial::tui::app::App {
+    let mut app = app();
+    let start = app.start();
+    load_history(&mut app, 1, 0, vec![a.clone()], &start);
+    app.update(Msg::Detail {
+        attempt: Box::new(a),
+        events,
+    });
+    app.focus = Pane::History;
+    app
+}
+
+fn live_call() -> ccc_dial::history::Attempt {
+    let mut a = attempt(0, AttemptStatus::Ringing);
+    a.session_id = Some("sess-1".into());
+    a
+}
+
+#[test]
+fn hang_up_asks_once_and_any_other_key_cancels() {
+    let a = live_call();
+    let id = a.id.clone();
+    let mut app = showing(a, vec![]);
+    assert!(key(&mut app, KeyCode::Char('h')).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::HangUp(_))));
+    assert!(key(&mut app, KeyCode::Char('x')).is_empty(), "x cancels");
+    assert!(app.overlay.is_none());
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        vec![Effect::HangUp(id.clone())]
+    );
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![Effect::HangUp(id)]);
+}
+
+#[test]
+fn live_keys_do_nothing_on_a_finished_call() {
+    let mut a = live_call();
+    a.status = AttemptStatus::Finished;
+    let mut app = showing(a, vec![]);
+    for c in ['h', 's', 'l', 'c'] {
+        assert!(key(&mut app, KeyCode::Char(c)).is_empty());
+        assert!(app.overlay.is_none(), "{c} opened something");
+    }
+}
+
+#[test]
+fn steer_line_sends_with_interrupt_and_keeps_the_text_on_refusal() {
+    use ccc_dial::dialer::{PushKind, WatchEvent};
+    let a = live_call();
+    let id = a.id.clone();
+    let mut app = showing(a, vec![]);
+    key(&mut app, KeyCode::Char('s'));
+    type_str(&mut app, "hello");
+    key(&mut app, KeyCode::Tab);
+    let sent = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        sent,
+        vec![Effect::Steer {
+            id: id.clone(),
+            kind: PushKind::Text,
+            text: "hello".into(),
+            interrupt: true,
+        }]
+    );
+    assert!(app.overlay.is_none());
+    app.update(Msg::Dialer(DialerEvent::Watch(WatchEvent::Pushed {
+        id: id.clone(),
+        kind: PushKind::Text,
+        text: "hello".into(),
+        result: Err("the call is not in progress".into()),
+    })));
+    let notice = app.notice.clone().unwrap().text;
+    assert!(notice.contains("not in progress"), "{notice}");
+    key(&mut app, KeyCode::Char('s'));
+    let Some(Overlay::Steer(line)) = &app.overlay else {
+        panic!("the line reopens")
+    };
+    assert_eq!(line.input.text(), "hello", "the text is kept");
+    assert!(line.interrupt);
+    let sent = key(&mut app, KeyCode::Enter);
+    assert_eq!(sent.len(), 1);
+    app.update(Msg::Dialer(DialerEvent::Watch(WatchEvent::Pushed {
+        id: id.clone(),
+        kind: PushKind::Text,
+        text: "hello".into(),
+        result: Ok(()),
+    })));
+    assert!(app.unsent.is_none(), "accepted text is let go");
+    // The LLM line starts empty, and Esc sends nothing.
+    key(&mut app, KeyCode::Char('l'));
+    type_str(&mut app, "why");
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    key(&mut app, KeyCode::Char('l'));
+    let sent = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&sent[..], [Effect::Steer { kind: PushKind::Llm, text, .. }] if text == "why")
+    );
+}
+
+#[test]
+fn c_reconciles_an_unknown_attempt_and_shows_the_outcome() {
+    use ccc_dial::dialer::{ReconcileOutcome, WatchEvent};
+    let a = attempt(0, AttemptStatus::Unknown);
+    let id = a.id.clone();
+    let mut app = showing(a, vec![]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('c')),
+        vec![Effect::Reconcile(id.clone())]
+    );
+    let outcome = ReconcileOutcome::Matched {
+        session_id: "sess-9".into(),
+        word: None,
+    };
+    let effects = app.update(Msg::Dialer(DialerEvent::Watch(WatchEvent::Reconciled {
+        id: id.clone(),
+        outcome: outcome.clone(),
+    })));
+    assert_eq!(app.notice.clone().unwrap().text, outcome.describe());
+    assert!(
+        effects.contains(&Effect::LoadDetail(id)),
+        "the detail reloads"
+    );
+}
+
+#[test]
+fn y_copies_the_session_id_and_o_the_recording_link() {
+    use ccc_dial::history::Event;
+    let mut a = live_call();
+    a.status = AttemptStatus::Finished;
+    let cdr = Event {
+        detail: serde_json::json!({"record": {"SessionId": "sess-1", "EndStatus": 1, "RecordURL": "https://rec.example/1.mp3"}}),
+        ..event(&a, 3, 9000, "cdr", None)
+    };
+    let mut app = showing(a, vec![cdr]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        vec![Effect::Copy("sess-1".into())]
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('o')),
+        vec![Effect::Copy("https://rec.example/1.mp3".into())]
+    );
+    // Without a SessionId there is nothing to copy.
+    let mut app = showing(attempt(1, AttemptStatus::Rejected), vec![]);
+    assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+}
+
+#[test]
+fn live_label_counts_from_the_status_change_and_ticks_only_while_live() {
+    let a = live_call();
+    let ringing = event(&a, 2, 1000, "status", Some(AttemptStatus::Ringing));
+    let since = ringing.at_ms;
+    let mut app = showing(a, vec![ringing]);
+    assert!(app.ticking());
+    app.update(Msg::Tick(since + 4_000));
+    assert_eq!(app.live_label().as_deref(), Some("ringing 0:04"));
+    let app = showing(attempt(1, AttemptStatus::Rejected), vec![]);
+    assert!(!app.ticking(), "nothing live, no tick");
+    assert_eq!(app.live_label(), None);
+}

@@ -159,7 +159,12 @@ fn dial_by_keys_on_the_simulator_then_find_the_form_again() {
     let rows = store.list(&Filter::default(), Page::first(10)).unwrap();
     assert_eq!(rows.len(), 1, "one dial, one attempt");
     let a = &rows[0];
-    assert_eq!(a.status, AttemptStatus::Accepted);
+    // Accepted, then followed live: it may already ring or have ended.
+    assert!(
+        a.status.is_live() || a.status == AttemptStatus::Finished,
+        "{}",
+        a.status
+    );
     assert_eq!(a.callee, "008613012345678");
     let session = a.session_id.clone().unwrap();
     assert!(screen.contains(&format!("SessionId {session}")), "{screen}");

@@ -100,3 +100,11 @@ async fn a_key_press_reaches_the_wire_within_milliseconds_and_comes_back_accepte
     assert!(a.session_id.is_some());
     assert_eq!(app.attempts_in_flight(), 0);
 }
+
+#[test]
+fn copy_is_an_osc52_sequence_with_base64_text() {
+    assert_eq!(
+        ccc_dial::tui::runtime::osc52("sess-1"),
+        "\x1b]52;c;c2Vzcy0x\x07"
+    );
+}

@@ -180,3 +180,68 @@ fn no_color_still_shows_focus_and_errors_by_shape() {
         "a pane with a problem has a double border"
     );
 }
+
+#[test]
+fn a_live_call() {
+    let mut app = app();
+    let mut a = attempt(0, AttemptStatus::InProgress);
+    a.session_id = Some("6bb56a09-1e2f-4c1b-9d7e-3a5b2c1d0e4f".into());
+    let mut events = vec![
+        event(&a, 1, 0, "queued", Some(AttemptStatus::Queued)),
+        event(&a, 2, 40, "sent", None),
+        event(&a, 3, 190, "accepted", Some(AttemptStatus::Accepted)),
+        event(&a, 4, 1_200, "status", Some(AttemptStatus::Ringing)),
+        event(&a, 5, 6_200, "status", Some(AttemptStatus::InProgress)),
+    ];
+    events[3].detail = json!({"status": "ringing"});
+    events[4].detail = json!({"status": "inprogress"});
+    let mut push = event(&a, 6, 20_000, "push", None);
+    push.detail = json!({"kind": "push_text", "text": "请稍等", "interrupt": true, "ok": true});
+    events.push(push);
+    let talking_since = events[4].at_ms;
+    with_detail(&mut app, vec![a], events);
+    app.update(Msg::Tick(talking_since + 72_000));
+    both("live_call", &mut app);
+}
+
+#[test]
+fn a_call_report() {
+    let mut app = app();
+    let mut a = attempt(0, AttemptStatus::Finished);
+    a.session_id = Some("6bb56a09-1e2f-4c1b-9d7e-3a5b2c1d0e4f".into());
+    let t0 = a.created_at_ms / 1000;
+    let mut cdr = event(&a, 4, 60_000, "cdr", None);
+    cdr.detail = json!({"record": {
+        "SessionId": "6bb56a09-1e2f-4c1b-9d7e-3a5b2c1d0e4f",
+        "EndStatus": 1, "EndStatusString": "ok",
+        "HungUpSide": "callee", "SysHangupReason": 0, "SysHangupReasonString": "normal",
+        "RingTimestamp": t0 + 2, "AcceptTimestamp": t0 + 7, "EndedTimestamp": t0 + 52,
+        "Duration": 45,
+        "RecordURL": "https://rec.example/6bb56a09.mp3",
+        "AsrUrl": "https://asr.example/6bb56a09.txt"
+    }});
+    let mut extract = event(&a, 5, 61_000, "extract", None);
+    extract.detail = json!({"results": [
+        {"InfoType": "Text", "InfoName": "name", "Result": {"Text": "张三"}},
+        {"InfoType": "Boolean", "InfoName": "interested", "Result": {"Boolean": true}}
+    ]});
+    let mut latency = event(&a, 6, 61_500, "latency", None);
+    latency.detail = json!({"rounds": [
+        {"RoundId": "r1", "ETELatency": 900.0, "ASRLatency": 200.0, "LLMLatency": 500.0, "TTSLatency": 200.0},
+        {"RoundId": "r2", "ETELatency": 1300.0, "ASRLatency": 250.0, "LLMLatency": 800.0, "TTSLatency": 250.0}
+    ]});
+    let mut interaction = event(&a, 7, 62_000, "interaction", None);
+    interaction.detail = json!({"offered": false});
+    let events = vec![
+        event(&a, 1, 0, "queued", Some(AttemptStatus::Queued)),
+        event(&a, 2, 190, "accepted", Some(AttemptStatus::Accepted)),
+        event(&a, 3, 53_000, "status", Some(AttemptStatus::Finished)),
+        cdr,
+        extract,
+        latency,
+        interaction,
+    ];
+    with_detail(&mut app, vec![a], events);
+    app.update(Msg::Key(crossterm::event::KeyEvent::from(KeyCode::Enter)));
+    both("call_report", &mut app);
+}

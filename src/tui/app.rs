@@ -13,8 +13,11 @@ use super::time::TimeFmt;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
 use crate::config::Settings;
 use crate::credentials::Credential;
-use crate::dialer::{DialDraft, DialRequest, DialerEvent, Failure, Field, Problem};
-use crate::history::{Attempt, AttemptId, Event, Filter, Page};
+use crate::dialer::{
+    CallReport, DialDraft, DialRequest, DialerEvent, Failure, Field, LiveCall, Problem, PushKind,
+    WatchEvent,
+};
+use crate::history::{Attempt, AttemptId, AttemptStatus, Event, Filter, Page};
 use crate::{phone, variable};
 
 /// Rows fetched per history query; the view shows a window of them.
@@ -107,6 +110,16 @@ pub enum Effect {
         profile: String,
         credential: Credential,
     },
+    HangUp(AttemptId),
+    Steer {
+        id: AttemptId,
+        kind: PushKind,
+        text: String,
+        interrupt: bool,
+    },
+    Reconcile(AttemptId),
+    /// Put the text on the clipboard (OSC 52, so it works over ssh too).
+    Copy(String),
     Quit,
 }
 
@@ -132,6 +145,8 @@ pub enum Msg {
     Numbers(Result<Vec<NumberInfo>, String>),
     /// The outcome of an effect worth telling the user about (saved, or why not).
     Done(Result<String, String>),
+    /// The clock moved on (ms since the epoch): only a live call's elapsed time changes.
+    Tick(i64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,6 +208,38 @@ pub struct Detail {
     pub attempt: Attempt,
     pub events: Vec<Event>,
     pub scroll: u16,
+    /// The call while it is live.
+    pub live: Option<LiveCall>,
+    /// The call once it finished.
+    pub report: Option<CallReport>,
+}
+
+impl Detail {
+    pub fn new(attempt: Attempt, events: Vec<Event>, scroll: u16) -> Detail {
+        let live = attempt
+            .status
+            .is_live()
+            .then(|| LiveCall::from_events(&attempt, &events));
+        let report = (attempt.status == AttemptStatus::Finished)
+            .then(|| CallReport::from_events(&attempt, &events));
+        Detail {
+            attempt,
+            events,
+            scroll,
+            live,
+            report,
+        }
+    }
+}
+
+/// A line being typed to send into a live call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SteerLine {
+    pub id: AttemptId,
+    pub kind: PushKind,
+    pub input: Input,
+    /// Cut the agent short (Tab toggles).
+    pub interrupt: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,10 +293,15 @@ impl Picker {
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Settings(Box<SettingsForm>),
     Picker(Picker),
     Confirm(DialRequest),
+    /// Hang up this call? One key: y or Enter confirms, any other cancels.
+    HangUp(AttemptId),
+    Steer(SteerLine),
 }
 
 /// What the status bar says about the backend.
@@ -302,6 +354,10 @@ pub struct App {
     pub time: TimeFmt,
     pub color: bool,
     pub quit: bool,
+    /// The clock, set by the runtime, for a live call's elapsed time.
+    pub now_ms: i64,
+    /// A line sent into a call and not yet accepted, kept so a refusal loses nothing.
+    pub unsent: Option<SteerLine>,
 }
 
 impl App {
@@ -332,6 +388,8 @@ impl App {
             time,
             color: true,
             quit: false,
+            now_ms: 0,
+            unsent: None,
         }
     }
 
@@ -388,11 +446,7 @@ impl App {
                         Some(d) if d.attempt.id == attempt.id => d.scroll,
                         _ => 0,
                     };
-                    self.detail = Some(Detail {
-                        attempt: *attempt,
-                        events,
-                        scroll,
-                    });
+                    self.detail = Some(Detail::new(*attempt, events, scroll));
                 }
                 Vec::new()
             }
@@ -420,7 +474,22 @@ impl App {
                 self.notify(Level::Error, text);
                 Vec::new()
             }
+            Msg::Tick(now_ms) => {
+                self.now_ms = now_ms;
+                Vec::new()
+            }
         }
+    }
+
+    /// The shown call is live: its elapsed time needs a clock tick.
+    pub fn ticking(&self) -> bool {
+        self.detail.as_ref().is_some_and(|d| d.live.is_some())
+    }
+
+    /// `ringing 0:04` for the shown call while it is live.
+    pub fn live_label(&self) -> Option<String> {
+        let live = self.detail.as_ref()?.live.as_ref()?;
+        Some(live.label(self.now_ms))
     }
 
     // ---- keys ----
@@ -871,15 +940,167 @@ impl App {
                 self.notify(Level::Error, message);
                 return Vec::new();
             }
-            // A followed call changed (status, record, report): the history has it; the
-            // live-call view reads the details.
-            DialerEvent::Watch(_) => {}
+            // A followed call changed: the history has it, the detail reloads it.
+            DialerEvent::Watch(w) => self.on_watch(w),
         }
         let mut effects = vec![self.query_history()];
         if self.detail.as_ref().is_some_and(|d| d.attempt.id == id) {
             effects.push(Effect::LoadDetail(id));
         }
         effects
+    }
+
+    fn on_watch(&mut self, event: WatchEvent) {
+        match event {
+            WatchEvent::Status { .. } | WatchEvent::Record { .. } | WatchEvent::Report { .. } => {}
+            WatchEvent::HangUp { id, result } => match result {
+                Ok(()) => self.notify(Level::Success, format!("Hung up {}", id.short())),
+                Err(e) => self.notify(Level::Error, format!("Not hung up: {e}")),
+            },
+            WatchEvent::Pushed {
+                id,
+                kind,
+                text,
+                result,
+            } => {
+                let what = match kind {
+                    PushKind::Text => "Pushed",
+                    PushKind::Llm => "Sent to the LLM",
+                };
+                match result {
+                    Ok(()) => {
+                        if self
+                            .unsent
+                            .as_ref()
+                            .is_some_and(|u| u.id == id && u.kind == kind && u.input.text() == text)
+                        {
+                            self.unsent = None;
+                        }
+                        self.notify(Level::Success, format!("{what}: {text}"));
+                    }
+                    Err(e) => {
+                        let key = steer_key(kind);
+                        self.notify(
+                            Level::Warning,
+                            format!("Not sent: {e} · {key} to try again, the text is kept"),
+                        );
+                    }
+                }
+            }
+            WatchEvent::Reconciled { outcome, .. } => {
+                self.notify(Level::Info, outcome.describe());
+            }
+            WatchEvent::WatchError {
+                id,
+                message,
+                stopped,
+            } => {
+                let tail = if stopped {
+                    "; stopped following it (it resumes at the next start)"
+                } else {
+                    ""
+                };
+                self.notify(
+                    Level::Warning,
+                    format!("Following {}: {message}{tail}", id.short()),
+                );
+            }
+        }
+    }
+
+    // ---- the shown call ----
+
+    /// What the keys on the shown attempt do; `None` when the key is not for it.
+    fn on_call_key(&mut self, c: char) -> Option<Vec<Effect>> {
+        let d = self.detail.as_ref()?;
+        let a = &d.attempt;
+        let live = a.status.is_live() && a.session_id.is_some();
+        let id = a.id.clone();
+        match c {
+            'h' if live => {
+                self.overlay = Some(Overlay::HangUp(id));
+                Some(Vec::new())
+            }
+            's' | 'l' if live => {
+                let kind = if c == 's' {
+                    PushKind::Text
+                } else {
+                    PushKind::Llm
+                };
+                let line = match self.unsent.take() {
+                    Some(u) if u.id == id && u.kind == kind => u,
+                    other => {
+                        self.unsent = other;
+                        SteerLine {
+                            id,
+                            kind,
+                            input: Input::default(),
+                            interrupt: false,
+                        }
+                    }
+                };
+                self.overlay = Some(Overlay::Steer(line));
+                Some(Vec::new())
+            }
+            'c' if a.status == AttemptStatus::Unknown && a.session_id.is_none() => {
+                self.notify(
+                    Level::Info,
+                    format!(
+                        "Looking for the call of {} in the call records…",
+                        id.short()
+                    ),
+                );
+                Some(vec![Effect::Reconcile(id)])
+            }
+            'y' => {
+                let session = a.session_id.clone()?;
+                self.notify(Level::Info, format!("Copied SessionId {session}"));
+                Some(vec![Effect::Copy(session)])
+            }
+            'o' => {
+                let url = d.report.as_ref()?.record_url.clone()?;
+                self.notify(Level::Info, "Copied the recording link");
+                Some(vec![Effect::Copy(url)])
+            }
+            _ => None,
+        }
+    }
+
+    fn on_steer_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(Overlay::Steer(line)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => {
+                // Cancelled: what was typed stays for the next `s` / `l`.
+                if !line.input.text().is_empty() {
+                    self.unsent = Some(line.clone());
+                }
+                self.overlay = None;
+            }
+            KeyCode::Tab => line.interrupt = !line.interrupt,
+            KeyCode::Enter => {
+                if line.input.text().trim().is_empty() {
+                    self.notify(Level::Warning, "Type the text first; Esc cancels");
+                    return Vec::new();
+                }
+                let line = line.clone();
+                self.overlay = None;
+                let effect = Effect::Steer {
+                    id: line.id.clone(),
+                    kind: line.kind,
+                    text: line.input.text().to_string(),
+                    interrupt: line.interrupt,
+                };
+                self.notify(Level::Info, "Sending…");
+                self.unsent = Some(line);
+                return vec![effect];
+            }
+            _ => {
+                line.input.handle(key);
+            }
+        }
+        Vec::new()
     }
 
     // ---- history ----
@@ -971,7 +1192,12 @@ impl App {
                     self.history.filtering = Some(Input::new(&self.history.filter));
                 }
                 Some('r') => return self.redial(),
-                _ => {}
+                Some(c) => {
+                    if let Some(effects) = self.on_call_key(c) {
+                        return effects;
+                    }
+                }
+                None => {}
             },
         }
         if self.detail_open {
@@ -1218,6 +1444,18 @@ impl App {
                     _ => Vec::new(),
                 }
             }
+            Some(Overlay::HangUp(id)) => {
+                let id = id.clone();
+                self.overlay = None;
+                if matches!(key.code, KeyCode::Enter | KeyCode::Char('y' | 'Y')) {
+                    self.notify(Level::Info, format!("Hanging up {}…", id.short()));
+                    vec![Effect::HangUp(id)]
+                } else {
+                    self.notify(Level::Info, "Not hung up");
+                    Vec::new()
+                }
+            }
+            Some(Overlay::Steer(_)) => self.on_steer_key(key),
             Some(Overlay::Picker(_)) => self.on_picker_key(key),
             Some(Overlay::Settings(form)) => {
                 let outcome = form.on_key(key);
@@ -1272,6 +1510,14 @@ impl App {
                 effects
             }
         }
+    }
+}
+
+/// The key that opens the line for `kind`.
+pub fn steer_key(kind: PushKind) -> char {
+    match kind {
+        PushKind::Text => 's',
+        PushKind::Llm => 'l',
     }
 }
 

@@ -58,6 +58,17 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "History, attempt",
         "redial: load the attempt into the form",
     ),
+    ("h", "live call", "hang up (y or Enter confirms)"),
+    ("s", "live call", "type text for the agent to say"),
+    ("l", "live call", "type a line for the agent's LLM"),
+    (
+        "Tab, Enter, Esc",
+        "say / LLM line",
+        "interrupt on/off, send, cancel (text is kept)",
+    ),
+    ("c", "unknown attempt", "reconcile with the call records"),
+    ("y", "attempt", "copy the SessionId"),
+    ("o", "finished call", "copy the recording link"),
     (
         "PgUp, PgDn, Home, End",
         "History",

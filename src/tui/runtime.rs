@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::StreamExt;
@@ -22,7 +23,10 @@ use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
 use crate::cli::GlobalArgs;
 use crate::config::{self, Settings};
 use crate::credentials::{self, Env};
-use crate::dialer::{DialDraft, Dialer, DialerEvent, RateLimiter};
+use crate::dialer::{
+    ControlError, DialDraft, Dialer, DialerEvent, RateLimiter, WatchConfig, now_ms,
+    settle_interrupted,
+};
 use crate::history::Store;
 
 /// Carries out the app's effects; results come back on `tx` as messages.
@@ -142,6 +146,46 @@ impl Runner {
                     let _ = tx.send(Msg::Numbers(result));
                 });
             }
+            Effect::HangUp(id) => {
+                let dialer = self.dialer.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = dialer.hang_up(&id).await {
+                        report_unemitted(&tx, e);
+                    }
+                });
+            }
+            Effect::Steer {
+                id,
+                kind,
+                text,
+                interrupt,
+            } => {
+                let dialer = self.dialer.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = dialer.steer(&id, kind, &text, interrupt).await {
+                        report_unemitted(&tx, e);
+                    }
+                });
+            }
+            Effect::Reconcile(id) => {
+                let dialer = self.dialer.clone();
+                tokio::spawn(async move {
+                    // A found outcome arrives as a dialer event; only errors come here.
+                    if let Err(e) = dialer.reconcile(&id).await {
+                        let _ = tx.send(Msg::Done(Err(format!("Not reconciled: {e}"))));
+                    }
+                });
+            }
+            Effect::Copy(text) => {
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                let copied = out
+                    .write_all(osc52(&text).as_bytes())
+                    .and_then(|()| out.flush());
+                if let Err(e) = copied {
+                    let _ = tx.send(Msg::Done(Err(format!("cannot copy: {e}"))));
+                }
+            }
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));
             }
@@ -177,6 +221,58 @@ impl Runner {
         }
         false
     }
+
+    /// Settles what a stopped run left queued, then follows the calls still live; one notice
+    /// says what was found.
+    pub fn resume(&self) {
+        let dialer = self.dialer.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let store = dialer.store().clone();
+            let settled =
+                tokio::task::spawn_blocking(move || settle_interrupted(&store, SETTLE_GRACE))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()));
+            let resumed = dialer.resume().await;
+            let mut said = Vec::new();
+            match settled {
+                Ok(0) => {}
+                Ok(n) => said.push(format!(
+                    "{n} attempt(s) left queued by a stopped run are now unknown (c reconciles)"
+                )),
+                Err(e) => said.push(format!("cannot settle interrupted attempts: {e}")),
+            }
+            match resumed {
+                Ok(ids) if ids.is_empty() => {}
+                Ok(ids) => said.push(format!("following {} live call(s) again", ids.len())),
+                Err(e) => said.push(format!("cannot follow the live calls: {e}")),
+            }
+            if !said.is_empty() {
+                let _ = tx.send(Msg::Done(Ok(said.join(" · "))));
+            }
+        });
+    }
+}
+
+/// Attempts queued longer than this by a stopped run cannot still be in flight elsewhere.
+const SETTLE_GRACE: Duration = Duration::from_secs(300);
+
+/// Errors the dialer did not report itself (it reports every answer from the service).
+fn report_unemitted(tx: &mpsc::UnboundedSender<Msg>, e: ControlError) {
+    if !matches!(
+        e,
+        ControlError::Failed(_) | ControlError::NotControllable { .. }
+    ) {
+        let _ = tx.send(Msg::Done(Err(e.to_string())));
+    }
+}
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    format!("\x1b]52;c;{encoded}\x07")
 }
 
 /// Every page of DescribeNumbers.
@@ -235,7 +331,11 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         limiter,
         backend.label(),
         events_tx,
-    );
+    )
+    .with_watch(WatchConfig {
+        interval: Duration::from_millis(settings.poll_interval_ms),
+        ..WatchConfig::default()
+    });
     let info = BackendInfo {
         simulator: backend.is_simulator(),
         label: backend.label(),
@@ -259,6 +359,7 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let runner = Runner::new(dialer, tx, draft_file.clone(), settings_file, env);
+    runner.resume();
 
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut app, &runner, rx, events_rx).await;
@@ -292,6 +393,7 @@ where
     for e in effects {
         runner.execute(e);
     }
+    app.now_ms = now_ms();
     terminal.draw(|f| view::draw(f, app))?;
     let mut interrupt = std::pin::pin!(shutdown_signal());
     loop {
@@ -306,7 +408,10 @@ where
             Some(ev) = dialer_rx.recv() => Msg::Dialer(ev),
             Some(m) = rx.recv() => m,
             _ = &mut interrupt => Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            // Only while a live call is shown, for its elapsed time; idle, nothing wakes.
+            _ = tokio::time::sleep(Duration::from_secs(1)), if app.ticking() => Msg::Tick(now_ms()),
         };
+        app.now_ms = now_ms();
         let mut quit = false;
         for e in app.update(msg) {
             quit |= runner.execute(e);

@@ -11,6 +11,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::Theme;
 use super::history::{failure_label, glyph};
 use crate::ccc::catalog;
+use crate::dialer::report::describe;
+use crate::dialer::{Interactions, Stat, Tone};
+use crate::history::AttemptStatus;
 use crate::tui::app::{App, Detail};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
@@ -28,7 +31,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let title = format!(" Attempt {}{hint} ", d.attempt.id.short());
     let block = t.block(title, app.detail_open, false);
     let mut lines = Vec::new();
-    for section in [header, timeline, ids, error, request, response] {
+    for section in [
+        header, live, report, timeline, ids, error, request, response,
+    ] {
         section(app, d, t, &mut lines);
     }
     frame.render_widget(
@@ -66,6 +71,13 @@ fn timeline<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
             (_, Some(n)) if n > 1 => format!("{} (try {n})", e.kind),
             (Some(s), _) if s.as_str() != e.kind => format!("{} → {s}", e.kind),
             _ => e.kind.clone(),
+        };
+        // What was done to the call, and what came back, in words.
+        let what = match e.kind.as_str() {
+            "push" | "hangup" | "cdr" | "extract" | "latency" | "interaction" | "reconciled" => {
+                describe(e)
+            }
+            _ => what,
         };
         out.push(Line::from(vec![
             Span::styled(app.time.precise(e.at_ms), t.dim()),
@@ -126,4 +138,149 @@ fn response<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
         Some(r) => out.push(Line::raw(r.as_str())),
         None => out.push(Line::styled("none", t.dim())),
     }
+}
+
+/// The live call: where it stands, for how long, and the keys that act on it.
+fn live<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
+    let Some(call) = &d.live else { return };
+    out.push(heading("Live", t));
+    out.push(Line::styled(call.label(app.now_ms), t.ok()));
+    let keys = if d.attempt.session_id.is_some() {
+        "h hang up · s say · l ask the LLM · y copy SessionId"
+    } else {
+        "waiting for the SessionId"
+    };
+    out.push(Line::styled(keys, t.dim()));
+}
+
+fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
+    if d.attempt.status == AttemptStatus::Unknown && d.attempt.session_id.is_none() {
+        out.push(Line::styled(
+            "c reconcile: look for this call in the call records",
+            t.warn(),
+        ));
+    }
+    let Some(r) = &d.report else { return };
+    out.push(heading("Report", t));
+    let tone = match r.word.map(|w| w.tone()) {
+        Some(Tone::Good) => t.ok(),
+        Some(Tone::Warn) => t.warn(),
+        Some(Tone::Bad) => t.error(),
+        None => t.dim(),
+    };
+    let raw = match (r.end_status, &r.end_status_string) {
+        (Some(c), Some(s)) => format!("  EndStatus {c} {s}"),
+        (Some(c), None) => format!("  EndStatus {c}"),
+        (None, _) => String::new(),
+    };
+    out.push(Line::from(vec![
+        Span::styled(
+            r.word.map_or("no call record".into(), |w| w.to_string()),
+            tone.add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(raw),
+    ]));
+    if let Some(e) = &r.record_error {
+        out.push(Line::styled(format!("Call record: {e}"), t.warn()));
+    }
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let hangup = match (r.sys_hangup_reason, &r.sys_hangup_reason_string) {
+        (Some(c), Some(s)) => Some(format!("{c} {s}")),
+        (Some(c), None) => Some(c.to_string()),
+        (None, s) => s.clone(),
+    };
+    out.push(Line::raw(format!(
+        "Hung up by {}  SysHangupReason {}",
+        opt(r.hung_up_side.clone()),
+        opt(hangup)
+    )));
+    let secs = |s: Option<i64>| opt(s.map(|s| format!("{s}s")));
+    out.push(Line::raw(format!(
+        "Ring {}  Talk {}",
+        secs(r.ring_secs),
+        secs(r.talk_secs)
+    )));
+    let link = |label: &'static str, url: &'a Option<String>| {
+        Line::from(vec![
+            Span::raw(label),
+            url.as_deref()
+                .map_or_else(|| Span::styled("—", t.dim()), Span::raw),
+        ])
+    };
+    out.push(link("Recording ", &r.record_url));
+    out.push(link("ASR ", &r.asr_url));
+    if r.record_url.is_some() {
+        out.push(Line::styled(
+            "o copy the recording link · y copy SessionId",
+            t.dim(),
+        ));
+    }
+    if r.tags.is_empty() {
+        out.push(Line::styled("Tags none", t.dim()));
+    } else {
+        out.push(Line::raw("Tags"));
+        for tag in &r.tags {
+            out.push(Line::from(vec![
+                Span::raw(format!("  {} ", tag.name)),
+                Span::styled(format!("({}) ", tag.kind), t.dim()),
+                Span::raw(tag.value.as_str()),
+            ]));
+        }
+    }
+    match &r.latency {
+        None => out.push(Line::styled("Latency —", t.dim())),
+        Some(l) => {
+            out.push(Line::raw(format!(
+                "{:<11}{:>7}{:>7}{:>7}{:>7}",
+                "Latency ms", "E2E", "ASR", "LLM", "TTS"
+            )));
+            for (i, round) in l.rounds.iter().enumerate() {
+                out.push(Line::raw(format!(
+                    "  round {:<3}{:>7}{:>7}{:>7}{:>7}",
+                    i + 1,
+                    ms(round.ete),
+                    ms(round.asr),
+                    ms(round.llm),
+                    ms(round.tts)
+                )));
+            }
+            let row = |name: &str, f: fn(&Stat) -> Option<f64>| {
+                format!(
+                    "  {name:<9}{:>7}{:>7}{:>7}{:>7}",
+                    ms(f(&l.ete)),
+                    ms(f(&l.asr)),
+                    ms(f(&l.llm)),
+                    ms(f(&l.tts))
+                )
+            };
+            out.push(Line::raw(row("median", |s| s.median)));
+            out.push(Line::raw(row("P90", |s| s.p90)));
+        }
+    }
+    out.push(match &r.interactions {
+        Interactions::NotFetched => Line::styled("Interaction records —", t.dim()),
+        Interactions::NotOffered => Line::styled("Interaction records not offered", t.dim()),
+        Interactions::Failed(e) => Line::styled(format!("Interaction records: {e}"), t.warn()),
+        Interactions::Records(rounds) => {
+            Line::raw(format!("Interaction records: {} round(s)", rounds.len()))
+        }
+    });
+    if let Interactions::Records(rounds) = &r.interactions {
+        for m in rounds.iter().flat_map(|r| &r.messages) {
+            if let Some(s) = m.ai_speak.as_ref().and_then(|a| a.spoken_text.as_deref()) {
+                out.push(Line::raw(format!("  AI   {s}")));
+            }
+            if let Some(u) = m
+                .user_reply
+                .as_ref()
+                .and_then(|u| u.asr_transcript.as_deref())
+            {
+                out.push(Line::raw(format!("  user {u}")));
+            }
+        }
+    }
+}
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{v:.0}"))
 }

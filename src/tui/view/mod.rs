@@ -113,8 +113,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &t),
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
-        // The confirmation is one line in the status bar.
-        Some(Overlay::Confirm(_)) | None => {}
+        // Confirmations and the steering line are one line in the status bar.
+        Some(Overlay::Confirm(_) | Overlay::HangUp(_) | Overlay::Steer(_)) | None => {}
     }
 }
 

@@ -2,11 +2,12 @@
 //! the confirmation, or key hints).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use crate::dialer::PushKind;
 use crate::tui::app::{App, Level, Overlay, Pane};
 
 pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
@@ -42,6 +43,33 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Line::from(vec![
             Span::styled(format!(" {} ", app.confirm_text(request)), t.banner()),
             Span::raw(" Enter/y dial · Esc/n cancel"),
+        ])
+    } else if let Some(Overlay::HangUp(id)) = &app.overlay {
+        Line::from(vec![
+            Span::styled(format!(" Hang up call {}? ", id.short()), t.banner()),
+            Span::raw(" y/Enter hang up · any other key cancels"),
+        ])
+    } else if let Some(Overlay::Steer(line)) = &app.overlay {
+        let prompt = match line.kind {
+            PushKind::Text => " Say: ",
+            PushKind::Llm => " Ask the LLM: ",
+        };
+        let interrupt = if line.interrupt {
+            " [interrupt on]"
+        } else {
+            " [interrupt off]"
+        };
+        let x = area.x
+            + Line::from(prompt).width() as u16
+            + Line::from(line.input.before_cursor()).width() as u16;
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        Line::from(vec![
+            Span::styled(prompt, t.banner()),
+            Span::raw(line.input.text().to_string()),
+            Span::styled(
+                format!("{interrupt} Tab interrupt · Enter send · Esc cancel"),
+                t.dim(),
+            ),
         ])
     } else if let Some(n) = &app.notice {
         let style = match n.level {
