@@ -1,5 +1,6 @@
 //! The command line: global options and the headless subcommands.
 
+pub mod batch;
 pub mod call;
 pub mod exit;
 pub mod follow;
@@ -75,6 +76,9 @@ pub enum Command {
     /// Place one call (from options, or the API's JSON body with --input) and print its
     /// SessionId and RequestId. Needs credentials, or --sim for the built-in simulator.
     Call(call::CallArgs),
+    /// Place one call per row of a CSV file, at most 20 a second; run it again to resume
+    /// without dialing any row twice. Needs credentials, or --sim.
+    Batch(batch::BatchArgs),
     /// List, export, show and prune past call attempts (the durable call history).
     History(history::HistoryArgs),
     /// Run the local CCC simulator: a stand-in for the API that rings no real phone.

@@ -1,0 +1,582 @@
+//! `ccc-dial batch`: one call per CSV row, at most 20 a second, resumable, and never twice.
+//!
+//! Each row's attempt is recorded under a batch id derived from the file's content and the
+//! call settings, with its line. Running the same batch again sends only the rows that never
+//! left: a row accepted, rejected, or whose outcome is unknown is skipped.
+
+mod pace;
+mod results;
+mod rows;
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+use std::time::Instant;
+use tokio::sync::mpsc;
+
+use pace::{Pacer, Turn};
+use tokio::task::JoinSet;
+
+use super::exit::{EXIT_CODES_HELP, Exit};
+use super::headless;
+use crate::ccc::{Outcome, unix_now};
+use crate::cli::GlobalArgs;
+use crate::config::MAX_RATE_PER_SEC;
+use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, RateLimiter, WINDOW, now_ms};
+use crate::history::{AttemptId, AttemptStatus, BatchRef};
+pub use results::{Format, RowResult};
+pub use rows::{BadRow, Defaults, Row};
+
+/// Place one call per row of a CSV file; rerun the same command to resume.
+///
+/// Columns: callee (required); callers (";"-separated, instead of --caller); agent (instead
+/// of --agent); var.NAME, one per variable (an empty cell leaves it out). Rows with bad data
+/// are reported with their line numbers and skipped. Every attempt is recorded in the history
+/// under a batch id made from the file's content, the SdkAppId, the agent, the callers and
+/// the endpoint: running the same batch again skips rows accepted, rejected or whose outcome
+/// is unknown, and sends only rows that never left.
+#[derive(Debug, Clone, Args)]
+#[command(after_long_help = EXIT_CODES_HELP)]
+pub struct BatchArgs {
+    /// The CSV file, with a header line.
+    #[arg(value_name = "CALLS.CSV")]
+    pub file: PathBuf,
+    /// SdkAppId of the CCC instance [default: the settings' default_sdk_app_id].
+    #[arg(long, value_name = "N")]
+    pub sdk_app_id: Option<String>,
+    /// AIAgentId for rows with no agent column value.
+    #[arg(long, value_name = "N")]
+    pub agent: Option<String>,
+    /// A caller number for rows with no callers value; repeat for a pool.
+    #[arg(long = "caller", value_name = "NUM")]
+    pub callers: Vec<String>,
+    /// Seconds to let each phone ring (MaxRingTimeoutSecond).
+    #[arg(long, value_name = "S")]
+    pub max_ring: Option<String>,
+    /// Seconds to queue when the agent's concurrency is used up, 0 to 5.
+    #[arg(long, value_name = "S")]
+    pub queue_timeout: Option<String>,
+    /// Calls started per second, 1 to 20 [default: the settings' rate_limit_per_sec, 20].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_RATE_PER_SEC as i64))]
+    pub rate: Option<u32>,
+    /// Requests waiting for an answer at once.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub concurrency: u32,
+    /// Write one result per row to FILE (.csv or .jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Format of the results: csv or jsonl [default: from --out's extension]. Without
+    /// --out, the results go to stdout.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Print each row's signed HTTP request and curl command; send and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Use the built-in simulator: no real phone rings.
+    #[arg(long)]
+    pub sim: bool,
+}
+
+/// What an earlier run of the same batch did with a row.
+#[derive(Debug, Clone, PartialEq)]
+enum Earlier {
+    /// Never recorded, or recorded and never left: send it.
+    Never,
+    /// Dialed; skip it.
+    Dialed {
+        status: AttemptStatus,
+        id: AttemptId,
+    },
+}
+
+fn earlier(attempts: &[(AttemptStatus, AttemptId)]) -> Earlier {
+    // The most telling attempt: one that placed a call, then one that may have, then a refusal.
+    let rank = |s: AttemptStatus| match s {
+        AttemptStatus::NotSent => 0,
+        AttemptStatus::Rejected => 1,
+        AttemptStatus::Unknown | AttemptStatus::Queued => 2,
+        _ => 3,
+    };
+    attempts
+        .iter()
+        .filter(|(s, _)| *s != AttemptStatus::NotSent)
+        .max_by_key(|(s, _)| rank(*s))
+        .map_or(Earlier::Never, |(status, id)| Earlier::Dialed {
+            status: *status,
+            id: id.clone(),
+        })
+}
+
+/// The batch id: SHA-256 of the file and of what every row inherits. The endpoint is in it
+/// so that a rehearsal on the simulator does not mark rows done for the real service.
+pub fn batch_id(file: &[u8], defaults: &Defaults, endpoint: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"ccc-dial batch 1\0");
+    h.update((file.len() as u64).to_be_bytes());
+    h.update(file);
+    for part in [
+        defaults.sdk_app_id.as_str(),
+        defaults.agent.as_deref().unwrap_or(""),
+        &defaults.callers.join(";"),
+        endpoint,
+    ] {
+        h.update(b"\0");
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Counts per outcome, for the progress bar and the summary.
+#[derive(Debug, Default)]
+struct Tally {
+    counts: HashMap<&'static str, u64>,
+    exit: Option<Exit>,
+}
+
+impl Tally {
+    fn add(&mut self, outcome: &'static str, exit: Exit) {
+        *self.counts.entry(outcome).or_default() += 1;
+        self.exit = Some(self.exit.map_or(exit, |e| e.worst(exit)));
+    }
+
+    fn get(&self, outcome: &str) -> u64 {
+        self.counts.get(outcome).copied().unwrap_or_default()
+    }
+
+    fn progress(&self) -> String {
+        format!(
+            "accepted {} · rejected {} · unknown {} · not sent {}",
+            self.get("accepted"),
+            self.get("rejected"),
+            self.get("unknown"),
+            self.get("not_sent")
+        )
+    }
+}
+
+/// Runs the command and returns its exit code; everything is already printed.
+pub async fn run(global: &GlobalArgs, args: BatchArgs) -> i32 {
+    match run_batch(global, args).await {
+        Ok(exit) => exit.code(),
+        Err((exit, message)) => {
+            eprintln!("error: {message}");
+            exit.code()
+        }
+    }
+}
+
+type Failed = (Exit, String);
+
+fn invalid(message: impl Into<String>) -> Failed {
+    (Exit::Invalid, message.into())
+}
+
+fn failure(message: impl std::fmt::Display) -> Failed {
+    (Exit::Failure, format!("{message:#}"))
+}
+
+async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed> {
+    let env = crate::credentials::Env::from_process();
+    let settings = headless::settings(&env);
+    let format = Format::choose(args.format, args.out.as_deref()).map_err(invalid)?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
+    let sdk_app_id = match (&args.sdk_app_id, settings.default_sdk_app_id) {
+        (Some(id), _) => id.trim().to_string(),
+        (None, Some(id)) => id.to_string(),
+        (None, None) => {
+            return Err(invalid(
+                "--sdk-app-id is required (or set default_sdk_app_id in the settings)",
+            ));
+        }
+    };
+    let defaults = Defaults {
+        sdk_app_id,
+        agent: args.agent.clone().map(|a| a.trim().to_string()),
+        callers: args.callers.clone(),
+        max_ring: args.max_ring.clone().unwrap_or_default(),
+        queue_timeout: args.queue_timeout.clone().unwrap_or_default(),
+    };
+    let (rows, bad) = rows::parse(&bytes, &defaults)
+        .map_err(|e| invalid(format!("{}: {e}", args.file.display())))?;
+    for b in &bad {
+        eprintln!(
+            "{}:{}: skipped: {}",
+            args.file.display(),
+            b.line,
+            b.problems.join("; ")
+        );
+    }
+
+    let backend = headless::connect(global, &settings, args.sim)
+        .await
+        .map_err(failure)?;
+    if backend.is_simulator() {
+        eprintln!("using the built-in simulator: no real phone rings");
+    }
+    let bad_exit = if bad.is_empty() {
+        Exit::Accepted
+    } else {
+        Exit::Invalid
+    };
+    if args.dry_run {
+        for row in &rows {
+            let prepared = backend
+                .client
+                .prepare(&row.request.to_action(), unix_now())
+                .map_err(failure)?;
+            println!("# line {}: {}", row.line, row.request.callee);
+            println!("{}", headless::dry_run_text(&prepared));
+        }
+        return Ok(bad_exit);
+    }
+
+    let store = headless::history().map_err(failure)?;
+    let batch_id = batch_id(&bytes, &defaults, &backend.label());
+    let mut output = format
+        .map(|f| results::Results::create(f, args.out.as_ref()))
+        .transpose()
+        .map_err(failure)?;
+    let mut write = |r: &RowResult| -> Result<(), Failed> {
+        match output.as_mut() {
+            Some(o) => o
+                .write(r)
+                .map_err(|e| failure(format!("writing the results: {e}"))),
+            None => Ok(()),
+        }
+    };
+    let mut tally = Tally::default();
+    for b in &bad {
+        tally.add("invalid", Exit::Invalid);
+        write(&RowResult {
+            line: b.line,
+            callee: b.callee.clone(),
+            outcome: "invalid".into(),
+            message: Some(b.problems.join("; ")),
+            ..Default::default()
+        })?;
+    }
+
+    // Resume: rows an earlier run dialed are not dialed again.
+    let before = store.batch_rows(&batch_id).map_err(failure)?;
+    let mut by_line: HashMap<u64, Vec<(AttemptStatus, AttemptId)>> = HashMap::new();
+    for (line, status, id) in before {
+        by_line.entry(line).or_default().push((status, id));
+    }
+    let mut to_send = Vec::new();
+    let mut unknown_earlier = Vec::new();
+    let mut last_request_ms = 0i64;
+    for row in rows {
+        match earlier(by_line.get(&row.line).map(Vec::as_slice).unwrap_or(&[])) {
+            Earlier::Never => to_send.push(row),
+            Earlier::Dialed { status, id } => {
+                let attempt = store.get(&id).map_err(failure)?;
+                if let Some(a) = &attempt {
+                    last_request_ms = last_request_ms.max(a.updated_at_ms);
+                }
+                let outcome = match status {
+                    AttemptStatus::Rejected => ("skipped_rejected", Exit::Rejected),
+                    AttemptStatus::Unknown | AttemptStatus::Queued => {
+                        unknown_earlier.push((row.line, row.request.callee.clone(), id.clone()));
+                        ("skipped_unknown", Exit::Unknown)
+                    }
+                    _ => ("skipped_accepted", Exit::Accepted),
+                };
+                tally.add(outcome.0, outcome.1);
+                write(&RowResult {
+                    line: row.line,
+                    callee: row.request.callee.clone(),
+                    outcome: outcome.0.into(),
+                    session_id: attempt.as_ref().and_then(|a| a.session_id.clone()),
+                    request_id: attempt.as_ref().and_then(|a| a.request_id.clone()),
+                    error_code: attempt.as_ref().and_then(|a| a.error_code.clone()),
+                    message: Some(format!("{status} in an earlier run")),
+                    attempt_id: Some(id.0.clone()),
+                })?;
+            }
+        }
+    }
+    let skipped = tally.get("skipped_accepted")
+        + tally.get("skipped_rejected")
+        + tally.get("skipped_unknown");
+    if skipped > 0 {
+        eprintln!(
+            "resuming batch {}: {skipped} rows were dialed by an earlier run and are skipped; {} to send",
+            &batch_id[..12],
+            to_send.len()
+        );
+    }
+    if !unknown_earlier.is_empty() {
+        eprintln!(
+            "not dialed again, their outcome is unknown (check the call records before dialing them by hand):"
+        );
+        for (line, callee, id) in &unknown_earlier {
+            eprintln!("  line {line}: {callee} (attempt {})", id.short());
+        }
+    }
+
+    let rate = args.rate.unwrap_or(settings.rate_limit_per_sec);
+    let (events, mut event_rx) = mpsc::unbounded_channel();
+    // The dialer's own budget paces its retries; first tries are paced below.
+    let dialer = Dialer::new(
+        backend.client.clone(),
+        store.clone(),
+        Arc::new(RateLimiter::new(rate)),
+        backend.label(),
+        events,
+    );
+    // The run resumed may have sent a moment ago (killed, or stopped by Ctrl-C): let its
+    // last window pass, so that together they stay within the rate.
+    let window = WINDOW + DEFAULT_MARGIN;
+    let wait_ms = last_request_ms + window.as_millis() as i64 - now_ms();
+    if !to_send.is_empty() && wait_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(wait_ms as u64).min(window)).await;
+    }
+    let mut pacer = Pacer::new(rate, window);
+    let progress = progress_bar(to_send.len() as u64);
+    let total = to_send.len();
+    let mut pending = to_send.into_iter().peekable();
+    let mut tasks: JoinSet<(Row, AttemptId, Finished)> = JoinSet::new();
+    let mut interrupted = false;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut started = 0usize;
+    loop {
+        let launching = pending.peek().is_some() && !interrupted;
+        let turn = if launching && tasks.len() < args.concurrency as usize {
+            Some(pacer.turn(Instant::now()))
+        } else {
+            None
+        };
+        let wait = match turn {
+            Some(Turn::After(d)) => Some(d),
+            _ => None,
+        };
+        tokio::select! {
+            biased;
+            _ = &mut ctrl_c, if !interrupted && (launching || !tasks.is_empty()) => {
+                interrupted = true;
+                progress.suspend(|| eprintln!(
+                    "interrupted: starting no more rows; waiting for {} in flight",
+                    tasks.len()
+                ));
+            }
+            Some(event) = event_rx.recv(), if launching || !tasks.is_empty() => match event {
+                DialerEvent::Sent { id, .. } => pacer.sent(&id, Instant::now()),
+                DialerEvent::Failed { id, .. } | DialerEvent::NotRecorded { id, .. } => {
+                    pacer.ended(&id)
+                }
+                _ => {}
+            },
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                let (row, id, finished) = done.map_err(failure)?;
+                pacer.ended(&id);
+                let result = row_result(&row, &id, &finished);
+                let exit = match &finished {
+                    Finished::Accepted { .. } => Exit::Accepted,
+                    Finished::Failed(f) => Exit::of_outcome(f.outcome),
+                    Finished::NotRecorded(_) => Exit::Failure,
+                };
+                if exit == Exit::Rejected || exit == Exit::Unknown {
+                    progress.suspend(|| eprintln!(
+                        "line {}: {} {}: {}{}",
+                        row.line,
+                        row.request.callee,
+                        result.outcome,
+                        result.error_code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default(),
+                        result.message.as_deref().unwrap_or_default()
+                    ));
+                }
+                tally.add(outcome_name(&finished), exit);
+                write(&result)?;
+                progress.inc(1);
+                progress.set_message(tally.progress());
+            }
+            _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
+            _ = std::future::ready(()), if turn == Some(Turn::Now) => {
+                let Some(row) = pending.next() else { continue };
+                started += 1;
+                let id = AttemptId::new();
+                pacer.started(id.clone());
+                let dialer = dialer.clone();
+                let batch = BatchRef { batch_id: batch_id.clone(), row: row.line };
+                tasks.spawn(async move {
+                    let finished = dialer.run(id.clone(), row.request.clone(), Some(batch)).await;
+                    (row, id, finished)
+                });
+            }
+            else => break,
+        }
+    }
+    progress.finish_and_clear();
+    summary(&tally, &batch_id);
+    if interrupted {
+        eprintln!(
+            "stopped after starting {started} of {total} rows; every row started is recorded. \
+             To resume, run the same command again: {}",
+            command_line()
+        );
+        return Ok(Exit::Interrupted);
+    }
+    Ok(tally.exit.unwrap_or(Exit::Accepted).worst(bad_exit))
+}
+
+fn outcome_name(finished: &Finished) -> &'static str {
+    match finished {
+        Finished::Accepted { .. } => "accepted",
+        Finished::Failed(f) => match f.outcome {
+            Outcome::Rejected => "rejected",
+            Outcome::Unknown => "unknown",
+            Outcome::NotSent => "not_sent",
+            Outcome::Accepted => "accepted",
+        },
+        Finished::NotRecorded(_) => "not_recorded",
+    }
+}
+
+fn row_result(row: &Row, id: &AttemptId, finished: &Finished) -> RowResult {
+    let base = RowResult {
+        line: row.line,
+        callee: row.request.callee.clone(),
+        outcome: outcome_name(finished).into(),
+        attempt_id: Some(id.0.clone()),
+        ..Default::default()
+    };
+    match finished {
+        Finished::Accepted {
+            session_id,
+            request_id,
+        } => RowResult {
+            session_id: Some(session_id.clone()),
+            request_id: Some(request_id.clone()),
+            ..base
+        },
+        Finished::Failed(f) => RowResult {
+            request_id: f.request_id.clone(),
+            error_code: f.code.clone(),
+            message: Some(format!("{} ({})", f.message, f.hint)),
+            ..base
+        },
+        Finished::NotRecorded(message) => RowResult {
+            message: Some(message.clone()),
+            attempt_id: None,
+            ..base
+        },
+    }
+}
+
+fn progress_bar(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} · ETA {eta}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(250));
+    bar
+}
+
+fn summary(tally: &Tally, batch_id: &str) {
+    let lines = [
+        ("accepted", "accepted"),
+        ("rejected", "rejected by the service"),
+        ("unknown", "outcome unknown"),
+        ("not_sent", "not sent (will be sent on a rerun)"),
+        ("not_recorded", "not recorded, not sent"),
+        ("invalid", "bad data, skipped"),
+        ("skipped_accepted", "accepted earlier, skipped"),
+        ("skipped_rejected", "rejected earlier, skipped"),
+        ("skipped_unknown", "unknown earlier, skipped"),
+    ];
+    eprintln!("{:<36} {:>7}", "outcome", "rows");
+    for (key, label) in lines {
+        let n = tally.get(key);
+        if n > 0 || matches!(key, "accepted" | "rejected" | "unknown" | "not_sent") {
+            eprintln!("{label:<36} {n:>7}");
+        }
+    }
+    eprintln!("batch {batch_id}");
+}
+
+/// The command as typed, to rerun it.
+fn command_line() -> String {
+    std::env::args()
+        .map(|a| {
+            if a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:+@,".contains(c))
+            {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_that_may_have_rung_are_never_sent_again() {
+        let id = AttemptId::from("a");
+        let at = |s| (s, id.clone());
+        assert_eq!(earlier(&[]), Earlier::Never);
+        assert_eq!(earlier(&[at(AttemptStatus::NotSent)]), Earlier::Never);
+        for status in [
+            AttemptStatus::Queued,
+            AttemptStatus::Unknown,
+            AttemptStatus::Rejected,
+            AttemptStatus::Accepted,
+            AttemptStatus::Finished,
+        ] {
+            assert_eq!(
+                earlier(&[at(AttemptStatus::NotSent), at(status)]),
+                Earlier::Dialed {
+                    status,
+                    id: id.clone()
+                }
+            );
+        }
+        assert_eq!(
+            earlier(&[at(AttemptStatus::Unknown), at(AttemptStatus::Rejected)]),
+            Earlier::Dialed {
+                status: AttemptStatus::Unknown,
+                id
+            }
+        );
+    }
+
+    #[test]
+    fn the_batch_id_follows_content_and_settings_only() {
+        let d = Defaults {
+            sdk_app_id: "1400000000".into(),
+            agent: Some("15".into()),
+            callers: vec!["008601012345678".into()],
+            ..Default::default()
+        };
+        let id = batch_id(b"callee\n1\n", &d, "simulator");
+        assert_eq!(id.len(), 64);
+        assert_eq!(id, batch_id(b"callee\n1\n", &d, "simulator"));
+        assert_ne!(id, batch_id(b"callee\n2\n", &d, "simulator"));
+        assert_ne!(id, batch_id(b"callee\n1\n", &d, "ccc.tencentcloudapi.com"));
+        let other_agent = Defaults {
+            agent: Some("16".into()),
+            ..d.clone()
+        };
+        assert_ne!(id, batch_id(b"callee\n1\n", &other_agent, "simulator"));
+        let other_ring = Defaults {
+            max_ring: "30".into(),
+            ..d
+        };
+        assert_eq!(id, batch_id(b"callee\n1\n", &other_ring, "simulator"));
+    }
+}
