@@ -294,26 +294,17 @@ async fn an_attempt_that_cannot_be_recorded_is_not_sent() {
 #[test]
 fn attempts_left_queued_by_a_stopped_run_become_unknown() {
     use ccc_dial::dialer::settle_interrupted;
-    use ccc_dial::history::NewAttempt;
     let store = Store::open_in_memory().unwrap();
     let queued = |age_ms: i64| {
         let id = AttemptId::new();
         store
-            .record_queued(&NewAttempt {
-                id: id.clone(),
-                created_at_ms: ccc_dial::dialer::now_ms() - age_ms,
-                endpoint: "simulator".into(),
-                sdk_app_id: 1_400_000_000,
-                agent_id: 15,
-                agent_name: None,
-                callee: "008613012345678".into(),
-                callers: vec![],
-                variables: vec![],
-                max_ring_timeout: None,
-                acquire_timeout: None,
-                request_json: "{}".into(),
-                batch: None,
-            })
+            .record_queued(&request("008613012345678").new_attempt(
+                id.clone(),
+                ccc_dial::dialer::now_ms() - age_ms,
+                "simulator",
+                "{}".into(),
+                None,
+            ))
             .unwrap();
         id
     };

@@ -738,24 +738,16 @@ async fn stub() -> (String, tokio::task::JoinHandle<()>) {
 }
 
 fn accepted(store: &Store, session_id: &str) -> AttemptId {
-    use ccc_dial::history::{EventUpdate, NewAttempt};
+    use ccc_dial::history::EventUpdate;
     let id = AttemptId::new();
     store
-        .record_queued(&NewAttempt {
-            id: id.clone(),
-            created_at_ms: ccc_dial::dialer::now_ms(),
-            endpoint: "stub".into(),
-            sdk_app_id: APP,
-            agent_id: 15,
-            agent_name: None,
-            callee: CALLEE.into(),
-            callers: vec![],
-            variables: vec![],
-            max_ring_timeout: None,
-            acquire_timeout: None,
-            request_json: "{}".into(),
-            batch: None,
-        })
+        .record_queued(&request(CALLEE).new_attempt(
+            id.clone(),
+            ccc_dial::dialer::now_ms(),
+            "stub",
+            "{}".into(),
+            None,
+        ))
         .unwrap();
     store
         .record_event(

@@ -13,7 +13,7 @@ use super::watch::{WatchConfig, WatchEvent, Watching};
 use crate::ccc::actions::{Action, CreateAIAgentCall};
 use crate::ccc::catalog::Label;
 use crate::ccc::{ApiError, Client, Outcome, Retry};
-use crate::history::{AttemptId, AttemptStatus, BatchRef, EventUpdate, NewAttempt, Store};
+use crate::history::{AttemptId, AttemptStatus, BatchRef, EventUpdate, Store};
 
 /// How many times a request the service did not execute (rate limit) or that never left
 /// this machine is tried again before the attempt is given up.
@@ -201,21 +201,7 @@ impl Dialer {
             Ok(b) => b,
             Err(e) => return self.not_recorded(&id, format!("cannot encode the request: {e}")),
         };
-        let new = NewAttempt {
-            id: id.clone(),
-            created_at_ms: now_ms(),
-            endpoint: self.backend.clone(),
-            sdk_app_id: request.sdk_app_id,
-            agent_id: request.agent_id,
-            agent_name: request.agent_name.clone(),
-            callee: request.callee.clone(),
-            callers: request.callers.clone(),
-            variables: request.variables.clone(),
-            max_ring_timeout: request.max_ring_timeout,
-            acquire_timeout: request.acquire_timeout,
-            request_json: body,
-            batch,
-        };
+        let new = request.new_attempt(id.clone(), now_ms(), self.backend.clone(), body, batch);
         if let Err(e) = self.blocking_store(move |s| s.record_queued(&new)).await {
             return self.not_recorded(
                 &id,

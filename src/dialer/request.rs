@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ccc::actions::{CreateAIAgentCall, Variable};
-use crate::history::Attempt;
+use crate::history::{Attempt, AttemptId, BatchRef, NewAttempt};
 use crate::{phone, variable};
 
 /// The dial form as the user typed it. Nothing here is validated, so nothing typed is lost.
@@ -183,6 +183,32 @@ impl DialDraft {
 }
 
 impl DialRequest {
+    /// The history record of an attempt at this request; `request_json` is the body as sent.
+    pub fn new_attempt(
+        &self,
+        id: AttemptId,
+        created_at_ms: i64,
+        endpoint: impl Into<String>,
+        request_json: String,
+        batch: Option<BatchRef>,
+    ) -> NewAttempt {
+        NewAttempt {
+            id,
+            created_at_ms,
+            endpoint: endpoint.into(),
+            sdk_app_id: self.sdk_app_id,
+            agent_id: self.agent_id,
+            agent_name: self.agent_name.clone(),
+            callee: self.callee.clone(),
+            callers: self.callers.clone(),
+            variables: self.variables.clone(),
+            max_ring_timeout: self.max_ring_timeout,
+            acquire_timeout: self.acquire_timeout,
+            request_json,
+            batch,
+        }
+    }
+
     /// The API request; empty lists are omitted rather than sent empty.
     pub fn to_action(&self) -> CreateAIAgentCall {
         CreateAIAgentCall {
