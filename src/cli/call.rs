@@ -3,19 +3,24 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::exit::{EXIT_CODES_HELP, Exit};
-use super::follow::{self, Pace};
 use super::headless;
 use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
 use crate::cli::GlobalArgs;
-use crate::dialer::{DialDraft, DialRequest, Dialer, Failure, Finished, RateLimiter, now_ms};
-use crate::history::{AttemptId, AttemptStatus, EventUpdate};
+use crate::dialer::report::status_words;
+use crate::dialer::{
+    CallReport, DialDraft, DialRequest, Dialer, DialerEvent, Failure, Finished, RateLimiter,
+    WatchConfig, WatchEvent,
+};
+use crate::history::event::Fetched;
+use crate::history::{AttemptId, CallEvent, Event};
 
 /// Place one call and print its SessionId and RequestId.
 ///
@@ -51,7 +56,7 @@ pub struct CallArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["sdk_app_id", "agent", "callee", "callers", "vars", "max_ring", "queue_timeout"])]
     pub input: Option<PathBuf>,
     /// Follow the call to its end (DescribeTelSession), then print its call record
-    /// (DescribeTelCdr).
+    /// (DescribeTelCdr), extracted tags and latency; all of it is recorded in the history.
     #[arg(long)]
     pub wait: bool,
     /// Print one JSON object on stdout, with the service's field names.
@@ -115,16 +120,22 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             return Exit::Failure.code();
         }
     };
-    // Nobody reads the events: the outcome comes back from `run`.
-    let (events, _) = mpsc::unbounded_channel();
+    let (events, statuses) = mpsc::unbounded_channel();
     let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
-    let dialer = Dialer::new(
+    let mut dialer = Dialer::new(
         backend.client.clone(),
         store.clone(),
         limiter,
         backend.label(),
         events,
     );
+    if args.wait {
+        // Followed from the moment it is accepted, as on the dialer's screen.
+        dialer = dialer.with_watch(WatchConfig {
+            interval: Duration::from_millis(settings.poll_interval_ms),
+            ..WatchConfig::default()
+        });
+    }
     let id = AttemptId::new();
     match dialer.run(id.clone(), request.clone(), None).await {
         Finished::Accepted {
@@ -142,41 +153,7 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
                 return Exit::Accepted.code();
             }
             eprintln!("accepted: SessionId {session_id}, RequestId {request_id}");
-            let json = args.json;
-            let followed = follow::follow(
-                &backend.client,
-                request.sdk_app_id,
-                &session_id,
-                Pace {
-                    poll: std::time::Duration::from_millis(settings.poll_interval_ms.max(100)),
-                    ..Pace::default()
-                },
-                |status| {
-                    if !json {
-                        eprintln!("status: {status}");
-                    }
-                },
-            )
-            .await;
-            match followed {
-                Ok(record) => {
-                    let record_json =
-                        without_nulls(serde_json::to_value(&record).unwrap_or_default());
-                    let update = EventUpdate::new(now_ms(), "status")
-                        .status(AttemptStatus::Finished)
-                        .detail(json!({"call_record": record_json}));
-                    if let Err(e) = store.record_event(&id, update) {
-                        eprintln!("warning: the end of the call was not recorded: {e}");
-                    }
-                    print_finished(accepted, &record, record_json, args.json);
-                    Exit::Accepted.code()
-                }
-                Err(message) => {
-                    print_accepted(&accepted, args.json);
-                    eprintln!("error: lost track of the call: {message}");
-                    Exit::Failure.code()
-                }
-            }
+            wait(&dialer, &id, accepted, statuses, args.json).await
         }
         Finished::Failed(failure) => {
             print_failure(&failure, &id, args.json);
@@ -187,6 +164,70 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             Exit::Failure.code()
         }
     }
+}
+
+/// Follows the accepted call through the dialer, as the dialer's screen does, and prints its
+/// call record once everything about it is recorded.
+async fn wait(
+    dialer: &Dialer,
+    id: &AttemptId,
+    accepted: Value,
+    mut statuses: mpsc::UnboundedReceiver<DialerEvent>,
+    json: bool,
+) -> i32 {
+    // `run` started the watch when the call was accepted; its events say how it goes.
+    let ended = loop {
+        let Some(event) = statuses.recv().await else {
+            break Err("the dialer stopped".to_string());
+        };
+        match event {
+            DialerEvent::Watch(WatchEvent::Status { status, .. }) if !json => {
+                eprintln!("status: {}", status_words(status));
+            }
+            DialerEvent::Watch(WatchEvent::Report { id: done }) if done == *id => break Ok(()),
+            DialerEvent::Watch(WatchEvent::WatchError {
+                id: failed,
+                message,
+                stopped: true,
+            }) if failed == *id => break Err(message),
+            _ => {}
+        }
+    };
+    let report = ended.and_then(|()| {
+        let store = dialer.store();
+        let attempt = store.get(id).ok().flatten();
+        let events = store.events(id).map_err(|e| e.to_string())?;
+        attempt
+            .map(|a| (CallReport::from_events(&a, &events), events))
+            .ok_or_else(|| format!("no attempt {id} in the history"))
+    });
+    match report {
+        Ok((report, events)) => match last_record(&events) {
+            Some(record) => {
+                print_finished(accepted, &report, &record, json);
+                Exit::Accepted.code()
+            }
+            None => {
+                print_accepted(&accepted, json);
+                let why = report.record_error.unwrap_or_default();
+                eprintln!("error: the call finished without a call record: {why}");
+                Exit::Failure.code()
+            }
+        },
+        Err(message) => {
+            print_accepted(&accepted, json);
+            eprintln!("error: lost track of the call: {message}");
+            Exit::Failure.code()
+        }
+    }
+}
+
+/// The call record the watch recorded.
+fn last_record(events: &[Event]) -> Option<TelCdrInfo> {
+    events.iter().rev().find_map(|e| match e.call_event() {
+        CallEvent::Cdr(Fetched::Got(r)) => Some(*r.record),
+        _ => None,
+    })
 }
 
 /// The form as given on the command line or in `--input`.
@@ -282,9 +323,9 @@ fn print_accepted(accepted: &Value, json: bool) {
     }
 }
 
-fn print_finished(mut accepted: Value, record: &TelCdrInfo, record_json: Value, json: bool) {
+fn print_finished(mut accepted: Value, report: &CallReport, record: &TelCdrInfo, json: bool) {
     if json {
-        accepted["CallRecord"] = record_json;
+        accepted["CallRecord"] = without_nulls(serde_json::to_value(record).unwrap_or_default());
         println!("{accepted}");
         return;
     }
@@ -295,11 +336,20 @@ fn print_finished(mut accepted: Value, record: &TelCdrInfo, record_json: Value, 
             println!("{name}: {v}");
         }
     };
+    show("Outcome", report.word.map(|w| w.to_string()));
     show("EndStatus", record.end_status_string.clone());
     show("Duration", record.duration.map(|d| format!("{d} s")));
     show("Caller", record.caller.clone());
     show("HungUpSide", record.hung_up_side.clone());
     show("RecordURL", record.record_url.clone());
+    for tag in &report.tags {
+        println!("Tag: {} = {}", tag.name, tag.value);
+    }
+    let ete = report.latency.as_ref().and_then(|l| l.ete.median);
+    show(
+        "Latency",
+        ete.map(|ms| format!("{ms:.0} ms median end to end")),
+    );
 }
 
 fn print_failure(failure: &Failure, id: &AttemptId, json: bool) {

@@ -3,7 +3,6 @@
 pub mod batch;
 pub mod call;
 pub mod exit;
-pub mod follow;
 mod headless;
 pub mod history;
 pub mod sim;

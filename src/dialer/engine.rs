@@ -13,7 +13,8 @@ use super::watch::{WatchConfig, WatchEvent, Watching};
 use crate::ccc::actions::{Action, CreateAIAgentCall};
 use crate::ccc::catalog::Label;
 use crate::ccc::{ApiError, Client, Outcome, Retry};
-use crate::history::{AttemptId, AttemptStatus, BatchRef, EventUpdate, Store};
+use crate::history::event::FailureNote;
+use crate::history::{AttemptId, AttemptStatus, BatchRef, CallEvent, EventUpdate, Store};
 
 /// How many times a request the service did not execute (rate limit) or that never left
 /// this machine is tried again before the attempt is given up.
@@ -245,8 +246,7 @@ impl Dialer {
                         session_id: Some(session_id.clone()),
                         request_id: Some(reply.request_id.clone()),
                         response_json: Some(reply.raw),
-                        detail: json!({"tries": try_no}),
-                        ..EventUpdate::new(now_ms(), "accepted")
+                        ..EventUpdate::new(now_ms(), CallEvent::Accepted { tries: try_no })
                     };
                     self.record(&id, update).await;
                     self.emit(DialerEvent::Accepted {
@@ -268,17 +268,14 @@ impl Dialer {
                     if may_retry && try_no <= MAX_RETRIES {
                         let after = self.backoff * 2u32.pow(try_no - 1);
                         let reason = e.to_string();
-                        self.record(
-                            &id,
-                            EventUpdate::new(now_ms(), "retry").detail(json!({
-                                "after_ms": after.as_millis() as u64,
-                                "reason": reason,
-                                "code": e.code(),
-                                "request_id": e.request_id(),
-                                "label": class.label.as_str(),
-                            })),
-                        )
-                        .await;
+                        let retry = CallEvent::Retry {
+                            after_ms: after.as_millis() as u64,
+                            reason: reason.clone(),
+                            code: e.code().map(String::from),
+                            request_id: e.request_id().map(String::from),
+                            label: class.label.as_str().to_string(),
+                        };
+                        self.record(&id, EventUpdate::new(now_ms(), retry)).await;
                         self.emit(DialerEvent::Retrying {
                             id: id.clone(),
                             after,
@@ -305,19 +302,28 @@ impl Dialer {
             ApiError::Decode { body, .. } => Some(body.clone()),
             ApiError::NotSent { .. } => None,
         };
-        let kind = match failure.outcome {
-            Outcome::NotSent => "not_sent",
-            Outcome::Rejected => "rejected",
-            _ => "unknown",
+        let note = FailureNote {
+            hint: failure.hint.clone(),
+            label: failure.label.as_str().to_string(),
+            tries,
+        };
+        let event = match failure.outcome {
+            Outcome::NotSent => CallEvent::NotSent(note),
+            Outcome::Rejected => CallEvent::Rejected(note),
+            _ => CallEvent::Unknown(note),
         };
         let update = EventUpdate {
             status: Some(failure.status()),
             request_id: failure.request_id.clone(),
             response_json,
-            error_code: Some(failure.code.clone().unwrap_or_else(|| kind.to_string())),
+            error_code: Some(
+                failure
+                    .code
+                    .clone()
+                    .unwrap_or_else(|| event.kind().to_string()),
+            ),
             error_message: Some(failure.message.clone()),
-            detail: json!({"hint": failure.hint, "label": failure.label.as_str(), "tries": tries}),
-            ..EventUpdate::new(now_ms(), kind)
+            ..EventUpdate::new(now_ms(), event)
         };
         self.record(id, update).await;
         self.emit(DialerEvent::Failed {
@@ -385,8 +391,14 @@ pub fn settle_interrupted(
             status: Some(AttemptStatus::Unknown),
             error_code: Some("interrupted".into()),
             error_message: Some("ccc-dial stopped before the outcome was known".into()),
-            detail: json!({"hint": "the request may have reached the service: reconcile before dialing again"}),
-            ..EventUpdate::new(now_ms(), "interrupted")
+            ..EventUpdate::new(
+                now_ms(),
+                CallEvent::Interrupted {
+                    hint: "the request may have reached the service: reconcile before dialing \
+                           again"
+                        .into(),
+                },
+            )
         };
         store.record_event(&a.id, update)?;
     }

@@ -3,27 +3,17 @@
 //! placed. Exactly one unclaimed record is taken as the attempt's call; otherwise the user is
 //! told what was found.
 
-use serde_json::json;
-
 use super::engine::{Dialer, DialerEvent, Failure, now_ms};
 use super::report::CallWord;
 use super::watch::{WatchEvent, window_s};
 use crate::ccc::actions::{DescribeTelCdr, TelCdrInfo};
-use crate::history::{AttemptId, AttemptStatus, EventUpdate};
+use crate::history::event::Candidate;
+use crate::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate};
 
 /// Records asked for per page, and pages at most: 1000 calls to one number in the window is
 /// far past any real case.
 const PAGE_SIZE: i64 = 100;
 const MAX_PAGES: i64 = 10;
-
-/// A call record that could be the attempt's call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
-    pub session_id: String,
-    /// When the call started, Unix seconds.
-    pub start_s: Option<i64>,
-    pub end_status_string: Option<String>,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReconcileOutcome {
@@ -162,19 +152,18 @@ impl Dialer {
         }
         let outcome = if fits.len() == 1 {
             let (session_id, record) = fits.remove(0);
-            self.record(
-                id,
-                EventUpdate {
-                    status: Some(AttemptStatus::Finished),
-                    session_id: Some(session_id.clone()),
-                    ..EventUpdate::new(now_ms(), "reconciled").detail(json!({
-                        "matched": true,
-                        "session_id": session_id,
-                        "window": [from_s, to_s],
-                    }))
-                },
-            )
-            .await;
+            let event = CallEvent::Reconciled {
+                matched: true,
+                session_id: Some(session_id.clone()),
+                candidates: Vec::new(),
+                window: (from_s, to_s),
+            };
+            let update = EventUpdate {
+                status: Some(AttemptStatus::Finished),
+                session_id: Some(session_id.clone()),
+                ..EventUpdate::new(now_ms(), event)
+            };
+            self.record(id, update).await;
             let word = self.record_cdr(id, Some(&record), None, None).await;
             ReconcileOutcome::Matched { session_id, word }
         } else {
@@ -186,22 +175,13 @@ impl Dialer {
                     end_status_string: r.end_status_string,
                 })
                 .collect();
-            let listed: Vec<_> = candidates
-                .iter()
-                .map(|c| {
-                    json!({"session_id": c.session_id, "start_s": c.start_s,
-                                "end_status": c.end_status_string})
-                })
-                .collect();
-            self.record(
-                id,
-                EventUpdate::new(now_ms(), "reconciled").detail(json!({
-                    "matched": false,
-                    "candidates": listed,
-                    "window": [from_s, to_s],
-                })),
-            )
-            .await;
+            let event = CallEvent::Reconciled {
+                matched: false,
+                session_id: None,
+                candidates: candidates.clone(),
+                window: (from_s, to_s),
+            };
+            self.record(id, EventUpdate::new(now_ms(), event)).await;
             if candidates.is_empty() {
                 ReconcileOutcome::NoneFound { from_s, to_s }
             } else {

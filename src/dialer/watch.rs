@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::json;
 use tokio::sync::Notify;
 
 use super::engine::{Dialer, DialerEvent, now_ms};
@@ -20,7 +19,10 @@ use crate::ccc::actions::{
     DescribeTelCdr, DescribeTelSession, TelCdrInfo,
 };
 use crate::ccc::{ApiError, Reply};
-use crate::history::{Attempt, AttemptId, AttemptStatus, EventUpdate};
+use crate::history::event::{
+    CallRecord, ExtractedTags, Fetched, InteractionRecords, Latency, SessionChange,
+};
+use crate::history::{Attempt, AttemptId, AttemptStatus, CallEvent, EventUpdate, PushKind};
 
 /// How far before the attempt was created a call record may start (clock differences).
 pub const LOOKBACK_S: i64 = 60;
@@ -52,24 +54,6 @@ impl Default for WatchConfig {
             record_retry: Duration::from_secs(1),
             record_tries: 12,
             max_errors: 30,
-        }
-    }
-}
-
-/// Steering commands sent into a live call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PushKind {
-    /// ServerPushText: the agent says the text.
-    Text,
-    /// InvokeLLM: the text goes to the LLM, which answers.
-    Llm,
-}
-
-impl PushKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PushKind::Text => "push_text",
-            PushKind::Llm => "invoke_llm",
         }
     }
 }
@@ -201,6 +185,16 @@ fn error_text(e: &ApiError) -> String {
     format!("{e}; {}", e.hint())
 }
 
+/// What an AI-details request brought, or why it brought nothing.
+fn fetched<R, T>(reply: Result<R, ApiError>, got: impl FnOnce(R) -> T) -> Fetched<T> {
+    match reply {
+        Ok(r) => Fetched::Got(got(r)),
+        Err(e) => Fetched::Failed {
+            error: error_text(&e),
+        },
+    }
+}
+
 impl Dialer {
     /// Sends one request within the app's request budget.
     pub(super) async fn send<A: Action>(
@@ -291,13 +285,14 @@ impl Dialer {
                             let at_ms = now_ms();
                             // `finished` is not yet the attempt's status: that comes with the
                             // record, so a restart in between still fetches it.
+                            let change = SessionChange::Status {
+                                status: wire,
+                                ring_ts: session.ring_timestamp,
+                                accept_ts: session.accept_timestamp,
+                            };
                             let update = EventUpdate {
                                 status: (s != AttemptStatus::Finished).then_some(s),
-                                ..EventUpdate::new(at_ms, "status").detail(json!({
-                                    "status": wire,
-                                    "ring_ts": session.ring_timestamp,
-                                    "accept_ts": session.accept_timestamp,
-                                }))
+                                ..EventUpdate::new(at_ms, CallEvent::Status(change))
                             };
                             self.record(&id, update).await;
                             self.emit_watch(WatchEvent::Status {
@@ -420,14 +415,18 @@ impl Dialer {
         missing: Option<String>,
         session_id: Option<String>,
     ) -> Option<CallWord> {
-        let detail = match record {
-            Some(r) => json!({ "record": r }),
-            None => json!({ "error": missing.unwrap_or_default() }),
+        let fetched = match record {
+            Some(r) => Fetched::Got(CallRecord {
+                record: Box::new(r.clone()),
+            }),
+            None => Fetched::Failed {
+                error: missing.unwrap_or_default(),
+            },
         };
         let update = EventUpdate {
             status: Some(AttemptStatus::Finished),
             session_id,
-            ..EventUpdate::new(now_ms(), "cdr").detail(detail)
+            ..EventUpdate::new(now_ms(), CallEvent::Cdr(fetched))
         };
         self.record(id, update).await;
         let word = record.map(|r| {
@@ -455,11 +454,10 @@ impl Dialer {
                 end_time: to,
             })
             .await;
-        let detail = match extract {
-            Ok(r) => json!({ "results": r.data.result_list }),
-            Err(e) => json!({ "error": error_text(&e) }),
-        };
-        self.record(id, EventUpdate::new(now_ms(), "extract").detail(detail))
+        let tags = fetched(extract, |r| ExtractedTags {
+            results: r.data.result_list,
+        });
+        self.record(id, EventUpdate::new(now_ms(), CallEvent::Extract(tags)))
             .await;
         let latency = self
             .send(&DescribeAILatency {
@@ -469,14 +467,11 @@ impl Dialer {
                 end_time: to,
             })
             .await;
-        let detail = match latency {
-            Ok(r) => json!({
-                "rounds": r.data.ai_latency_detail,
-                "statistics": r.data.ai_latency_statistics,
-            }),
-            Err(e) => json!({ "error": error_text(&e) }),
-        };
-        self.record(id, EventUpdate::new(now_ms(), "latency").detail(detail))
+        let latency = fetched(latency, |r| Latency {
+            rounds: r.data.ai_latency_detail,
+            statistics: r.data.ai_latency_statistics,
+        });
+        self.record(id, EventUpdate::new(now_ms(), CallEvent::Latency(latency)))
             .await;
         let records = self
             .send(&DescribeAICallInteractionRecords {
@@ -484,31 +479,20 @@ impl Dialer {
                 session_id: session_id.into(),
             })
             .await;
-        let detail = match records {
-            Ok(r) => json!({ "offered": true, "events": r.data.interaction_event_list }),
-            Err(e) if e.is_unsupported_action() => json!({ "offered": false }),
-            Err(e) => json!({ "error": error_text(&e) }),
+        let records = match records {
+            Err(e) if e.is_unsupported_action() => {
+                Fetched::Got(InteractionRecords::NotOffered { offered: false })
+            }
+            other => fetched(other, |r| InteractionRecords::Offered {
+                offered: true,
+                events: r.data.interaction_event_list,
+            }),
         };
-        self.record(id, EventUpdate::new(now_ms(), "interaction").detail(detail))
-            .await;
-    }
-
-    /// Fetches a finished call's tags, latency and interaction records again (they can come
-    /// some time after the call), and reports it.
-    pub async fn refresh_report(&self, id: &AttemptId) -> Result<(), String> {
-        let attempt = self
-            .load(id)
-            .await?
-            .ok_or_else(|| format!("no attempt {id} in the history"))?;
-        let Some(session_id) = attempt.session_id.clone() else {
-            return Err(format!(
-                "attempt {} has no SessionId; reconcile it first",
-                id.short()
-            ));
-        };
-        self.fetch_details(&attempt, &session_id).await;
-        self.emit_watch(WatchEvent::Report { id: id.clone() });
-        Ok(())
+        self.record(
+            id,
+            EventUpdate::new(now_ms(), CallEvent::Interaction(records)),
+        )
+        .await;
     }
 }
 
