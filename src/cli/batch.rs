@@ -11,14 +11,12 @@ mod rows;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
-use tokio::sync::mpsc;
 
 use pace::{Pacer, Turn};
 use tokio::task::JoinSet;
@@ -28,8 +26,9 @@ use super::headless;
 use crate::ccc::{Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::config::MAX_RATE_PER_SEC;
-use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, RateLimiter, WINDOW, now_ms};
+use crate::dialer::{DEFAULT_MARGIN, DialerEvent, Finished, WINDOW, now_ms};
 use crate::history::{AttemptId, AttemptStatus, BatchRef};
+use crate::session;
 pub use results::{Format, RowResult};
 pub use rows::{BadRow, Defaults, Row};
 
@@ -182,20 +181,12 @@ fn failure(message: impl std::fmt::Display) -> Failed {
 }
 
 async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed> {
-    let env = crate::credentials::Env::from_process();
-    let settings = headless::settings(&env);
+    let (settings, _, _) = session::load_settings(&crate::credentials::Env::from_process());
     let format = Format::choose(args.format, args.out.as_deref()).map_err(invalid)?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
-    let sdk_app_id = match (&args.sdk_app_id, settings.default_sdk_app_id) {
-        (Some(id), _) => id.trim().to_string(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => {
-            return Err(invalid(
-                "--sdk-app-id is required (or set default_sdk_app_id in the settings)",
-            ));
-        }
-    };
+    let sdk_app_id =
+        session::sdk_app_id(args.sdk_app_id.as_deref(), &settings, args.sim).map_err(invalid)?;
     let defaults = Defaults {
         sdk_app_id,
         agent: args.agent.clone().map(|a| a.trim().to_string()),
@@ -214,12 +205,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         );
     }
 
-    let backend = headless::connect(global, &settings, args.sim)
-        .await
-        .map_err(failure)?;
-    if backend.is_simulator() {
-        eprintln!("using the built-in simulator: no real phone rings");
-    }
+    let connected = headless::connect(global, args.sim).await.map_err(failure)?;
     let bad_exit = if bad.is_empty() {
         Exit::Accepted
     } else {
@@ -227,7 +213,8 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     };
     if args.dry_run {
         for row in &rows {
-            let prepared = backend
+            let prepared = connected
+                .backend
                 .client
                 .prepare(&row.request.to_action(), unix_now())
                 .map_err(failure)?;
@@ -237,8 +224,9 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         return Ok(bad_exit);
     }
 
-    let store = headless::history().map_err(failure)?;
-    let batch_id = batch_id(&bytes, &defaults, &backend.label());
+    let session = headless::open(connected).map_err(failure)?;
+    let store = session.store.clone();
+    let batch_id = batch_id(&bytes, &defaults, &session.backend.label());
     let mut output = format
         .map(|f| results::Results::create(f, args.out.as_ref()))
         .transpose()
@@ -322,15 +310,10 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     }
 
     let rate = args.rate.unwrap_or(settings.rate_limit_per_sec);
-    let (events, mut event_rx) = mpsc::unbounded_channel();
+    let mut event_rx = session.events;
     // The dialer's own budget paces its retries; first tries are paced below.
-    let dialer = Dialer::new(
-        backend.client.clone(),
-        store.clone(),
-        Arc::new(RateLimiter::new(rate)),
-        backend.label(),
-        events,
-    );
+    let dialer = session.dialer;
+    dialer.limiter().set_per_sec(rate);
     // The run resumed may have sent a moment ago (killed, or stopped by Ctrl-C): let its
     // last window pass, so that together they stay within the rate.
     let window = WINDOW + DEFAULT_MARGIN;

@@ -2,8 +2,6 @@
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
@@ -14,13 +12,14 @@ use super::headless;
 use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
 use crate::cli::GlobalArgs;
+use crate::config::Settings;
 use crate::dialer::report::status_words;
 use crate::dialer::{
-    CallReport, DialDraft, DialRequest, Dialer, DialerEvent, Failure, Finished, RateLimiter,
-    WatchConfig, WatchEvent,
+    CallReport, DialDraft, DialRequest, Dialer, DialerEvent, Failure, Finished, WatchEvent,
 };
 use crate::history::event::Fetched;
 use crate::history::{AttemptId, CallEvent, Event};
+use crate::session;
 
 /// Place one call and print its SessionId and RequestId.
 ///
@@ -72,37 +71,34 @@ pub struct CallArgs {
 
 /// Runs the command and returns its exit code; everything is already printed.
 pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
-    let env = crate::credentials::Env::from_process();
-    let settings = headless::settings(&env);
-    let draft = match draft(&args, settings.default_sdk_app_id) {
-        Ok(d) => d,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Exit::Invalid.code();
-        }
-    };
-    let request = match draft.validate() {
-        Ok(r) => r,
-        Err(problems) => {
+    let (settings, _, _) = session::load_settings(&crate::credentials::Env::from_process());
+    let request = match draft(&args, &settings).map(|d| d.validate()) {
+        Ok(Ok(r)) => r,
+        Ok(Err(problems)) => {
             eprintln!("error: the request is not valid:");
             for p in problems {
                 eprintln!("  {p}");
             }
             return Exit::Invalid.code();
         }
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Invalid.code();
+        }
     };
-    let backend = match headless::connect(global, &settings, args.sim).await {
-        Ok(b) => b,
+    let connected = match headless::connect(global, args.sim).await {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             return Exit::Failure.code();
         }
     };
-    if backend.is_simulator() {
-        eprintln!("using the built-in simulator: no real phone rings");
-    }
     if args.dry_run {
-        return match backend.client.prepare(&request.to_action(), unix_now()) {
+        return match connected
+            .backend
+            .client
+            .prepare(&request.to_action(), unix_now())
+        {
             Ok(prepared) => {
                 print!("{}", headless::dry_run_text(&prepared));
                 Exit::Accepted.code()
@@ -113,31 +109,17 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             }
         };
     }
-    let store = match headless::history() {
+    let mut session = match headless::open(connected) {
+        // Followed from the moment it is accepted, as on the dialer's screen.
+        Ok(s) if args.wait => s.watching(),
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             return Exit::Failure.code();
         }
     };
-    let (events, statuses) = mpsc::unbounded_channel();
-    let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
-    let mut dialer = Dialer::new(
-        backend.client.clone(),
-        store.clone(),
-        limiter,
-        backend.label(),
-        events,
-    );
-    if args.wait {
-        // Followed from the moment it is accepted, as on the dialer's screen.
-        dialer = dialer.with_watch(WatchConfig {
-            interval: Duration::from_millis(settings.poll_interval_ms),
-            ..WatchConfig::default()
-        });
-    }
     let id = AttemptId::new();
-    match dialer.run(id.clone(), request.clone(), None).await {
+    match session.dialer.run(id.clone(), request.clone(), None).await {
         Finished::Accepted {
             session_id,
             request_id,
@@ -153,7 +135,14 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
                 return Exit::Accepted.code();
             }
             eprintln!("accepted: SessionId {session_id}, RequestId {request_id}");
-            wait(&dialer, &id, accepted, statuses, args.json).await
+            wait(
+                &session.dialer,
+                &id,
+                accepted,
+                &mut session.events,
+                args.json,
+            )
+            .await
         }
         Finished::Failed(failure) => {
             print_failure(&failure, &id, args.json);
@@ -172,7 +161,7 @@ async fn wait(
     dialer: &Dialer,
     id: &AttemptId,
     accepted: Value,
-    mut statuses: mpsc::UnboundedReceiver<DialerEvent>,
+    statuses: &mut mpsc::UnboundedReceiver<DialerEvent>,
     json: bool,
 ) -> i32 {
     // `run` started the watch when the call was accepted; its events say how it goes.
@@ -231,21 +220,13 @@ fn last_record(events: &[Event]) -> Option<TelCdrInfo> {
 }
 
 /// The form as given on the command line or in `--input`.
-fn draft(args: &CallArgs, default_sdk_app_id: Option<i64>) -> Result<DialDraft, String> {
+fn draft(args: &CallArgs, settings: &Settings) -> Result<DialDraft, String> {
     if let Some(path) = &args.input {
         let text = read_input(path)?;
         let action = parse_body(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(DialRequest::from_action(&action));
     }
-    let sdk_app_id = match (&args.sdk_app_id, default_sdk_app_id) {
-        (Some(id), _) => id.clone(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => {
-            return Err(
-                "--sdk-app-id is required (or set default_sdk_app_id in the settings)".into(),
-            );
-        }
-    };
+    let sdk_app_id = session::sdk_app_id(args.sdk_app_id.as_deref(), settings, args.sim)?;
     let variables = args
         .vars
         .iter()
