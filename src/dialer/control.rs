@@ -2,8 +2,8 @@
 //! (ControlAIConversation: pushed text or an LLM turn). Each action is recorded in the call's
 //! timeline with its result, and reported.
 
-use super::engine::{Dialer, DialerEvent, Failure, now_ms};
-use super::watch::WatchEvent;
+use super::ctx::{Dialer, now_ms};
+use super::event::{DialerEvent, Failure, WatchEvent};
 use crate::ccc::ApiError;
 use crate::ccc::actions::{ControlAIConversation, HangUpCall};
 use crate::history::event::ActionResult;

@@ -1,18 +1,15 @@
 //! The dialer: records each attempt, waits for the request budget, sends, classifies the
 //! outcome and reports every change. Shared by the TUI and the headless commands.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use tokio::sync::mpsc;
 
-use super::limiter::RateLimiter;
+use super::ctx::{Dialer, now_ms};
+use super::event::{DialerEvent, Failure, Finished};
 use super::request::DialRequest;
-use super::watch::{WatchConfig, WatchEvent, Watching};
 use crate::ccc::actions::{Action, CreateAIAgentCall};
-use crate::ccc::catalog::Label;
-use crate::ccc::{ApiError, Client, Outcome, Retry};
+use crate::ccc::{ApiError, Outcome, Retry};
 use crate::history::event::FailureNote;
 use crate::history::{AttemptId, AttemptStatus, BatchRef, CallEvent, EventUpdate, Store};
 
@@ -20,165 +17,7 @@ use crate::history::{AttemptId, AttemptStatus, BatchRef, CallEvent, EventUpdate,
 /// this machine is tried again before the attempt is given up.
 pub const MAX_RETRIES: u32 = 4;
 
-/// What happened to an attempt; the view and the headless commands read these.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DialerEvent {
-    /// Recorded in history; not sent yet.
-    Queued { id: AttemptId, request: DialRequest },
-    /// Left for the service.
-    Sent { id: AttemptId, try_no: u32 },
-    /// Will be sent again after `after`: nothing was executed.
-    Retrying {
-        id: AttemptId,
-        after: Duration,
-        reason: String,
-        label: Label,
-    },
-    /// The service placed the call.
-    Accepted {
-        id: AttemptId,
-        session_id: String,
-        request_id: String,
-    },
-    /// It did not: rejected, not sent, or unknown, with what to tell the user.
-    Failed { id: AttemptId, failure: Failure },
-    /// The attempt could not be recorded, so it was not sent.
-    NotRecorded { id: AttemptId, message: String },
-    /// Following an accepted call: its status, record, report, hang-up, steering, reconcile.
-    Watch(WatchEvent),
-}
-
-impl DialerEvent {
-    pub fn id(&self) -> &AttemptId {
-        match self {
-            DialerEvent::Queued { id, .. }
-            | DialerEvent::Sent { id, .. }
-            | DialerEvent::Retrying { id, .. }
-            | DialerEvent::Accepted { id, .. }
-            | DialerEvent::Failed { id, .. }
-            | DialerEvent::NotRecorded { id, .. } => id,
-            DialerEvent::Watch(w) => w.id(),
-        }
-    }
-}
-
-/// A failed attempt as the user sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub outcome: Outcome,
-    pub label: Label,
-    pub code: Option<String>,
-    pub message: String,
-    pub hint: String,
-    pub request_id: Option<String>,
-}
-
-impl Failure {
-    pub fn from_error(e: &ApiError) -> Failure {
-        let class = e.class();
-        let message = match e {
-            ApiError::Service { message, .. } => message.clone(),
-            other => other.to_string(),
-        };
-        Failure {
-            outcome: class.outcome,
-            label: class.label,
-            code: e.code().map(String::from),
-            message,
-            hint: e.hint(),
-            request_id: e.request_id().map(String::from),
-        }
-    }
-
-    pub fn status(&self) -> AttemptStatus {
-        match self.outcome {
-            Outcome::NotSent => AttemptStatus::NotSent,
-            Outcome::Rejected => AttemptStatus::Rejected,
-            Outcome::Unknown => AttemptStatus::Unknown,
-            Outcome::Accepted => AttemptStatus::Accepted,
-        }
-    }
-}
-
-/// The end of one attempt, for callers that wait for it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Finished {
-    Accepted {
-        session_id: String,
-        request_id: String,
-    },
-    Failed(Failure),
-    NotRecorded(String),
-}
-
-#[derive(Clone)]
-pub struct Dialer {
-    client: Arc<Client>,
-    store: Store,
-    limiter: Arc<RateLimiter>,
-    events: mpsc::UnboundedSender<DialerEvent>,
-    /// Recorded as the attempt's endpoint: the live host, or "simulator".
-    backend: String,
-    backoff: Duration,
-    /// Follow each accepted attempt until its report is in.
-    watch: Option<WatchConfig>,
-    /// The attempts followed right now, so none is followed twice.
-    watching: Arc<Watching>,
-}
-
 impl Dialer {
-    pub fn new(
-        client: Arc<Client>,
-        store: Store,
-        limiter: Arc<RateLimiter>,
-        backend: impl Into<String>,
-        events: mpsc::UnboundedSender<DialerEvent>,
-    ) -> Dialer {
-        Dialer {
-            client,
-            store,
-            limiter,
-            events,
-            backend: backend.into(),
-            backoff: Duration::from_millis(500),
-            watch: None,
-            watching: Arc::default(),
-        }
-    }
-
-    /// Follows every accepted attempt live (status, then its record and report).
-    pub fn with_watch(mut self, config: WatchConfig) -> Dialer {
-        self.watch = Some(config);
-        self
-    }
-
-    /// The watch settings; the defaults when watching was not switched on.
-    pub fn watch_config(&self) -> WatchConfig {
-        self.watch.clone().unwrap_or_default()
-    }
-
-    pub(super) fn watching(&self) -> &Arc<Watching> {
-        &self.watching
-    }
-
-    /// First pause before a retry; it doubles each time.
-    pub fn with_backoff(mut self, backoff: Duration) -> Dialer {
-        self.backoff = backoff;
-        self
-    }
-
-    pub fn client(&self) -> &Arc<Client> {
-        &self.client
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    pub fn limiter(&self) -> &Arc<RateLimiter> {
-        &self.limiter
-    }
-
     /// Starts an attempt in the background and returns its id at once.
     pub fn dial(&self, request: DialRequest, batch: Option<BatchRef>) -> AttemptId {
         let id = AttemptId::new();
@@ -340,37 +179,6 @@ impl Dialer {
         });
         Finished::NotRecorded(message)
     }
-
-    /// Records an event after the request left. A failure here cannot un-send the call, so it
-    /// is logged rather than stopping the attempt.
-    pub(super) async fn record(&self, id: &AttemptId, update: EventUpdate) {
-        let id2 = id.clone();
-        if let Err(e) = self
-            .blocking_store(move |s| s.record_event(&id2, update))
-            .await
-        {
-            tracing::error!(attempt = %id, "history write failed: {e}");
-        }
-    }
-
-    pub(super) async fn blocking_store<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, crate::history::HistoryError> + Send + 'static,
-    ) -> Result<T, String> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store).map_err(|e| e.to_string()))
-            .await
-            .map_err(|e| e.to_string())?
-    }
-
-    pub(super) fn emit(&self, event: DialerEvent) {
-        // No one listening (a closed view) is not an error for the attempt.
-        let _ = self.events.send(event);
-    }
-}
-
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// Attempts a stopped run left `queued`: their request may have left before the stop, so they

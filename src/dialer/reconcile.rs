@@ -3,9 +3,10 @@
 //! placed. Exactly one unclaimed record is taken as the attempt's call; otherwise the user is
 //! told what was found.
 
-use super::engine::{Dialer, DialerEvent, Failure, now_ms};
+use super::cdr::window_s;
+use super::ctx::{Dialer, now_ms};
+use super::event::{DialerEvent, Failure, ReconcileOutcome, WatchEvent};
 use super::report::CallWord;
-use super::watch::{WatchEvent, window_s};
 use crate::ccc::actions::{DescribeTelCdr, TelCdrInfo};
 use crate::history::event::Candidate;
 use crate::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate};
@@ -14,55 +15,6 @@ use crate::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate};
 /// far past any real case.
 const PAGE_SIZE: i64 = 100;
 const MAX_PAGES: i64 = 10;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReconcileOutcome {
-    /// One call matched: the attempt now has its SessionId and record.
-    Matched {
-        session_id: String,
-        word: Option<CallWord>,
-    },
-    /// No call to the callee in the window `from_s..=to_s` (Unix seconds).
-    NoneFound { from_s: i64, to_s: i64 },
-    /// More than one call could be it; none was attached.
-    Ambiguous(Vec<Candidate>),
-}
-
-impl ReconcileOutcome {
-    /// One line for the user.
-    pub fn describe(&self) -> String {
-        match self {
-            ReconcileOutcome::Matched { session_id, word } => format!(
-                "reconciled: the call was placed as session {session_id}{}",
-                word.map(|w| format!(" ({w})")).unwrap_or_default()
-            ),
-            ReconcileOutcome::NoneFound { from_s, to_s } => format!(
-                "no call to this callee between {} and {} in the call records; a call still in \
-                 progress appears there only once it ends, so try again later",
-                clock(*from_s),
-                clock(*to_s)
-            ),
-            ReconcileOutcome::Ambiguous(c) => format!(
-                "{} calls to this callee could be it, none attached: {}",
-                c.len(),
-                c.iter()
-                    .map(|c| format!(
-                        "{} at {}",
-                        c.session_id,
-                        c.start_s.map_or_else(|| "?".into(), clock)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-    }
-}
-
-fn clock(s: i64) -> String {
-    chrono::DateTime::from_timestamp(s, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| s.to_string())
-}
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReconcileError {
