@@ -7,6 +7,7 @@ pub mod config;
 pub mod credentials;
 pub mod dialer;
 pub mod endpoint;
+pub mod fsutil;
 pub mod history;
 pub mod phone;
 pub mod session;

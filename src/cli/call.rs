@@ -13,7 +13,7 @@ use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
 use crate::cli::GlobalArgs;
 use crate::config::Settings;
-use crate::dialer::report::status_words;
+use crate::dialer::word::{outcome_words, status_words};
 use crate::dialer::{
     CallReport, DialDraft, DialRequest, Dialer, DialerEvent, Failure, Finished, WatchEvent,
 };
@@ -334,12 +334,7 @@ fn print_finished(mut accepted: Value, report: &CallReport, record: &TelCdrInfo,
 }
 
 fn print_failure(failure: &Failure, id: &AttemptId, json: bool) {
-    let what = match failure.outcome {
-        crate::ccc::Outcome::Rejected => "rejected by the service",
-        crate::ccc::Outcome::Unknown => "outcome unknown",
-        crate::ccc::Outcome::NotSent => "not sent",
-        crate::ccc::Outcome::Accepted => "accepted",
-    };
+    let what = outcome_words(failure.outcome);
     match &failure.code {
         Some(code) => eprintln!("error: {what}: {code}: {}", failure.message),
         None => eprintln!("error: {what}: {}", failure.message),

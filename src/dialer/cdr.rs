@@ -5,7 +5,7 @@
 use super::ctx::Dialer;
 use super::ctx::now_ms;
 use super::event::WatchEvent;
-use super::report::CallWord;
+use super::word::CallWord;
 use crate::ccc::ApiError;
 use crate::ccc::actions::{
     DescribeAICallExtractResult, DescribeAICallInteractionRecords, DescribeAILatency,

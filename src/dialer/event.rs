@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::report::CallWord;
 use super::request::DialRequest;
+use super::word::CallWord;
 use crate::ccc::catalog::Label;
 use crate::ccc::{ApiError, Outcome};
 use crate::history::event::Candidate;

@@ -14,6 +14,7 @@ mod reconcile;
 pub mod report;
 mod request;
 mod watch;
+pub mod word;
 
 pub use crate::history::PushKind;
 pub use crate::history::event::Candidate;
@@ -25,7 +26,7 @@ pub use event::{DialerEvent, Failure, Finished, ReconcileOutcome, WatchEnd, Watc
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
 pub use reconcile::ReconcileError;
 pub use report::{
-    CallReport, CallWord, END_STATUS, EndStatus, Interactions, LatencyReport, LatencyRound,
-    LiveCall, Stat, Steer, Tag, Tone, elapsed,
+    CallReport, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
+pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};

@@ -6,15 +6,16 @@
 use super::cdr::window_s;
 use super::ctx::{Dialer, now_ms};
 use super::event::{DialerEvent, Failure, ReconcileOutcome, WatchEvent};
-use super::report::CallWord;
-use crate::ccc::actions::{DescribeTelCdr, TelCdrInfo};
+use super::word::CallWord;
+use crate::ccc::actions::DescribeTelCdr;
+use crate::ccc::paginate::all_pages;
 use crate::history::event::Candidate;
 use crate::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate};
 
 /// Records asked for per page, and pages at most: 1000 calls to one number in the window is
 /// far past any real case.
-const PAGE_SIZE: i64 = 100;
-const MAX_PAGES: i64 = 10;
+const PAGE_SIZE: u64 = 100;
+const MAX_PAGES: u64 = 10;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReconcileError {
@@ -56,27 +57,18 @@ impl Dialer {
             });
         }
         let (from_s, to_s) = window_s(attempt.created_at_ms, now_ms());
-        let mut records: Vec<TelCdrInfo> = Vec::new();
-        for page in 0..MAX_PAGES {
-            let reply = self
-                .send(&DescribeTelCdr {
-                    start_time_stamp: from_s,
-                    end_time_stamp: to_s,
-                    sdk_app_id: attempt.sdk_app_id,
-                    page_size: PAGE_SIZE,
-                    page_number: page,
-                    phones: Some(vec![attempt.callee.clone()]),
-                    ..Default::default()
-                })
-                .await
-                .map_err(|e| ReconcileError::Failed(Failure::from_error(&e)))?;
-            let got = reply.data.tel_cdr_list.len();
-            records.extend(reply.data.tel_cdr_list);
-            let total = reply.data.total_count.unwrap_or(0).max(0) as usize;
-            if got < PAGE_SIZE as usize || records.len() >= total {
-                break;
-            }
-        }
+        let request = DescribeTelCdr {
+            start_time_stamp: from_s,
+            end_time_stamp: to_s,
+            sdk_app_id: attempt.sdk_app_id,
+            phones: Some(vec![attempt.callee.clone()]),
+            ..Default::default()
+        };
+        let records = all_pages(&request, PAGE_SIZE, MAX_PAGES, |r| async move {
+            self.send(&r).await
+        })
+        .await
+        .map_err(|e| ReconcileError::Failed(Failure::from_error(&e)))?;
         let mut fits = Vec::new();
         for r in records {
             let Some(session_id) = r.session_id.clone().filter(|s| !s.is_empty()) else {

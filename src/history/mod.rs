@@ -13,6 +13,7 @@
 //! `tokio::task::spawn_blocking`.
 
 mod attempt;
+pub mod batch;
 pub mod event;
 mod export;
 mod open;

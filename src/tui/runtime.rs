@@ -20,6 +20,7 @@ use super::view;
 use crate::backend::{BackendKind, SimChoice};
 use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
+use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
 use crate::credentials::{self, Env};
 use crate::dialer::{ControlError, DialDraft, Dialer, DialerEvent, now_ms};
@@ -254,25 +255,18 @@ pub fn osc52(text: &str) -> String {
 
 /// Every page of DescribeNumbers.
 async fn all_numbers(client: &Client, sdk_app_id: i64) -> Result<Vec<NumberInfo>, String> {
-    let mut numbers = Vec::new();
-    for page in 0.. {
-        let action = DescribeNumbers {
-            sdk_app_id: sdk_app_id.max(0) as u64,
-            page_number: Some(page),
-            page_size: Some(100),
-        };
-        let reply = client
-            .send(&action)
-            .await
-            .map_err(|e| format!("cannot list the numbers: {e}"))?;
-        let got = reply.data.numbers.len();
-        numbers.extend(reply.data.numbers);
-        let total = reply.data.total_count.unwrap_or(0) as usize;
-        if got < 100 || numbers.len() >= total {
-            break;
-        }
-    }
-    Ok(numbers)
+    let request = DescribeNumbers {
+        sdk_app_id: sdk_app_id.max(0) as u64,
+        ..Default::default()
+    };
+    all_pages(
+        &request,
+        100,
+        u64::MAX,
+        |r| async move { client.send(&r).await },
+    )
+    .await
+    .map_err(|e| format!("cannot list the numbers: {e}"))
 }
 
 /// Opens the dialer on this terminal and runs it until the user quits.
