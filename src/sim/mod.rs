@@ -10,6 +10,8 @@ pub mod auth;
 pub mod clock;
 pub mod faults;
 pub mod fixtures;
+pub mod flavour;
+mod interaction;
 pub mod limit;
 pub mod log;
 mod net;
@@ -32,6 +34,7 @@ use tokio::sync::watch;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use fixtures::Fixtures;
+pub use flavour::Flavour;
 pub use log::LogEntry;
 
 use crate::credentials::Credential;
@@ -49,8 +52,11 @@ pub const DEFAULT_RING: Duration = Duration::from_secs(2);
 pub const DEFAULT_TALK: Duration = Duration::from_secs(8);
 /// Longer than the official SDK's 60 s default timeout, so the slow fault outlasts it.
 pub const DEFAULT_SLOW_ANSWER: Duration = Duration::from_secs(75);
-/// The service's documented limit for CreateAIAgentCall.
+/// The service's documented limit, for each action.
 pub const DEFAULT_RATE_LIMIT: u32 = 20;
+/// How long after a call ends its record, tags, latency and interaction records appear. The
+/// service does not document its lag; a few seconds makes clients wait for them.
+pub const DEFAULT_RECORD_LAG: Duration = Duration::from_secs(3);
 
 #[derive(Clone)]
 pub struct SimConfig {
@@ -69,8 +75,12 @@ pub struct SimConfig {
     pub clock: Arc<dyn Clock>,
     /// Also write the request log to this file, one JSON object a line.
     pub log_file: Option<PathBuf>,
-    /// CreateAIAgentCall requests admitted per second and SdkAppId.
+    /// Requests admitted per second, action and SdkAppId.
     pub rate_limit_per_sec: u32,
+    /// How long after a call ends its reports become visible.
+    pub record_lag: Duration,
+    /// Which published API model to serve.
+    pub flavour: Flavour,
 }
 
 impl Default for SimConfig {
@@ -86,6 +96,8 @@ impl Default for SimConfig {
             clock: Arc::new(SystemClock),
             log_file: None,
             rate_limit_per_sec: DEFAULT_RATE_LIMIT,
+            record_lag: DEFAULT_RECORD_LAG,
+            flavour: Flavour::default(),
         }
     }
 }
@@ -101,6 +113,8 @@ impl std::fmt::Debug for SimConfig {
             .field("slow_answer", &self.slow_answer)
             .field("log_file", &self.log_file)
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
+            .field("record_lag", &self.record_lag)
+            .field("flavour", &self.flavour)
             .finish_non_exhaustive()
     }
 }
@@ -112,6 +126,8 @@ pub(crate) struct Sim {
     ring_ms: i64,
     talk_ms: i64,
     slow_answer: Duration,
+    record_lag_ms: i64,
+    flavour: Flavour,
     clock: Arc<dyn Clock>,
     sessions: Mutex<Sessions>,
     limit: Mutex<RateLimit>,
@@ -197,6 +213,8 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         ring_ms: millis(config.ring),
         talk_ms: millis(config.talk),
         slow_answer: config.slow_answer,
+        record_lag_ms: millis(config.record_lag),
+        flavour: config.flavour,
         clock: config.clock,
         sessions: Mutex::new(Sessions::default()),
         limit: Mutex::new(RateLimit::new(config.rate_limit_per_sec)),
@@ -338,12 +356,14 @@ fn process(
         &sim.cred,
         real_now_s,
     )?;
-    let Some(schema) = params::schema(action) else {
+    let schema = params::schema(action).filter(|_| sim.flavour.offers(action));
+    let Some(schema) = schema else {
         return Err(ApiError::new(
             "InvalidAction",
             format!(
-                "The action `{action}` does not exist for CCC version {}.",
-                crate::ccc::API_VERSION
+                "The action `{action}` does not exist for CCC version {} ({} API).",
+                crate::ccc::API_VERSION,
+                sim.flavour.name()
             ),
         ));
     };
@@ -358,23 +378,33 @@ fn process(
             ));
         }
     };
-    if action == "CreateAIAgentCall"
-        && let Some(app) = params.get("SdkAppId").and_then(Value::as_i64)
-    {
-        let admitted = sim
-            .limit
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .admit(app, Instant::now());
-        if !admitted {
+    if let Some(app) = params.get("SdkAppId").and_then(Value::as_i64) {
+        let mut limit = sim.limit.lock().unwrap_or_else(|p| p.into_inner());
+        if !limit.admit(action, app, Instant::now()) {
+            let n = limit.per_sec();
             return Err(ApiError::new(
                 "RequestLimitExceeded",
-                "Your current request times equals to `20` in a second, which exceeds the frequency limit `20` for a second. Please reduce the frequency of calls.",
+                format!(
+                    "Your current request times equals to `{n}` in a second, which exceeds the frequency limit `{n}` for a second. Please reduce the frequency of calls."
+                ),
             ));
         }
     }
+    if let Some(name) = params.keys().find(|n| !sim.flavour.accepts(action, n)) {
+        return Err(ApiError::new(
+            "UnknownParameter",
+            format!(
+                "The parameter `{name}` is not recognized ({} API).",
+                sim.flavour.name()
+            ),
+        ));
+    }
     params::check(schema, params, "")?;
-    Ok(actions::run(sim, action, params, now_ms))
+    let mut outcome = actions::run(sim, action, params, now_ms);
+    if let Reply::Ok(fields) | Reply::Fault(_, fields) = &mut outcome.reply {
+        sim.flavour.shape(action, fields);
+    }
+    Ok(outcome)
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {
