@@ -11,6 +11,7 @@ pub mod clock;
 pub mod faults;
 pub mod fixtures;
 pub mod flavour;
+mod incoming;
 mod interaction;
 pub mod limit;
 pub mod log;
@@ -27,9 +28,9 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::watch;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -38,6 +39,7 @@ pub use flavour::Flavour;
 pub use log::LogEntry;
 
 use crate::credentials::Credential;
+use incoming::{Incoming, Signing};
 use limit::RateLimit;
 use log::RequestLog;
 use net::{Cut, SimListener};
@@ -252,26 +254,20 @@ async fn handle(
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let now_ms = sim.clock.now_ms();
-    let action = headers
-        .get("x-tc-action")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
-    let parsed: Value = serde_json::from_slice(&body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
-    let (reply, created) = match process(
-        &sim, &method, &uri, &headers, &body, &parsed, &action, now_ms,
-    ) {
+    let incoming = incoming::read(&method, &uri, &headers, &body);
+    let (reply, created) = match process(&sim, &method, &uri, &headers, &body, &incoming, now_ms) {
         Ok(outcome) => (outcome.reply, outcome.created),
         Err(e) => (Reply::Error(e), None),
     };
-    let named = parsed
+    let named = incoming
+        .params
         .get("SessionId")
         .and_then(Value::as_str)
         .map(String::from);
     sim.log.record(LogEntry {
         time: rfc3339(now_ms),
-        action,
-        body: parsed,
+        action: incoming.action,
+        body: incoming.params,
         verdict: reply.verdict(),
         session_id: created.or(named),
     });
@@ -305,30 +301,29 @@ async fn handle(
 
 /// The checks in the service's order: protocol, action and version, signature, rate limit,
 /// parameters; then the action itself.
-#[allow(clippy::too_many_arguments)]
 fn process(
     sim: &Sim,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-    parsed: &Value,
-    action: &str,
+    incoming: &Incoming,
     now_ms: i64,
 ) -> Result<actions::Outcome, ApiError> {
-    if method != Method::POST {
+    if method != Method::POST && method != Method::GET {
         return Err(ApiError::new(
             "UnsupportedProtocol",
-            "The simulator accepts POST requests with a JSON body (the SDKs' default).",
+            "The simulator accepts POST (JSON or form body) and GET requests, as the SDKs send.",
         ));
     }
+    let action = incoming.action.as_str();
     if action.is_empty() {
         return Err(ApiError::new(
             "MissingParameter",
             "The request is missing a required parameter `Action` (header X-TC-Action).",
         ));
     }
-    match headers.get("x-tc-version").map(HeaderValue::as_bytes) {
+    match incoming.version.as_deref().map(str::as_bytes) {
         None => {
             return Err(ApiError::new(
                 "MissingParameter",
@@ -348,14 +343,30 @@ fn process(
         Some(_) => {}
     }
     let real_now_s = clock::wall_ms().div_euclid(1_000);
-    auth::verify(
-        headers,
-        method.as_str(),
-        uri.query().unwrap_or(""),
-        body,
-        &sim.cred,
-        real_now_s,
-    )?;
+    match &incoming.signing {
+        Signing::Tc3 => auth::verify(
+            headers,
+            method.as_str(),
+            uri.query().unwrap_or(""),
+            body,
+            &sim.cred,
+            real_now_s,
+        )?,
+        Signing::Hmac(pairs) => {
+            let host = headers
+                .get(header::HOST)
+                .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+                .unwrap_or_default();
+            auth::verify_v1(
+                method.as_str(),
+                &host,
+                uri.path(),
+                pairs,
+                &sim.cred,
+                real_now_s,
+            )?
+        }
+    }
     let schema = params::schema(action).filter(|_| sim.flavour.offers(action));
     let Some(schema) = schema else {
         return Err(ApiError::new(
@@ -367,17 +378,13 @@ fn process(
             ),
         ));
     };
-    let empty = Map::new();
-    let params = match parsed {
-        Value::Object(m) => m,
-        _ if body.iter().all(u8::is_ascii_whitespace) => &empty,
-        _ => {
-            return Err(ApiError::new(
-                "InvalidParameter",
-                "The request body is not a JSON object.",
-            ));
-        }
+    let Some(params) = incoming.object() else {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "The request body is not a JSON object.",
+        ));
     };
+    let params = &params;
     if let Some(app) = params.get("SdkAppId").and_then(Value::as_i64) {
         let mut limit = sim.limit.lock().unwrap_or_else(|p| p.into_inner());
         if !limit.admit(action, app, Instant::now()) {
