@@ -33,6 +33,11 @@ pub fn run(sim: &Sim, action: &str, p: &Map<String, Value>, now_ms: i64) -> Outc
     if let Err(e) = check_app(sim, p) {
         return Err(e).into();
     }
+    if super::task::schema(action).is_some() {
+        return super::task::run(sim, action, p, now_ms);
+    }
+    // Task calls are sessions too: bring them up to now before any session is looked at.
+    sim.tasks().advance(now_ms, &mut sim.sessions());
     match action {
         "CreateAIAgentCall" => create_ai_agent_call(sim, p, now_ms),
         "DescribeAIAgentInfoList" => describe_agents(sim, p).into(),
@@ -95,7 +100,7 @@ fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
     }
 }
 
-fn page_bounds(
+pub(super) fn page_bounds(
     number: Option<i64>,
     size: Option<i64>,
     default_size: i64,
@@ -229,7 +234,7 @@ fn text_of(v: &Value, key: &str) -> String {
 }
 
 /// The first usable caller of the request's pool, or of the instance when none is given.
-fn pick_caller(sim: &Sim, callers: &[String]) -> Result<String, ApiError> {
+pub(super) fn pick_caller(sim: &Sim, callers: &[String]) -> Result<String, ApiError> {
     let numbers = &sim.fixtures.numbers;
     if callers.is_empty() {
         return numbers

@@ -16,6 +16,7 @@ mod net;
 pub mod params;
 pub mod reply;
 pub mod session;
+pub mod task;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ScaledClock, SystemClock};
 pub use fixtures::Fixtures;
 pub use log::LogEntry;
 
@@ -69,8 +70,11 @@ pub struct SimConfig {
     pub clock: Arc<dyn Clock>,
     /// Also write the request log to this file, one JSON object a line.
     pub log_file: Option<PathBuf>,
-    /// CreateAIAgentCall requests admitted per second and SdkAppId.
+    /// Requests admitted per second, SdkAppId and action, for the actions with a documented
+    /// limit (CreateAIAgentCall and the task actions).
     pub rate_limit_per_sec: u32,
+    /// Callees one CreateAutoCalloutTask may carry (undocumented; see `task::DEFAULT_MAX_CALLEES`).
+    pub max_task_callees: usize,
 }
 
 impl Default for SimConfig {
@@ -86,6 +90,7 @@ impl Default for SimConfig {
             clock: Arc::new(SystemClock),
             log_file: None,
             rate_limit_per_sec: DEFAULT_RATE_LIMIT,
+            max_task_callees: task::DEFAULT_MAX_CALLEES,
         }
     }
 }
@@ -101,6 +106,7 @@ impl std::fmt::Debug for SimConfig {
             .field("slow_answer", &self.slow_answer)
             .field("log_file", &self.log_file)
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
+            .field("max_task_callees", &self.max_task_callees)
             .finish_non_exhaustive()
     }
 }
@@ -114,6 +120,9 @@ pub(crate) struct Sim {
     slow_answer: Duration,
     clock: Arc<dyn Clock>,
     sessions: Mutex<Sessions>,
+    /// Locked before `sessions` when both are needed.
+    tasks: Mutex<task::Tasks>,
+    max_task_callees: usize,
     limit: Mutex<RateLimit>,
     log: RequestLog,
     stop: watch::Receiver<bool>,
@@ -122,6 +131,10 @@ pub(crate) struct Sim {
 impl Sim {
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn tasks(&self) -> MutexGuard<'_, task::Tasks> {
+        self.tasks.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -199,6 +212,8 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         slow_answer: config.slow_answer,
         clock: config.clock,
         sessions: Mutex::new(Sessions::default()),
+        tasks: Mutex::new(task::Tasks::default()),
+        max_task_callees: config.max_task_callees,
         limit: Mutex::new(RateLimit::new(config.rate_limit_per_sec)),
         log,
         stop: stop_rx.clone(),
@@ -358,14 +373,14 @@ fn process(
             ));
         }
     };
-    if action == "CreateAIAgentCall"
+    if (action == "CreateAIAgentCall" || task::schema(action).is_some())
         && let Some(app) = params.get("SdkAppId").and_then(Value::as_i64)
     {
-        let admitted = sim
-            .limit
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .admit(app, Instant::now());
+        let admitted =
+            sim.limit
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .admit(action, app, Instant::now());
         if !admitted {
             return Err(ApiError::new(
                 "RequestLimitExceeded",
