@@ -33,11 +33,6 @@ pub fn run(sim: &Sim, action: &str, p: &Map<String, Value>, now_ms: i64) -> Outc
     if let Err(e) = check_app(sim, p) {
         return Err(e).into();
     }
-    if super::task::schema(action).is_some() {
-        return super::task::run(sim, action, p, now_ms);
-    }
-    // Task calls are sessions too: bring them up to now before any session is looked at.
-    sim.tasks().advance(now_ms, &mut sim.sessions());
     match action {
         "CreateAIAgentCall" => create_ai_agent_call(sim, p, now_ms),
         "DescribeAIAgentInfoList" => describe_agents(sim, p).into(),
@@ -86,7 +81,7 @@ fn invalid(message: String) -> ApiError {
     ApiError::new("InvalidParameterValue", message)
 }
 
-fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
+pub(super) fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
     let want = sim.fixtures.sdk_app_id;
     match p.get("SdkAppId").and_then(Value::as_i64) {
         Some(id) if id == want => Ok(()),

@@ -353,7 +353,7 @@ fn process(
         &sim.cred,
         real_now_s,
     )?;
-    let Some(schema) = params::schema(action) else {
+    let Some(schema) = params::schema(action).or_else(|| task::schema(action)) else {
         return Err(ApiError::new(
             "InvalidAction",
             format!(
@@ -389,6 +389,11 @@ fn process(
         }
     }
     params::check(schema, params, "")?;
+    if task::schema(action).is_some() {
+        return Ok(task::run(sim, action, params, now_ms));
+    }
+    // Task calls are sessions too: bring them up to now before any session is looked at.
+    sim.tasks().advance(now_ms, &mut sim.sessions());
     Ok(actions::run(sim, action, params, now_ms))
 }
 

@@ -111,7 +111,7 @@ pub fn schema(action: &str) -> Option<&'static [Field]> {
         "DescribeTelCdr" => DESCRIBE_TEL_CDR,
         "DescribeAICallExtractResult" | "DescribeAILatency" => SESSION_WINDOW,
         "ControlAIConversation" => CONTROL_AI_CONVERSATION,
-        other => return super::task::schema(other),
+        _ => return None,
     })
 }
 

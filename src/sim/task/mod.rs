@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::Sim;
-use super::actions::{Outcome, page_bounds, pick_caller};
+use super::actions::{Outcome, check_app, page_bounds, pick_caller};
 use super::faults::{self, Fault};
 use super::fixtures::is_number;
 use super::params::{Field, Ty, opt, req};
@@ -145,6 +145,9 @@ impl Tasks {
 }
 
 pub(super) fn run(sim: &Sim, action: &str, p: &Map<String, Value>, now_ms: i64) -> Outcome {
+    if let Err(e) = check_app(sim, p) {
+        return Err(e).into();
+    }
     let mut tasks = sim.tasks();
     tasks.advance(now_ms, &mut sim.sessions());
     let id = p.get("TaskId").and_then(Value::as_u64).unwrap_or(0);
