@@ -4,8 +4,18 @@
 use crate::backend::SimChoice;
 use crate::ccc::Prepared;
 use crate::cli::GlobalArgs;
+use crate::config::Settings;
 use crate::credentials::Env;
 use crate::session::{self, Connected};
+
+/// The settings, with any notice about them printed on stderr.
+pub fn settings(env: &Env) -> Settings {
+    let (settings, _, notice) = session::load_settings(env);
+    if let Some(notice) = notice {
+        eprintln!("warning: {notice}");
+    }
+    settings
+}
 
 /// Connects as the options say: the simulator only with `--sim`, never in place of missing
 /// credentials. Notices go to stderr.
