@@ -12,7 +12,7 @@ use super::event::{DialerEvent, WatchEvent};
 use super::limiter::RateLimiter;
 use crate::ccc::actions::Action;
 use crate::ccc::{ApiError, Client, Reply};
-use crate::history::{Attempt, AttemptId, EventUpdate, HistoryError, Store};
+use crate::history::{Attempt, AttemptId, CallEvent, EventUpdate, HistoryError, Store};
 
 /// A history error that can travel in events and be compared: the history could not be
 /// read while acting on a call.
@@ -139,6 +139,11 @@ impl Dialer {
         {
             tracing::error!(attempt = %id, "history write failed: {e}");
         }
+    }
+
+    /// Records an event that changes nothing but the timeline.
+    pub(super) async fn note(&self, id: &AttemptId, event: CallEvent) {
+        self.record(id, EventUpdate::new(now_ms(), event)).await;
     }
 
     pub(super) async fn blocking_store<T: Send + 'static>(

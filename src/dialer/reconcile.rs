@@ -137,7 +137,7 @@ impl Dialer {
                 candidates: candidates.clone(),
                 window: (from_s, to_s),
             };
-            self.record(id, EventUpdate::new(now_ms(), event)).await;
+            self.note(id, event).await;
             if candidates.is_empty() {
                 ReconcileOutcome::NoneFound { from_s, to_s }
             } else {
