@@ -1,5 +1,6 @@
 //! The signed HTTP client: one generic `send` for every action.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Url;
@@ -120,7 +121,8 @@ pub struct Client {
     host: String,
     region: Option<String>,
     language: String,
-    credential: Credential,
+    /// Shared by the clones, so the derived key is computed once a day for all of them.
+    signer: Arc<tc3::Signer>,
 }
 
 impl Client {
@@ -143,7 +145,7 @@ impl Client {
             host: endpoint.host_header,
             region: config.region.filter(|r| !r.is_empty()),
             language: config.language,
-            credential: config.credential,
+            signer: Arc::new(tc3::Signer::new(config.credential)),
         })
     }
 
@@ -163,18 +165,15 @@ impl Client {
             reason: format!("cannot encode the request: {e}"),
             passing: false,
         })?;
-        let signed = tc3::sign(
-            &self.credential,
-            &tc3::Request {
-                region: self.region.as_deref(),
-                language: Some(&self.language),
-                ..tc3::Request::post_json(&self.host, A::NAME, timestamp, &body)
-            },
-        );
+        let headers = self.signer.headers(&tc3::Request {
+            region: self.region.as_deref(),
+            language: Some(&self.language),
+            ..tc3::Request::post_json(&self.host, A::NAME, timestamp, &body)
+        });
         Ok(Prepared {
             action: A::NAME,
             url: self.url.to_string(),
-            headers: signed.headers,
+            headers,
             body,
         })
     }
