@@ -60,6 +60,17 @@ impl<'a> Request<'a> {
         }
     }
 
+    fn write_canonical(&self, out: &mut impl Sink, payload_hash: &str) {
+        write_canonical(
+            out,
+            self.method,
+            self.query,
+            self.signed_headers.len(),
+            |i| self.signed_header(i),
+            payload_hash,
+        );
+    }
+
     /// The `i`th signed header name and the value signed for it (empty when none is sent).
     fn signed_header(&self, i: usize) -> (&'a str, &'a str) {
         let name = self.signed_headers[i];
@@ -97,14 +108,7 @@ pub struct Signed {
 pub fn sign(cred: &Credential, req: &Request<'_>) -> Signed {
     let date = date_of(req.timestamp);
     let mut canonical = String::with_capacity(256);
-    write_canonical(
-        &mut canonical,
-        req.method,
-        req.query,
-        req.signed_headers.len(),
-        |i| req.signed_header(i),
-        &sha256_hex(req.payload),
-    );
+    req.write_canonical(&mut canonical, &sha256_hex(req.payload));
     let hashed_canonical = sha256_hex(canonical.as_bytes());
     let scope = credential_scope(date.as_str(), req.service);
     let to_sign = string_to_sign(req.timestamp, &scope, &hashed_canonical);
@@ -148,14 +152,7 @@ impl Signer {
         let date = date_of(req.timestamp);
         let payload_hash = hex_of(&Sha256::digest(req.payload));
         let mut canonical = Sha256::new();
-        write_canonical(
-            &mut canonical,
-            req.method,
-            req.query,
-            req.signed_headers.len(),
-            |i| req.signed_header(i),
-            payload_hash.as_str(),
-        );
+        req.write_canonical(&mut canonical, payload_hash.as_str());
         let hashed_canonical = hex_of(&canonical.finalize());
         let mut mac = self.keyed_mac(req.timestamp, date.as_str(), req.service);
         write_string_to_sign(

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::actions::Action;
 use super::error::ApiError;
+use super::tls;
 use crate::credentials::Credential;
 use crate::endpoint;
 use crate::tc3;
@@ -134,7 +135,8 @@ impl Client {
             passing: false,
         };
         let endpoint = endpoint::endpoint_url(&config.endpoint).map_err(not_sent)?;
-        let http = reqwest::Client::builder()
+        let http = tls::with_roots(reqwest::Client::builder(), &endpoint.url)
+            .map_err(|e| not_sent(e.to_string()))?
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .build()
@@ -319,7 +321,10 @@ fn transport_error(action: &'static str, e: &reqwest::Error) -> ApiError {
         // Connecting failed (refused, DNS, TLS handshake): no byte of the request left.
         ApiError::NotSent {
             action,
-            reason: format!("cannot connect: {detail}"),
+            reason: format!(
+                "cannot connect: {detail}{}",
+                tls::hint(&detail).unwrap_or_default()
+            ),
             passing: true,
         }
     } else if e.is_timeout() {
