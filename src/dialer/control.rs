@@ -2,7 +2,7 @@
 //! (ControlAIConversation: pushed text or an LLM turn). Each action is recorded in the call's
 //! timeline with its result, and reported.
 
-use super::ctx::{Dialer, now_ms};
+use super::ctx::{Dialer, HistoryUnreadable, now_ms};
 use super::event::{DialerEvent, Failure, WatchEvent};
 use crate::ccc::ApiError;
 use crate::ccc::actions::{ControlAIConversation, HangUpCall};
@@ -24,8 +24,8 @@ pub enum ControlError {
     NotControllable { hint: String },
     #[error("{}: {}", .0.message, .0.hint)]
     Failed(Failure),
-    #[error("cannot read the history: {0}")]
-    History(String),
+    #[error(transparent)]
+    History(#[from] HistoryUnreadable),
 }
 
 impl Dialer {
@@ -37,7 +37,7 @@ impl Dialer {
         let attempt = self
             .load(id)
             .await
-            .map_err(ControlError::History)?
+            .map_err(HistoryUnreadable::from)?
             .ok_or_else(|| ControlError::NotFound(id.clone()))?;
         match attempt.session_id.clone() {
             Some(s) => Ok((attempt, s)),
