@@ -5,6 +5,7 @@ pub mod catalog;
 mod client;
 mod error;
 pub mod paginate;
+pub mod tls;
 
 pub use client::{
     Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, Prepared, Reply,
