@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
-use super::keymap::{is_ctrl, plain_char};
+use super::keymap::plain_char;
 use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings};
 use crate::credentials::Credential;
 
@@ -152,10 +152,6 @@ impl SettingsForm {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Outcome {
-        if is_ctrl(&key, 's') {
-            self.editing = false;
-            return self.save();
-        }
         let field = self.field();
         if self.editing {
             match key.code {
@@ -207,7 +203,8 @@ impl SettingsForm {
     }
 
     /// The settings and credential typed, or stays open with the problems marked.
-    fn save(&mut self) -> Outcome {
+    pub fn save(&mut self) -> Outcome {
+        self.editing = false;
         let mut problems = Vec::new();
         let text = |f| self.input(f).text().trim().to_string();
         let opt = |f| Some(text(f)).filter(|t: &String| !t.is_empty());

@@ -8,7 +8,8 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use crate::dialer::PushKind;
-use crate::tui::app::{App, Level, Overlay, Pane};
+use crate::tui::app::{App, Level, Overlay};
+use crate::tui::keymap::{self, Scope};
 
 pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let mut spans = vec![Span::raw(" ccc-dial ")];
@@ -42,7 +43,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let line = if let Some(Overlay::Confirm(request)) = &app.overlay {
         Line::from(vec![
             Span::styled(format!(" {} ", app.confirm_text(request)), t.banner()),
-            Span::raw(" Enter/y dial · Esc/n cancel"),
+            Span::raw(format!(" {}", hints(app))),
         ])
     } else if let Some(Overlay::HangUp(id)) = &app.overlay {
         Line::from(vec![
@@ -66,10 +67,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Line::from(vec![
             Span::styled(prompt, t.banner()),
             Span::raw(line.input.text().to_string()),
-            Span::styled(
-                format!("{interrupt} Tab interrupt · Enter send · Esc cancel"),
-                t.dim(),
-            ),
+            Span::styled(format!("{interrupt} {}", hints(app)), t.dim()),
         ])
     } else if let Some(n) = &app.notice {
         let style = match n.level {
@@ -85,24 +83,16 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The keys that matter where the focus is.
-fn hints(app: &App) -> &'static str {
-    if app.editing.is_some() {
-        return "typing · Enter/Esc done · Ctrl-S dial · Tab next pane";
+/// The keys that matter in the current mode, from the key table's hints.
+fn hints(app: &App) -> String {
+    // Popups name their own keys in their frames; the footer keeps the pane's.
+    let scope = match app.scope() {
+        Scope::Settings | Scope::Popup => Scope::Pane(app.focus),
+        scope => scope,
+    };
+    let mut parts: Vec<&str> = keymap::hints(scope).iter().map(|(_, h)| *h).collect();
+    if scope == Scope::Typing {
+        parts.insert(0, "typing");
     }
-    match app.focus {
-        Pane::Agent => {
-            "Ctrl-S dial · Enter edit · Ctrl-P agents · Tab pane · F2 settings · ? help · q quit"
-        }
-        Pane::Options | Pane::Callee => {
-            "Ctrl-S dial · Enter edit · Tab pane · F2 settings · ? help · q quit"
-        }
-        Pane::Callers => {
-            "Ctrl-S dial · a add · e edit · d delete · K/J move · Ctrl-P numbers · ? help"
-        }
-        Pane::Variables => "Ctrl-S dial · a add · e edit · d delete · u c i w dify keys · ? help",
-        Pane::History => {
-            "Enter open · r redial · / filter · Ctrl-S dial · Tab pane · ? help · q quit"
-        }
-    }
+    parts.join(" · ")
 }
