@@ -188,8 +188,16 @@ impl App {
                         Some(d) if d.attempt.id == attempt.id => d.scroll,
                         _ => 0,
                     };
-                    self.detail = Some(Detail::new(*attempt, events, scroll));
+                    let detail = Detail::new(*attempt, events, scroll);
+                    if let Some(r) = &detail.report {
+                        self.history.words.insert(r.id.clone(), r.word);
+                    }
+                    self.detail = Some(detail);
                 }
+                Vec::new()
+            }
+            Msg::Outcomes(words) => {
+                self.history.words.extend(words);
                 Vec::new()
             }
             Msg::AgentsPage {

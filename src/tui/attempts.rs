@@ -1,13 +1,15 @@
 //! The History pane and the attempt shown beside it. The list is a window of a newest-first
 //! history that may be far longer than memory should hold.
 
+use std::collections::HashMap;
+
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
 use super::keymap::Action;
 use super::msg::Effect;
-use crate::dialer::{CallReport, LiveCall};
-use crate::history::{Attempt, AttemptStatus, Event, Filter, Page};
+use crate::dialer::{CallReport, CallWord, LiveCall};
+use crate::history::{Attempt, AttemptId, AttemptStatus, Event, Filter, Page};
 
 /// Rows fetched per history query; the view shows a window of them.
 pub const HISTORY_PAGE: u64 = 200;
@@ -25,6 +27,21 @@ pub struct History {
     /// The first row on screen.
     pub scroll: u64,
     generation: u64,
+    /// How finished attempts ended, as far as their call records are read.
+    pub words: HashMap<AttemptId, Option<CallWord>>,
+}
+
+/// Where an attempt of the list stands, in the user's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The call ended, and its call record says how.
+    Call(CallWord),
+    /// The call ended without a call record.
+    NoRecord,
+    /// The call ended; its record is not read yet.
+    Ended,
+    /// Not ended: live, or never a call (refused, not sent, unknown).
+    Status(AttemptStatus),
 }
 
 impl History {
@@ -36,6 +53,15 @@ impl History {
 
     pub fn selected_attempt(&self) -> Option<&Attempt> {
         self.row(self.selected)
+    }
+
+    pub fn outcome(&self, a: &Attempt) -> Outcome {
+        match (a.status, self.words.get(&a.id)) {
+            (AttemptStatus::Finished, Some(Some(word))) => Outcome::Call(*word),
+            (AttemptStatus::Finished, Some(None)) => Outcome::NoRecord,
+            (AttemptStatus::Finished, None) => Outcome::Ended,
+            (status, _) => Outcome::Status(status),
+        }
     }
 
     fn filter(&self) -> Filter {

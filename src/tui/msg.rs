@@ -7,7 +7,7 @@ use super::keymap::steer_key;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
 use crate::config::Settings;
 use crate::credentials::Credential;
-use crate::dialer::{DialDraft, DialRequest, DialerEvent, PushKind, WatchEvent};
+use crate::dialer::{CallWord, DialDraft, DialRequest, DialerEvent, PushKind, WatchEvent};
 use crate::history::{Attempt, AttemptId, Event, Filter, Page};
 
 /// What happens outside the pure state: the runtime carries these out and answers with
@@ -62,6 +62,9 @@ pub enum Msg {
         attempt: Box<Attempt>,
         events: Vec<Event>,
     },
+    /// How finished attempts of a history page ended: the word of their call record, or
+    /// `None` when they have none.
+    Outcomes(Vec<(AttemptId, Option<CallWord>)>),
     AgentsPage {
         page_number: i64,
         result: Result<(Vec<AIAgentInfo>, Option<i64>), String>,

@@ -24,10 +24,10 @@ use crate::cli::GlobalArgs;
 use crate::config::{self, Settings};
 use crate::credentials::{self, Env};
 use crate::dialer::{
-    ControlError, DialDraft, Dialer, DialerEvent, RateLimiter, WatchConfig, now_ms,
-    settle_interrupted,
+    CallReport, CallWord, ControlError, DialDraft, Dialer, DialerEvent, RateLimiter, WatchConfig,
+    now_ms, settle_interrupted,
 };
-use crate::history::Store;
+use crate::history::{Attempt, AttemptId, AttemptStatus, Store};
 
 /// Carries out the app's effects; results come back on `tx` as messages.
 pub struct Runner {
@@ -92,12 +92,16 @@ impl Runner {
                         .count(&filter)
                         .and_then(|total| Ok((total, store.list(&filter, page)?)))
                     {
-                        Ok((total, rows)) => Msg::HistoryPage {
-                            generation,
-                            total,
-                            offset: page.offset,
-                            rows,
-                        },
+                        Ok((total, rows)) => {
+                            let outcomes = outcomes(&store, &rows);
+                            let _ = tx.send(Msg::HistoryPage {
+                                generation,
+                                total,
+                                offset: page.offset,
+                                rows,
+                            });
+                            Msg::Outcomes(outcomes)
+                        }
                         Err(e) => Msg::Done(Err(e.to_string())),
                     };
                     let _ = tx.send(msg);
@@ -421,6 +425,17 @@ where
         }
         terminal.draw(|f| view::draw(f, app))?;
     }
+}
+
+/// The words of the finished attempts among `rows`, from their recorded events.
+fn outcomes(store: &Store, rows: &[Attempt]) -> Vec<(AttemptId, Option<CallWord>)> {
+    rows.iter()
+        .filter(|a| a.status == AttemptStatus::Finished)
+        .filter_map(|a| {
+            let events = store.events(&a.id).ok()?;
+            Some((a.id.clone(), CallReport::from_events(a, &events).word))
+        })
+        .collect()
 }
 
 /// SIGINT or SIGTERM from outside (in raw mode Ctrl-C arrives as a key instead).
