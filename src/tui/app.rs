@@ -20,7 +20,7 @@ use super::steer::Steered;
 use super::time::TimeFmt;
 use crate::ccc::actions::AIAgentInfo;
 use crate::config::Settings;
-use crate::dialer::{DialDraft, DialRequest, DialerEvent, Failure, PushKind, WatchEvent};
+use crate::dialer::{DialDraft, DialRequest, DialerEvent, Failure, Field, PushKind, WatchEvent};
 use crate::history::{Attempt, AttemptId, AttemptStatus};
 
 pub use super::attempts::{Detail, HISTORY_PAGE, History};
@@ -274,6 +274,7 @@ impl App {
                 Vec::new()
             }
             Action::Pick => self.open_picker(),
+            Action::Undo => self.form.undo(),
             _ if pane == Pane::History => self.on_history_key(action),
             _ => self.form.on_key(pane, action, key).unwrap_or_default(),
         }
@@ -297,6 +298,12 @@ impl App {
                 self.form.type_key(key);
                 return Vec::new();
             }
+            Some(Action::NextPane | Action::PrevPane)
+                if self.form.tab_within_row(action == Some(Action::NextPane)) =>
+            {
+                return vec![self.form.save()];
+            }
+            Some(Action::Undo) => return self.form.undo(),
             Some(_) => self.finish_editing(),
         };
         match action {
@@ -334,8 +341,15 @@ impl App {
             self.form.draft = normalized;
             effects.push(self.form.save());
         }
-        match self.form.draft.validate() {
-            Err(problems) => {
+        let (sendable, _, kept) = self.form.sendable();
+        match sendable.validate() {
+            Err(mut problems) => {
+                // Problems of the variables sent point at their rows in the form.
+                for p in &mut problems {
+                    if let Field::Variable(i) = &mut p.field {
+                        *i = kept.get(*i).copied().unwrap_or(*i);
+                    }
+                }
                 let n = problems.len();
                 if let Some(first) = problems.first() {
                     self.focus = Pane::of(first.field);
@@ -367,11 +381,11 @@ impl App {
             Some(name) => format!("{} ({name})", r.agent_id),
             None => r.agent_id.to_string(),
         };
-        let empty = self.form.empty_declared();
-        let warn = if empty.is_empty() {
+        let (_, left_out, _) = self.form.sendable();
+        let warn = if left_out.is_empty() {
             String::new()
         } else {
-            format!(" · empty: {}", empty.join(", "))
+            format!(" · left out, empty: {}", left_out.join(", "))
         };
         format!("Dial {} with agent {agent}?{warn}", r.callee)
     }

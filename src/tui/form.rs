@@ -47,7 +47,12 @@ pub struct Form {
     pub problems: Vec<Problem>,
     /// VariableNames of the agent picked for this form.
     pub declared: Vec<String>,
+    /// The draft before each edit and row deletion, newest last, for Ctrl-Z.
+    undo: Vec<DialDraft>,
 }
+
+/// Edits Ctrl-Z can take back.
+const UNDO_DEPTH: usize = 50;
 
 impl Form {
     pub fn new(draft: DialDraft) -> Form {
@@ -108,8 +113,16 @@ impl Form {
         };
         match action {
             Action::Up | Action::Down => self.move_within(focus, action == Action::Down),
-            Action::Edit => self.start_editing(focus, None),
-            Action::TypeNumber => self.start_editing(focus, plain_char(key)),
+            Action::Edit => {
+                if focus == Pane::Variables && self.is_declared(self.var_row) {
+                    self.var_col = 1;
+                }
+                self.start_editing(focus, None)
+            }
+            // The first key on a field that is not being typed into replaces it.
+            Action::TypeNumber => self.start_typing(focus, "", plain_char(key)),
+            Action::ClearField => self.start_typing(focus, "", None),
+            Action::Undo => return Some(self.undo()),
             Action::AddRow if focus == Pane::Callers => {
                 self.draft.callers.push(String::new());
                 self.caller_row = self.draft.callers.len() - 1;
@@ -117,11 +130,13 @@ impl Form {
             }
             Action::AddRow => self.add_variable("", 0),
             Action::DeleteRow if focus == Pane::Callers && self.caller_row < n => {
+                self.remember();
                 self.draft.callers.remove(self.caller_row);
                 self.caller_row = self.caller_row.min(n.saturating_sub(2));
                 return Some(self.changed());
             }
             Action::DeleteRow if focus == Pane::Variables && self.var_row < n => {
+                self.remember();
                 self.draft.variables.remove(self.var_row);
                 self.var_row = self.var_row.min(n.saturating_sub(2));
                 return Some(self.changed());
@@ -196,12 +211,91 @@ impl Form {
         let Some(target) = self.selected_target(focus) else {
             return;
         };
-        let mut input = Input::new(&self.text_of(target));
+        self.start_typing(focus, &self.text_of(target), first);
+    }
+
+    /// Starts typing into the selected field, holding `text` and then `first`.
+    fn start_typing(&mut self, focus: Pane, text: &str, first: Option<char>) {
+        let Some(target) = self.selected_target(focus) else {
+            return;
+        };
+        self.remember();
+        let mut input = Input::new(text);
         if let Some(c) = first {
             input.insert_str(c.encode_utf8(&mut [0u8; 4]));
         }
         self.editing = Some(Editing { target, input });
         self.sync_editing();
+    }
+
+    /// Keeps the draft as it is, for Ctrl-Z.
+    fn remember(&mut self) {
+        if self.undo.last() != Some(&self.draft) {
+            self.undo.push(self.draft.clone());
+        }
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+    }
+
+    /// Takes back the last edit or row deletion.
+    pub fn undo(&mut self) -> Vec<Effect> {
+        self.editing = None;
+        let Some(before) = self.undo.pop() else {
+            return Vec::new();
+        };
+        self.draft = before;
+        self.caller_row = self
+            .caller_row
+            .min(self.draft.callers.len().saturating_sub(1));
+        self.var_row = self
+            .var_row
+            .min(self.draft.variables.len().saturating_sub(1));
+        self.changed()
+    }
+
+    fn is_declared(&self, row: usize) -> bool {
+        self.draft
+            .variables
+            .get(row)
+            .is_some_and(|(k, _)| self.declared.contains(k))
+    }
+
+    /// While typing a variable: Tab from its key goes to its value, Shift-Tab back. Returns
+    /// false when the move leaves the row.
+    pub fn tab_within_row(&mut self, forward: bool) -> bool {
+        let row = match self.editing.as_ref().map(|e| e.target) {
+            Some(Target::VarKey(row)) if forward => row,
+            Some(Target::VarValue(row)) if !forward => row,
+            _ => return false,
+        };
+        self.finish_editing();
+        if row < self.draft.variables.len() {
+            self.var_row = row;
+            self.var_col = usize::from(forward);
+            self.start_editing(Pane::Variables, None);
+        }
+        true
+    }
+
+    /// The draft as it is sent: variables with an empty value are left out (the service
+    /// takes them as unset), with the keys left out and where each kept row was. A repeated
+    /// key stays, to be reported.
+    pub fn sendable(&self) -> (DialDraft, Vec<String>, Vec<usize>) {
+        let mut draft = self.draft.clone();
+        let mut left_out = Vec::new();
+        let mut kept = Vec::new();
+        let dups = variable::duplicate_keys(&self.draft.variables);
+        draft.variables.clear();
+        for (i, (k, v)) in self.draft.variables.iter().enumerate() {
+            if v.trim().is_empty() && !k.trim().is_empty() && !dups.contains(&k.as_str()) {
+                left_out.push(k.clone());
+            } else {
+                kept.push(i);
+                draft.variables.push((k.clone(), v.clone()));
+            }
+        }
+        (draft, left_out, kept)
     }
 
     /// A key typed into the field being edited.
@@ -316,6 +410,7 @@ impl Form {
 
     /// Fills the agent and adds its declared variables as empty rows. Returns the notice.
     pub fn pick_agent(&mut self, agent: AIAgentInfo) -> String {
+        self.remember();
         self.draft.agent_id = agent.ai_agent_id.to_string();
         self.draft.agent_name = Some(agent.ai_agent_name.clone());
         for name in &agent.variable_names {
@@ -349,6 +444,7 @@ impl Form {
 
     /// The form filled from an earlier attempt, to dial it again.
     pub fn load(&mut self, attempt: &Attempt) {
+        self.remember();
         self.draft = DialDraft::from_attempt(attempt);
         self.declared.clear();
         self.problems.clear();

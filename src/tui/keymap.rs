@@ -119,8 +119,12 @@ pub enum Action {
     Up,
     Down,
     Edit,
-    /// Start typing with the key pressed.
+    /// Start typing with the key pressed, replacing the field.
     TypeNumber,
+    /// Empty the field and start typing.
+    ClearField,
+    /// Take back the last edit or row deletion.
+    Undo,
     DoneTyping,
     /// An editing key for the text being typed.
     EditText,
@@ -199,7 +203,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "Tab, Shift-Tab",
         "anywhere",
-        "next / previous pane",
+        "next / previous pane; typing a variable: key ↔ value",
         When::Anywhere,
         &[(Code(K::Tab), A::NextPane), (Code(K::BackTab), A::PrevPane)],
     ),
@@ -241,16 +245,30 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "Enter, e",
         "form",
-        "edit the field or row",
+        "edit the field or row; a declared variable: its value",
         When::Form,
         &[(Code(K::Enter), A::Edit), (Char('e'), A::Edit)],
     ),
     bind(
         "0-9, +",
         "form",
-        "start typing a number into the field",
+        "type a number, replacing the field",
         When::Fields,
         &[(Key::Number, A::TypeNumber)],
+    ),
+    bind(
+        "Ctrl-U",
+        "form",
+        "empty the field and type anew",
+        When::Form,
+        &[(Ctrl('u'), A::ClearField)],
+    ),
+    bind(
+        "Ctrl-Z",
+        "anywhere",
+        "undo the last edit or row deletion",
+        When::Anywhere,
+        &[(Ctrl('z'), A::Undo)],
     ),
     bind(
         "Enter, Esc",
