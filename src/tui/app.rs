@@ -7,7 +7,6 @@
 //! what they share (the focus, the popup, the notice) and routes each key, read through the
 //! key table of [`keymap`](super::keymap), to the part it is for.
 
-use std::collections::{BTreeMap, HashMap};
 use std::ops::{Deref, DerefMut};
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -20,10 +19,12 @@ use super::steer::Steered;
 use super::time::TimeFmt;
 use crate::ccc::actions::AIAgentInfo;
 use crate::config::Settings;
-use crate::dialer::{DialDraft, DialRequest, DialerEvent, Failure, Field, PushKind, WatchEvent};
+use crate::dialer::{DialDraft, DialRequest, DialerEvent, Field, PushKind, WatchEvent};
 use crate::history::{Attempt, AttemptId, AttemptStatus};
 
 pub use super::attempts::{Detail, HISTORY_PAGE, History};
+use super::flights::Seen;
+pub use super::flights::{Flight, Flights};
 pub use super::form::{Editing, Form, Target};
 pub use super::keymap::steer_key;
 pub use super::msg::{Effect, Level, Msg, Notice};
@@ -54,12 +55,6 @@ pub struct BackendInfo {
     pub credentials: Option<String>,
 }
 
-/// An attempt the dialer is still working on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flight {
-    pub state: String,
-}
-
 #[derive(Clone)]
 pub struct App {
     /// The form; its fields read as the app's own (`app.draft`).
@@ -73,11 +68,8 @@ pub struct App {
     pub detail_open: bool,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
-    pub in_flight: BTreeMap<AttemptId, Flight>,
-    /// Dials handed to the dialer that it has not recorded yet.
-    pub pending: u32,
-    /// Failures seen this run, for labels the history rows do not store.
-    pub failures: HashMap<AttemptId, Failure>,
+    /// Dials the dialer is working on, and failures seen this run.
+    pub in_flight: Flights,
     pub size: (u16, u16),
     /// Where the settings are saved, to tell the user.
     pub settings_file: Option<std::path::PathBuf>,
@@ -115,9 +107,7 @@ impl App {
             detail_open: false,
             overlay: None,
             notice: None,
-            in_flight: BTreeMap::new(),
-            pending: 0,
-            failures: HashMap::new(),
+            in_flight: Flights::default(),
             size: (80, 24),
             settings_file: None,
             time,
@@ -139,7 +129,7 @@ impl App {
 
     /// Attempts the dialer is working on, including those not yet recorded.
     pub fn attempts_in_flight(&self) -> usize {
-        self.in_flight.len() + self.pending as usize
+        self.in_flight.count()
     }
 
     /// What of the state changes the layout.
@@ -410,7 +400,7 @@ impl App {
     }
 
     fn send(&mut self, request: DialRequest) -> Vec<Effect> {
-        self.pending += 1;
+        self.in_flight.dialed();
         let empty = self.form.empty_declared();
         if empty.is_empty() {
             self.notify(Level::Info, format!("Dialing {}…", request.callee));
@@ -427,54 +417,19 @@ impl App {
 
     fn on_dialer(&mut self, event: DialerEvent) -> Vec<Effect> {
         let id = event.id().clone();
-        match event {
-            DialerEvent::Queued { .. } => {
-                self.pending = self.pending.saturating_sub(1);
-                self.in_flight.insert(
-                    id.clone(),
-                    Flight {
-                        state: "queued".into(),
-                    },
-                );
-                // The new attempt comes first in the list: show it.
+        let (seen, notice) = self.in_flight.on_event(event);
+        if notice.is_some() {
+            self.notice = notice;
+        }
+        match seen {
+            Seen::Queued => {
                 self.history.selected = 0;
                 self.history.scroll = 0;
             }
-            DialerEvent::Sent { try_no, .. } => {
-                let state = if try_no > 1 {
-                    format!("sent (try {try_no})")
-                } else {
-                    "sent".into()
-                };
-                self.in_flight.insert(id.clone(), Flight { state });
-            }
-            DialerEvent::Retrying { after, label, .. } => {
-                let state = format!("{}, again in {:.1}s", label.as_str(), after.as_secs_f64());
-                self.in_flight.insert(id.clone(), Flight { state });
-            }
-            DialerEvent::Accepted { session_id, .. } => {
-                self.in_flight.remove(&id);
-                self.notify(Level::Success, format!("Accepted · SessionId {session_id}"));
-            }
-            DialerEvent::Failed { failure, .. } => {
-                self.in_flight.remove(&id);
-                let code = failure.code.as_deref().unwrap_or("");
-                let text = format!(
-                    "{} ({}) {code}: {}",
-                    failure.status(),
-                    failure.label.as_str(),
-                    failure.hint
-                );
-                self.notify(Level::Error, text);
-                self.failures.insert(id.clone(), failure);
-            }
-            DialerEvent::NotRecorded { message, .. } => {
-                self.pending = self.pending.saturating_sub(1);
-                self.notify(Level::Error, message);
-                return Vec::new();
-            }
+            Seen::Changed => {}
+            Seen::NotRecorded => return Vec::new(),
             // A followed call changed: the history has it, the detail reloads it.
-            DialerEvent::Watch(w) => self.on_watch(w),
+            Seen::Watch(w) => self.on_watch(w),
         }
         let mut effects = vec![self.history.query()];
         if self.detail.as_ref().is_some_and(|d| d.attempt.id == id) {

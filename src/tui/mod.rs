@@ -7,6 +7,7 @@
 pub mod app;
 pub mod attempts;
 pub mod draft;
+pub mod flights;
 pub mod form;
 pub mod input;
 pub mod keymap;

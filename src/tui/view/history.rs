@@ -62,7 +62,7 @@ pub fn outcome_glyph(app: &App, a: &Attempt, t: &Theme) -> (&'static str, Style)
 /// The label of a failed attempt: its code's kind, which tells rate-limited (sent again by
 /// itself) from capacity-limited (the agent is busy).
 pub fn failure_label(app: &App, a: &Attempt) -> Option<Label> {
-    if let Some(f) = app.failures.get(&a.id) {
+    if let Some(f) = app.in_flight.failure(&a.id) {
         return Some(f.label);
     }
     let code = a.error_code.as_deref()?;
