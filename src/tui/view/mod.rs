@@ -105,6 +105,18 @@ impl Theme {
         }
     }
 
+    /// The live backend: real phones ring.
+    pub fn danger(&self) -> Style {
+        if self.color {
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
+    }
+
     /// A pane's frame: doubled and red when it has a problem, thick when focused.
     pub fn block<'a>(&self, title: impl Into<Line<'a>>, focused: bool, problem: bool) -> Block<'a> {
         let (kind, style) = if problem {

@@ -19,7 +19,8 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             t.banner(),
         ));
     } else {
-        spans.push(Span::styled(format!("live {}", app.backend.label), t.ok()));
+        spans.push(Span::styled(" LIVE · real phones ring ", t.danger()));
+        spans.push(Span::raw(format!(" {}", with_port(&app.backend.label))));
         if let Some(c) = &app.backend.credentials {
             spans.push(Span::styled(format!(" · {c}"), t.dim()));
         }
@@ -41,8 +42,13 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
 
 pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let line = if let Some(Overlay::Confirm(request)) = &app.overlay {
+        let (place, style) = if app.backend.simulator {
+            ("SIMULATOR", t.banner())
+        } else {
+            ("LIVE · a real phone rings", t.danger())
+        };
         Line::from(vec![
-            Span::styled(format!(" {} ", app.confirm_text(request)), t.banner()),
+            Span::styled(format!(" {place} · {} ", app.confirm_text(request)), style),
             Span::raw(format!(" {}", hints(app))),
         ])
     } else if let Some(Overlay::HangUp(id)) = &app.overlay {
@@ -81,6 +87,17 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Line::styled(format!(" {}", hints(app)), t.dim())
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The endpoint with its port, so a test or proxy port is never mistaken for the service.
+fn with_port(endpoint: &str) -> String {
+    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("https", endpoint));
+    let host = rest.split('/').next().unwrap_or(rest);
+    if host.contains(':') {
+        host.to_string()
+    } else {
+        format!("{host}:{}", if scheme == "http" { 80 } else { 443 })
+    }
 }
 
 /// The keys that matter in the current mode, from the key table's hints.
