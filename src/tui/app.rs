@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::keymap::{self, Action, Scope};
 use super::layout::{Layout, Shape};
 use super::picker::Picked;
-use super::settings::{Outcome, SettingsForm};
+use super::settings::{Outcome, SettingsForm, saved};
 use super::steer::Steered;
 use super::time::TimeFmt;
 use crate::ccc::actions::AIAgentInfo;
@@ -40,6 +40,10 @@ pub enum Overlay {
     Settings(Box<SettingsForm>),
     Picker(Picker),
     Confirm(DialRequest),
+    /// Every message of this run, in full, newest first.
+    Messages {
+        scroll: u16,
+    },
     /// Hang up this call? One key: y or Enter confirms, any other cancels.
     HangUp(AttemptId),
     Steer(SteerLine),
@@ -68,6 +72,8 @@ pub struct App {
     pub detail_open: bool,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
+    /// Every notice of this run, oldest first.
+    pub log: Vec<Notice>,
     /// Dials the dialer is working on, and failures seen this run.
     pub in_flight: Flights,
     pub size: (u16, u16),
@@ -107,6 +113,7 @@ impl App {
             detail_open: false,
             overlay: None,
             notice: None,
+            log: Vec::new(),
             in_flight: Flights::default(),
             size: (80, 24),
             settings_file: None,
@@ -124,7 +131,7 @@ impl App {
     }
 
     pub fn notify(&mut self, level: Level, text: impl Into<String>) {
-        self.notice = Some(Notice::new(level, text));
+        self.show(Notice::new(level, text));
     }
 
     /// Attempts the dialer is working on, including those not yet recorded.
@@ -136,6 +143,7 @@ impl App {
     pub fn shape(&self) -> Shape {
         Shape {
             detail_open: self.detail_open,
+            footer_lines: self.footer_lines(),
             ..self.form.shape()
         }
     }
@@ -153,7 +161,7 @@ impl App {
             Some(Overlay::Settings(_)) => Scope::Settings,
             Some(_) => Scope::Popup,
             None if self.form.editing.is_some() => Scope::Typing,
-            None if self.history.filtering.is_some() => Scope::Popup,
+            None if self.history.filtering.is_some() => Scope::Filter,
             None => Scope::Pane(self.focus),
         }
     }
@@ -210,6 +218,10 @@ impl App {
             }
             Msg::Tick(now_ms) => {
                 self.now_ms = now_ms;
+                if self.notice.as_ref().is_some_and(|n| n.until_ms <= now_ms) {
+                    self.notice = None;
+                    return self.keep_selection_visible();
+                }
                 Vec::new()
             }
         }
@@ -236,6 +248,11 @@ impl App {
         }
         match scope {
             Scope::Popup => self.on_popup_key(key),
+            Scope::Filter => self
+                .history
+                .on_filter_key(action, key)
+                .into_iter()
+                .collect(),
             Scope::Confirm => self.on_confirm_key(action),
             Scope::SteerLine => self.on_steer_key(action, key),
             Scope::Settings => self.on_settings_key(action, key),
@@ -261,6 +278,10 @@ impl App {
             }
             Action::OpenHelp => {
                 self.overlay = Some(Overlay::Help { scroll: 0 });
+                Vec::new()
+            }
+            Action::OpenMessages => {
+                self.overlay = Some(Overlay::Messages { scroll: 0 });
                 Vec::new()
             }
             Action::Pick => self.open_picker(),
@@ -418,8 +439,8 @@ impl App {
     fn on_dialer(&mut self, event: DialerEvent) -> Vec<Effect> {
         let id = event.id().clone();
         let (seen, notice) = self.in_flight.on_event(event);
-        if notice.is_some() {
-            self.notice = notice;
+        if let Some(notice) = notice {
+            self.show(notice);
         }
         match seen {
             Seen::Queued => {
@@ -450,7 +471,7 @@ impl App {
             self.unsent = None;
         }
         if let Some(notice) = Notice::of_watch(event) {
-            self.notice = Some(notice);
+            self.show(notice);
         }
     }
 
@@ -568,7 +589,10 @@ impl App {
                 Action::Open if self.history.selected_attempt().is_some() => {
                     self.detail_open = true
                 }
-                Action::Close => self.detail_open = false,
+                Action::Close if self.detail_open => self.detail_open = false,
+                Action::Close if !self.history.filter.is_empty() => {
+                    return vec![self.history.clear_filter()];
+                }
                 Action::Filter => self.history.start_filter(),
                 Action::Redial => return self.redial(),
                 Action::ScrollDown | Action::ScrollUp => {
@@ -661,7 +685,18 @@ impl App {
                     self.form.pick_number(number.number)
                 }
             },
-            _ => self.history.on_filter_key(key).into_iter().collect(),
+            Some(Overlay::Messages { scroll }) => {
+                match key.code {
+                    KeyCode::Up => *scroll = scroll.saturating_sub(1),
+                    KeyCode::Down => *scroll += 1,
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('m') | KeyCode::Char('q') => {
+                        self.overlay = None
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -670,7 +705,7 @@ impl App {
             Pane::Agent => PickerKind::Agents,
             _ => PickerKind::Numbers,
         };
-        let Ok(sdk_app_id) = self.form.draft.sdk_app_id.trim().parse::<i64>() else {
+        let Some((picker, load)) = Picker::open(kind, &self.form.draft.sdk_app_id) else {
             self.focus = Pane::Agent;
             self.form.agent_field = 0;
             self.notify(
@@ -679,14 +714,8 @@ impl App {
             );
             return Vec::new();
         };
-        self.overlay = Some(Overlay::Picker(Picker::new(kind)));
-        vec![match kind {
-            PickerKind::Agents => Effect::LoadAgents {
-                sdk_app_id,
-                page_number: 0,
-            },
-            PickerKind::Numbers => Effect::LoadNumbers { sdk_app_id },
-        }]
+        self.overlay = Some(Overlay::Picker(picker));
+        vec![load]
     }
 
     fn on_agents(
@@ -734,34 +763,21 @@ impl App {
             } => {
                 self.overlay = None;
                 let mut effects = Vec::new();
-                if self.settings.endpoint != settings.endpoint
-                    || self.settings.profile != settings.profile
-                    || self.settings.region != settings.region
-                    || credential.is_some()
-                {
-                    self.notify(
-                        Level::Info,
-                        "Saved; the endpoint, region and credentials apply from the next start",
-                    );
-                }
                 if self.form.draft.sdk_app_id.trim().is_empty()
                     && let Some(id) = settings.default_sdk_app_id
                 {
                     self.form.draft.sdk_app_id = id.to_string();
                     effects.push(self.form.save());
                 }
-                let profile = settings
-                    .profile
-                    .clone()
-                    .unwrap_or_else(|| crate::credentials::DEFAULT_PROFILE.to_string());
-                self.settings = settings.clone();
-                effects.push(Effect::SaveSettings(settings));
-                if let Some(credential) = credential {
-                    effects.push(Effect::WriteProfile {
-                        profile,
-                        credential,
-                    });
+                let (saves, next_start) = saved(&self.settings, &settings, credential);
+                if next_start {
+                    self.notify(
+                        Level::Info,
+                        "Saved; the endpoint, region and credentials apply from the next start",
+                    );
                 }
+                self.settings = settings;
+                effects.extend(saves);
                 effects
             }
         }

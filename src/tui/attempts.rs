@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::input::Input;
 use super::keymap::Action;
@@ -148,24 +148,27 @@ impl History {
         self.filtering = Some(Input::new(&self.filter));
     }
 
-    /// A key while the filter is typed: Enter keeps it, Esc clears it. Returns the query
-    /// when the list must change.
-    pub fn on_filter_key(&mut self, key: KeyEvent) -> Option<Effect> {
+    /// A key while the filter is typed: Enter keeps it, Esc clears it, others type. Returns
+    /// the query when the list must change.
+    pub fn on_filter_key(&mut self, action: Option<Action>, key: KeyEvent) -> Option<Effect> {
         let input = self.filtering.as_mut()?;
-        match key.code {
-            KeyCode::Enter => {
+        match action {
+            Some(Action::Yes) => {
                 self.filter = input.text().trim().to_string();
                 self.filtering = None;
                 None
             }
-            KeyCode::Esc => {
-                self.filter.clear();
-                self.filtering = None;
-                Some(self.restart())
-            }
+            Some(Action::No) => Some(self.clear_filter()),
             _ if input.handle(key) => Some(self.restart()),
             _ => None,
         }
+    }
+
+    /// The whole history again.
+    pub fn clear_filter(&mut self) -> Effect {
+        self.filter.clear();
+        self.filtering = None;
+        self.restart()
     }
 
     /// The list from its top, for a changed filter.

@@ -101,7 +101,7 @@ impl Form {
             options_problems: problems(&[Field::MaxRingTimeout, Field::AcquireTimeout]),
             callee_problems: problems(&[Field::Callee]),
             caller_lines: self.draft.callers.len().max(1) as u16 + caller_problems,
-            detail_open: false,
+            ..Shape::default()
         }
     }
 

@@ -21,6 +21,8 @@ pub enum Scope {
     SteerLine,
     /// The settings screen.
     Settings,
+    /// Typing the history's filter.
+    Filter,
     /// A popup that shows its own keys (help, picker, hang-up) or the history filter being
     /// typed: only the keys read everywhere apply.
     Popup,
@@ -46,6 +48,7 @@ pub enum When {
     Confirm,
     SteerLine,
     Settings,
+    Filter,
 }
 
 impl When {
@@ -62,7 +65,8 @@ impl When {
             (When::Typing, Scope::Typing)
             | (When::Confirm, Scope::Confirm)
             | (When::SteerLine, Scope::SteerLine)
-            | (When::Settings, Scope::Settings) => true,
+            | (When::Settings, Scope::Settings)
+            | (When::Filter, Scope::Filter) => true,
             _ => false,
         }
     }
@@ -115,6 +119,7 @@ pub enum Action {
     PrevPane,
     OpenSettings,
     OpenHelp,
+    OpenMessages,
     Quit,
     Up,
     Down,
@@ -227,6 +232,13 @@ pub const BINDINGS: &[Binding] = &[
         "quit (the form is kept)",
         When::Panes,
         &[(Char('q'), A::Quit)],
+    ),
+    bind(
+        "m",
+        "not typing",
+        "every message of this run, in full",
+        When::Panes,
+        &[(Char('m'), A::OpenMessages)],
     ),
     bind(
         "Ctrl-C",
@@ -378,9 +390,16 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "Enter, Esc",
         "History",
-        "open / close the attempt",
+        "open / close the attempt; Esc clears the filter",
         When::In(Pane::History),
         &[(Code(K::Enter), A::Open), (Code(K::Esc), A::Close)],
+    ),
+    bind(
+        "Enter, Esc",
+        "filter",
+        "keep the filter / clear it",
+        When::Filter,
+        &[(Code(K::Enter), A::Yes), (Code(K::Esc), A::No)],
     ),
     bind(
         "j, k",
@@ -579,6 +598,7 @@ pub fn hints(scope: Scope) -> &'static [(Key, &'static str)] {
             (Code(K::Esc), "Esc cancel"),
         ],
         Scope::Settings => &[(Ctrl('s'), "Ctrl-S save")],
+        Scope::Filter => &[(Code(K::Enter), "Enter keep"), (Code(K::Esc), "Esc clear")],
         Scope::Popup => &[],
     }
 }
@@ -609,7 +629,7 @@ pub fn is_alt(key: &KeyEvent, code: KeyCode) -> bool {
 mod tests {
     use super::*;
 
-    const SCOPES: [Scope; 11] = [
+    const SCOPES: [Scope; 12] = [
         Scope::Pane(Pane::Agent),
         Scope::Pane(Pane::Options),
         Scope::Pane(Pane::Callee),
@@ -620,6 +640,7 @@ mod tests {
         Scope::Confirm,
         Scope::SteerLine,
         Scope::Settings,
+        Scope::Filter,
         Scope::Popup,
     ];
 

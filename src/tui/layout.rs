@@ -15,6 +15,8 @@ pub struct Shape {
     pub caller_lines: u16,
     /// The attempt fills the right-hand side.
     pub detail_open: bool,
+    /// The footer: a message, wrapped, above the mode line.
+    pub footer_lines: u16,
 }
 
 /// Where each part of the screen goes at a given size.
@@ -40,7 +42,7 @@ impl Layout {
         let [title, body, status] = Split::vertical([
             Constraint::Length(1),
             Constraint::Min(0),
-            Constraint::Length(1),
+            Constraint::Length(shape.footer_lines.max(1)),
         ])
         .areas(area);
         let left_width = if size.0 >= 120 {

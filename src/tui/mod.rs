@@ -8,6 +8,7 @@ pub mod app;
 pub mod attempts;
 pub mod draft;
 pub mod flights;
+pub mod footer;
 pub mod form;
 pub mod input;
 pub mod keymap;

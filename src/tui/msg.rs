@@ -88,6 +88,8 @@ pub enum Level {
 pub struct Notice {
     pub level: Level,
     pub text: String,
+    /// When it leaves the footer (ms since the epoch); it stays in the message log.
+    pub until_ms: i64,
 }
 
 impl Notice {
@@ -95,10 +97,49 @@ impl Notice {
         Notice {
             level,
             text: text.into(),
+            until_ms: 0,
+        }
+    }
+
+    /// How long a notice stays in the footer: problems long enough to read twice.
+    pub fn lasts_ms(level: Level) -> i64 {
+        match level {
+            Level::Info | Level::Success => 5_000,
+            Level::Warning | Level::Error => 15_000,
         }
     }
 }
 
+/// `text` in lines of at most `width` columns, broken between words where it can.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let cols = |s: &str| ratatui::text::Line::from(s).width();
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        if line.is_empty() && cols(word) <= width {
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() && cols(line) + 1 + cols(word) <= width {
+            line.push(' ');
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(String::new());
+        }
+        for c in word.chars() {
+            let mut buf = [0u8; 4];
+            let line = lines.last_mut().expect("one line at least");
+            if !line.is_empty() && cols(line) + cols(c.encode_utf8(&mut buf)) > width {
+                lines.push(String::new());
+            }
+            lines.last_mut().expect("one line at least").push(c);
+        }
+    }
+    lines
+}
 impl Notice {
     /// What the user should hear of a followed call's event, if anything.
     pub fn of_watch(event: WatchEvent) -> Option<Notice> {

@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
+use super::msg::Effect;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
 
 /// Agents fetched per DescribeAIAgentInfoList request (the API's maximum).
@@ -44,6 +45,20 @@ impl Picker {
             loading: true,
             error: None,
         }
+    }
+
+    /// The picker of `kind` for the instance typed as `sdk_app_id`, and the request that
+    /// fills it; `None` while the SdkAppId is not a number (the lists are per instance).
+    pub fn open(kind: PickerKind, sdk_app_id: &str) -> Option<(Picker, Effect)> {
+        let sdk_app_id = sdk_app_id.trim().parse::<i64>().ok()?;
+        let load = match kind {
+            PickerKind::Agents => Effect::LoadAgents {
+                sdk_app_id,
+                page_number: 0,
+            },
+            PickerKind::Numbers => Effect::LoadNumbers { sdk_app_id },
+        };
+        Some((Picker::new(kind), load))
     }
 
     /// Indices of the items that match the filter, in list order.

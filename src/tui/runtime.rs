@@ -401,6 +401,7 @@ where
     terminal.draw(|f| view::draw(f, app))?;
     let mut interrupt = std::pin::pin!(shutdown_signal());
     loop {
+        let wake = app.next_wake(now_ms());
         let msg = tokio::select! {
             ev = keys.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
@@ -412,8 +413,8 @@ where
             Some(ev) = dialer_rx.recv() => Msg::Dialer(ev),
             Some(m) = rx.recv() => m,
             _ = &mut interrupt => Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            // Only while a live call is shown, for its elapsed time; idle, nothing wakes.
-            _ = tokio::time::sleep(Duration::from_secs(1)), if app.ticking() => Msg::Tick(now_ms()),
+            // Only while a live call is shown or a notice is up; idle, nothing wakes.
+            _ = tokio::time::sleep(wake.unwrap_or_default()), if wake.is_some() => Msg::Tick(now_ms()),
         };
         app.now_ms = now_ms();
         let mut quit = false;

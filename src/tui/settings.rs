@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
 use super::keymap::plain_char;
+use super::msg::Effect;
 use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings};
 use crate::credentials::Credential;
 
@@ -81,6 +82,31 @@ pub enum Outcome {
         settings: Settings,
         credential: Option<Credential>,
     },
+}
+
+/// The effects that write saved settings (and the keys, to their profile), and whether some
+/// of it applies only from the next start.
+pub fn saved(
+    before: &Settings,
+    settings: &Settings,
+    credential: Option<Credential>,
+) -> (Vec<Effect>, bool) {
+    let next_start = before.endpoint != settings.endpoint
+        || before.profile != settings.profile
+        || before.region != settings.region
+        || credential.is_some();
+    let profile = settings
+        .profile
+        .clone()
+        .unwrap_or_else(|| crate::credentials::DEFAULT_PROFILE.to_string());
+    let mut effects = vec![Effect::SaveSettings(settings.clone())];
+    if let Some(credential) = credential {
+        effects.push(Effect::WriteProfile {
+            profile,
+            credential,
+        });
+    }
+    (effects, next_start)
 }
 
 impl SettingsForm {

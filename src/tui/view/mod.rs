@@ -7,6 +7,7 @@ mod callers;
 mod detail;
 mod help;
 mod history;
+mod messages;
 mod options;
 mod picker;
 mod settings;
@@ -19,7 +20,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
-use super::app::{App, Overlay, Pane, Target};
+use super::app::{App, Level, Overlay, Pane, Target};
 use super::layout::Layout;
 
 /// Draws the whole screen.
@@ -42,6 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &t),
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
+        Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
         // Confirmations and the steering line are one line in the status bar.
         Some(Overlay::Confirm(_) | Overlay::HangUp(_) | Overlay::Steer(_)) | None => {}
     }
@@ -102,6 +104,16 @@ impl Theme {
                 .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
+    }
+
+    /// A notice's colour by its level.
+    pub fn level(&self, level: Level) -> Style {
+        match level {
+            Level::Info => self.accent(),
+            Level::Success => self.ok(),
+            Level::Warning => self.warn(),
+            Level::Error => self.error(),
         }
     }
 
