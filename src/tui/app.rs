@@ -169,6 +169,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
+            Msg::Mouse(m) => self.on_mouse(m),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.keep_selection_visible()
@@ -272,6 +273,11 @@ impl App {
                 self.focus = self.focus.step(action == Action::NextPane);
                 Vec::new()
             }
+            Action::Focus(pane) => {
+                self.detail_open = false;
+                self.focus = pane;
+                Vec::new()
+            }
             Action::OpenSettings => {
                 self.open_settings();
                 Vec::new()
@@ -299,7 +305,7 @@ impl App {
 
     fn quit(&mut self) -> Vec<Effect> {
         self.quit = true;
-        self.finish_editing();
+        self.finish_typing();
         vec![self.form.save(), Effect::Quit]
     }
 
@@ -315,7 +321,7 @@ impl App {
                 return vec![self.form.save()];
             }
             Some(Action::Undo) => return self.form.undo(),
-            Some(_) => self.finish_editing(),
+            Some(_) => self.finish_typing(),
         };
         match action {
             Some(Action::Dial) => effects.extend(self.dial()),
@@ -327,13 +333,14 @@ impl App {
                     .move_within(self.focus, action == Some(Action::Down));
             }
             Some(Action::OpenSettings) => self.open_settings(),
+            Some(Action::Focus(pane)) => self.focus = pane,
             _ => {}
         }
         effects
     }
 
     /// Ends typing, telling the user how a number is written, and saves the draft.
-    fn finish_editing(&mut self) -> Vec<Effect> {
+    pub(super) fn finish_typing(&mut self) -> Vec<Effect> {
         if self.form.editing.is_none() {
             return Vec::new();
         }
@@ -581,7 +588,7 @@ impl App {
         effects
     }
 
-    fn on_history_key(&mut self, action: Action) -> Vec<Effect> {
+    pub(super) fn on_history_key(&mut self, action: Action) -> Vec<Effect> {
         let before = self.history.selected;
         let page = self.history_height();
         if !self.history.move_selection(action, page) {
@@ -596,12 +603,14 @@ impl App {
                 Action::Filter => self.history.start_filter(),
                 Action::Redial => return self.redial(),
                 Action::ScrollDown | Action::ScrollUp => {
-                    if let Some(d) = self.detail.as_mut().filter(|_| self.detail_open) {
-                        d.scroll = if action == Action::ScrollDown {
-                            d.scroll + 1
-                        } else {
-                            d.scroll.saturating_sub(1)
-                        };
+                    let down = action == Action::ScrollDown;
+                    match self.detail.as_mut().filter(|_| self.detail_open) {
+                        Some(d) if down => d.scroll += 1,
+                        Some(d) => d.scroll = d.scroll.saturating_sub(1),
+                        None => {
+                            let step = if down { Action::Down } else { Action::Up };
+                            self.history.move_selection(step, page);
+                        }
                     }
                 }
                 _ => {
@@ -611,6 +620,11 @@ impl App {
                 }
             }
         }
+        self.after_move(before)
+    }
+
+    /// After the selection moved from `before`: keep it on screen, load what it shows.
+    pub(super) fn after_move(&mut self, before: u64) -> Vec<Effect> {
         let mut effects = self.keep_selection_visible();
         if self.history.selected != before
             && let Some(a) = self.history.selected_attempt()

@@ -113,6 +113,14 @@ impl Form {
         };
         match action {
             Action::Up | Action::Down => self.move_within(focus, action == Action::Down),
+            Action::ScrollUp | Action::ScrollDown => {
+                self.move_within(focus, action == Action::ScrollDown)
+            }
+            Action::First | Action::Last => {
+                for _ in 0..n {
+                    self.move_within(focus, action == Action::Last);
+                }
+            }
             Action::Edit => {
                 if focus == Pane::Variables && self.is_declared(self.var_row) {
                     self.var_col = 1;

@@ -43,6 +43,8 @@ pub enum When {
     Fields,
     /// The panes with rows.
     Rows,
+    /// The panes with a list: rows and the history.
+    Lists,
     In(Pane),
     Typing,
     Confirm,
@@ -61,6 +63,7 @@ impl When {
             (When::Form, Scope::Pane(p)) => p != History,
             (When::Fields, Scope::Pane(p)) => matches!(p, Agent | Options | Callee),
             (When::Rows, Scope::Pane(p)) => matches!(p, Callers | Variables),
+            (When::Lists, Scope::Pane(p)) => matches!(p, Callers | Variables | History),
             (When::In(want), Scope::Pane(p)) => want == p,
             (When::Typing, Scope::Typing)
             | (When::Confirm, Scope::Confirm)
@@ -115,6 +118,8 @@ impl Key {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Dial,
+    /// Go to a pane.
+    Focus(Pane),
     NextPane,
     PrevPane,
     OpenSettings,
@@ -211,6 +216,20 @@ pub const BINDINGS: &[Binding] = &[
         "next / previous pane; typing a variable: key ↔ value",
         When::Anywhere,
         &[(Code(K::Tab), A::NextPane), (Code(K::BackTab), A::PrevPane)],
+    ),
+    bind(
+        "Alt-1 … Alt-6",
+        "anywhere",
+        "go to pane 1 (Agent) … 6 (History)",
+        When::Anywhere,
+        &[
+            (Alt(K::Char('1')), A::Focus(Pane::Agent)),
+            (Alt(K::Char('2')), A::Focus(Pane::Options)),
+            (Alt(K::Char('3')), A::Focus(Pane::Callee)),
+            (Alt(K::Char('4')), A::Focus(Pane::Callers)),
+            (Alt(K::Char('5')), A::Focus(Pane::Variables)),
+            (Alt(K::Char('6')), A::Focus(Pane::History)),
+        ],
     ),
     bind(
         "F2",
@@ -402,11 +421,16 @@ pub const BINDINGS: &[Binding] = &[
         &[(Code(K::Enter), A::Yes), (Code(K::Esc), A::No)],
     ),
     bind(
-        "j, k",
-        "open attempt",
-        "scroll the attempt",
-        When::In(Pane::History),
-        &[(Char('j'), A::ScrollDown), (Char('k'), A::ScrollUp)],
+        "j, k, g, G",
+        "lists",
+        "down, up, first, last (an open attempt: j k scroll it)",
+        When::Lists,
+        &[
+            (Char('j'), A::ScrollDown),
+            (Char('k'), A::ScrollUp),
+            (Char('g'), A::First),
+            (Char('G'), A::Last),
+        ],
     ),
     bind(
         "r",

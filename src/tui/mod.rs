@@ -13,6 +13,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod mouse;
 pub mod msg;
 pub mod pane;
 pub mod picker;

@@ -1,7 +1,7 @@
 //! What goes in and out of the dialer's state: messages from the runtime, effects for it to
 //! carry out, and notices for the user.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::keymap::steer_key;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
@@ -50,6 +50,7 @@ pub enum Effect {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    Mouse(MouseEvent),
     Resize(u16, u16),
     Dialer(DialerEvent),
     HistoryPage {

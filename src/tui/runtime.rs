@@ -367,7 +367,9 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     runner.resume();
 
     let mut terminal = ratatui::try_init()?;
+    capture_mouse();
     let result = event_loop(&mut terminal, &mut app, &runner, rx, events_rx).await;
+    release_mouse();
     ratatui::restore();
     // The last word on the draft, whatever the writer task had queued.
     if let Some(path) = &draft_file
@@ -442,6 +444,21 @@ where
     }
 }
 
+/// Mouse reports on, for clicks and the wheel; off again on a panic, so the terminal is
+/// left as it was found.
+fn capture_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        hook(info);
+    }));
+}
+
+fn release_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+}
+
 /// Messages handled between two frames at most, so a flood still shows progress.
 const MAX_PER_FRAME: usize = 4096;
 
@@ -450,6 +467,7 @@ fn terminal_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
         _ => None,
     }
 }
