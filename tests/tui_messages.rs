@@ -88,3 +88,14 @@ fn esc_clears_a_committed_filter() {
         [ccc_dial::tui::app::Effect::QueryHistory { filter, .. }] if filter.text.is_none()
     ));
 }
+
+#[test]
+fn without_colours_the_refusal_says_how_problems_are_marked() {
+    let mut app = app();
+    app.color = false;
+    app.draft.callee = "12".into();
+    ctrl(&mut app, 's');
+    let text = &app.notice.as_ref().unwrap().text;
+    assert!(text.contains("marked ✗, in double frames"), "{text}");
+    assert!(!text.contains("red"));
+}

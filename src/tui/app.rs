@@ -373,11 +373,17 @@ impl App {
                     self.focus = Pane::of(first.field);
                 }
                 self.form.problems = problems;
+                // Without colours the marks are the ✗ lines and the doubled frames.
+                let marked = if self.color {
+                    "marked in red"
+                } else {
+                    "marked ✗, in double frames"
+                };
+                let plural = if n == 1 { "" } else { "s" };
                 self.notify(
                     Level::Error,
                     format!(
-                        "Not dialed: {n} problem{} (marked in red); fix and press Ctrl-S again",
-                        if n == 1 { "" } else { "s" }
+                        "Not dialed: {n} problem{plural} ({marked}); fix and press Ctrl-S again"
                     ),
                 );
             }
@@ -655,11 +661,11 @@ impl App {
     /// Keys of the popups that show their own keys: help, picker, hang-up and the filter.
     fn on_popup_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match &mut self.overlay {
-            Some(Overlay::Help { scroll }) => {
+            Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) => {
                 match key.code {
                     KeyCode::Up => *scroll = scroll.saturating_sub(1),
                     KeyCode::Down => *scroll += 1,
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') | KeyCode::Char('q') => {
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?' | 'm' | 'q') => {
                         self.overlay = None
                     }
                     _ => {}
@@ -699,17 +705,6 @@ impl App {
                     self.form.pick_number(number.number)
                 }
             },
-            Some(Overlay::Messages { scroll }) => {
-                match key.code {
-                    KeyCode::Up => *scroll = scroll.saturating_sub(1),
-                    KeyCode::Down => *scroll += 1,
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('m') | KeyCode::Char('q') => {
-                        self.overlay = None
-                    }
-                    _ => {}
-                }
-                Vec::new()
-            }
             _ => Vec::new(),
         }
     }
