@@ -5,7 +5,6 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
@@ -22,8 +21,8 @@ use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
 use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
 use crate::credentials::{self, Env};
-use crate::dialer::{ControlError, DialDraft, Dialer, DialerEvent, now_ms};
-use crate::history::Store;
+use crate::dialer::{CallReport, CallWord, ControlError, DialDraft, Dialer, DialerEvent, now_ms};
+use crate::history::{Attempt, AttemptId, AttemptStatus, Store};
 use crate::session::{self, Session};
 
 /// Carries out the app's effects; results come back on `tx` as messages.
@@ -89,12 +88,16 @@ impl Runner {
                         .count(&filter)
                         .and_then(|total| Ok((total, store.list(&filter, page)?)))
                     {
-                        Ok((total, rows)) => Msg::HistoryPage {
-                            generation,
-                            total,
-                            offset: page.offset,
-                            rows,
-                        },
+                        Ok((total, rows)) => {
+                            let outcomes = outcomes(&store, &rows);
+                            let _ = tx.send(Msg::HistoryPage {
+                                generation,
+                                total,
+                                offset: page.offset,
+                                rows,
+                            });
+                            Msg::Outcomes(outcomes)
+                        }
                         Err(e) => Msg::Done(Err(e.to_string())),
                     };
                     let _ = tx.send(msg);
@@ -324,7 +327,9 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     runner.resume();
 
     let mut terminal = ratatui::try_init()?;
+    capture_mouse();
     let result = event_loop(&mut terminal, &mut app, &runner, rx, events_rx).await;
+    release_mouse();
     ratatui::restore();
     // The last word on the draft, whatever the writer task had queued.
     if let Some(path) = &draft_file
@@ -359,6 +364,7 @@ where
     terminal.draw(|f| view::draw(f, app))?;
     let mut interrupt = std::pin::pin!(shutdown_signal());
     loop {
+        let wake = app.next_wake(now_ms());
         let first = tokio::select! {
             ev = keys.recv() => match ev {
                 Some(Ok(ev)) => match terminal_msg(ev) {
@@ -371,8 +377,8 @@ where
             Some(ev) = dialer_rx.recv() => Msg::Dialer(ev),
             Some(m) = rx.recv() => m,
             _ = &mut interrupt => Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            // Only while a live call is shown, for its elapsed time; idle, nothing wakes.
-            _ = tokio::time::sleep(Duration::from_secs(1)), if app.ticking() => Msg::Tick(now_ms()),
+            // Only while a live call is shown or a notice is up; idle, nothing wakes.
+            _ = tokio::time::sleep(wake.unwrap_or_default()), if wake.is_some() => Msg::Tick(now_ms()),
         };
         // Everything already waiting is handled before the next frame: a paste of thousands
         // of keys costs a few frames, and the keys typed after it act at once.
@@ -398,6 +404,21 @@ where
     }
 }
 
+/// Mouse reports on, for clicks and the wheel; off again on a panic, so the terminal is
+/// left as it was found.
+fn capture_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        hook(info);
+    }));
+}
+
+fn release_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+}
+
 /// Messages handled between two frames at most, so a flood still shows progress.
 const MAX_PER_FRAME: usize = 4096;
 
@@ -406,6 +427,7 @@ fn terminal_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
         _ => None,
     }
 }
@@ -442,6 +464,17 @@ fn waiting(
         return Ok(Some(msg));
     }
     Ok(dialer_rx.try_recv().ok().map(Msg::Dialer))
+}
+
+/// The words of the finished attempts among `rows`, from their recorded events.
+fn outcomes(store: &Store, rows: &[Attempt]) -> Vec<(AttemptId, Option<CallWord>)> {
+    rows.iter()
+        .filter(|a| a.status == AttemptStatus::Finished)
+        .filter_map(|a| {
+            let events = store.events(&a.id).ok()?;
+            Some((a.id.clone(), CallReport::from_events(a, &events).word))
+        })
+        .collect()
 }
 
 /// SIGINT or SIGTERM from outside (in raw mode Ctrl-C arrives as a key instead).
