@@ -176,6 +176,7 @@ fn create_ai_agent_call(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Outco
     };
     let id = session.id.clone();
     sessions.insert(session);
+    sessions.save();
     drop(sessions);
     let mut fields = Map::new();
     fields.insert("SessionId".into(), json!(id));
@@ -318,7 +319,7 @@ fn with_session(
     f: impl FnOnce(&Session) -> Result<Value, ApiError>,
 ) -> Result<Value, ApiError> {
     let id = text(p, "SessionId");
-    let sessions = sim.sessions();
+    let mut sessions = sim.sessions();
     let session = sessions.get(id).ok_or_else(|| not_found(id))?;
     f(session)
 }
@@ -328,6 +329,7 @@ fn hang_up(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
     let mut sessions = sim.sessions();
     let session = sessions.get_mut(id).ok_or_else(|| not_found(id))?;
     session.hang_up(now_ms);
+    sessions.save();
     Ok(json!({}))
 }
 
@@ -354,7 +356,7 @@ fn describe_tel_cdr(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Va
     let bounds = page_bounds(int(p, "PageNumber"), int(p, "PageSize"), 20)?;
     let phones = strings(p, "Phones");
     let ids = strings(p, "SessionIds");
-    let sessions = sim.sessions();
+    let mut sessions = sim.sessions();
     let matching: Vec<Value> = sessions
         .in_order()
         .filter(|s| s.reported(now_ms, sim.record_lag_ms))
@@ -504,6 +506,7 @@ fn control(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
         text: pushed,
         stop_after_play,
     });
+    sessions.save();
     Ok(json!({}))
 }
 

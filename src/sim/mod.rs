@@ -19,6 +19,7 @@ mod net;
 pub mod params;
 pub mod reply;
 pub mod session;
+pub mod state;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,6 +46,7 @@ use log::RequestLog;
 use net::{Cut, SimListener};
 use reply::{ApiError, Reply, Transport};
 use session::Sessions;
+pub use state::StateFile;
 
 /// The simulator's documented SecretId. Obviously fake: it signs nothing real.
 pub const SIM_SECRET_ID: &str = "AKIDccc-dial-simulator";
@@ -83,6 +85,9 @@ pub struct SimConfig {
     pub record_lag: Duration,
     /// Which published API model to serve.
     pub flavour: Flavour,
+    /// Keep the sessions in this file, shared with other simulators given the same one, so
+    /// they outlive the process (the built-in simulator keeps them beside the history).
+    pub state: Option<StateFile>,
 }
 
 impl Default for SimConfig {
@@ -100,6 +105,7 @@ impl Default for SimConfig {
             rate_limit_per_sec: DEFAULT_RATE_LIMIT,
             record_lag: DEFAULT_RECORD_LAG,
             flavour: Flavour::default(),
+            state: None,
         }
     }
 }
@@ -117,6 +123,7 @@ impl std::fmt::Debug for SimConfig {
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
             .field("record_lag", &self.record_lag)
             .field("flavour", &self.flavour)
+            .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }
@@ -208,6 +215,10 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
             )
         })?;
     let addr = listener.local_addr()?;
+    let sessions = match config.state {
+        Some(file) => Sessions::kept_in(file).map_err(|e| std::io::Error::other(e.to_string()))?,
+        None => Sessions::default(),
+    };
     let (stop, stop_rx) = watch::channel(false);
     let sim = Arc::new(Sim {
         cred,
@@ -218,7 +229,7 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         record_lag_ms: millis(config.record_lag),
         flavour: config.flavour,
         clock: config.clock,
-        sessions: Mutex::new(Sessions::default()),
+        sessions: Mutex::new(sessions),
         limit: Mutex::new(RateLimit::new(config.rate_limit_per_sec)),
         log,
         stop: stop_rx.clone(),

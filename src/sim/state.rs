@@ -1,0 +1,200 @@
+//! The built-in simulator's sessions, kept in a file beside the history so they outlive the
+//! process: the dialer started again, or a `--sim` command run beside it, finds the calls an
+//! earlier or another process placed and follows them to their records. A session's state is
+//! a function of the clock, so storing what was asked (created, hung up, pushed) is enough.
+//!
+//! Every process merges its sessions into the file under a lock (its own copy of a session
+//! wins), and reads the file again when asked about a session it does not know.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::session::{End, Pushed, Script, Session};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum StoredScript {
+    Answered {
+        ring_ms: i64,
+        talk_ms: i64,
+    },
+    Unanswered {
+        after_ms: i64,
+        end_code: i64,
+        end_side: String,
+        rang: bool,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredSession {
+    id: String,
+    room_id: String,
+    record_id: String,
+    agent_id: u64,
+    agent_name: String,
+    caller: String,
+    callee: String,
+    variables: Vec<(String, String)>,
+    created_ms: i64,
+    script: StoredScript,
+    hung_up_ms: Option<i64>,
+    pushed: Vec<Pushed>,
+}
+
+impl From<&Session> for StoredSession {
+    fn from(s: &Session) -> Self {
+        let script = match s.script {
+            Script::Answered { ring_ms, talk_ms } => StoredScript::Answered { ring_ms, talk_ms },
+            Script::Unanswered {
+                after_ms,
+                end,
+                rang,
+            } => StoredScript::Unanswered {
+                after_ms,
+                end_code: end.code,
+                end_side: end.side.to_string(),
+                rang,
+            },
+        };
+        StoredSession {
+            id: s.id.clone(),
+            room_id: s.room_id.clone(),
+            record_id: s.record_id.clone(),
+            agent_id: s.agent_id,
+            agent_name: s.agent_name.clone(),
+            caller: s.caller.clone(),
+            callee: s.callee.clone(),
+            variables: s.variables.clone(),
+            created_ms: s.created_ms,
+            script,
+            hung_up_ms: s.hung_up_ms,
+            pushed: s.pushed.clone(),
+        }
+    }
+}
+
+impl StoredSession {
+    /// The session, unless its end is not one this simulator knows (a newer version's).
+    fn into_session(self) -> Option<Session> {
+        let script = match self.script {
+            StoredScript::Answered { ring_ms, talk_ms } => Script::Answered { ring_ms, talk_ms },
+            StoredScript::Unanswered {
+                after_ms,
+                end_code,
+                end_side,
+                rang,
+            } => Script::Unanswered {
+                after_ms,
+                end: End::known(end_code, &end_side)?,
+                rang,
+            },
+        };
+        Some(Session {
+            id: self.id,
+            room_id: self.room_id,
+            record_id: self.record_id,
+            agent_id: self.agent_id,
+            agent_name: self.agent_name,
+            caller: self.caller,
+            callee: self.callee,
+            variables: self.variables,
+            created_ms: self.created_ms,
+            script,
+            hung_up_ms: self.hung_up_ms,
+            pushed: self.pushed,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot keep the simulator's sessions in {path}: {source}")]
+pub struct StateError {
+    path: String,
+    source: std::io::Error,
+}
+
+/// The file the sessions are kept in.
+#[derive(Debug, Clone)]
+pub struct StateFile {
+    path: PathBuf,
+}
+
+impl StateFile {
+    pub fn new(path: PathBuf) -> Self {
+        StateFile { path }
+    }
+
+    /// The simulator state beside a history file: `history.db` → `history.simulator.json`.
+    pub fn beside(history: &Path) -> Self {
+        StateFile::new(history.with_extension("simulator.json"))
+    }
+
+    fn error(&self, source: std::io::Error) -> StateError {
+        StateError {
+            path: self.path.display().to_string(),
+            source,
+        }
+    }
+
+    /// Holds the file's lock until dropped.
+    fn lock(&self) -> Result<File, StateError> {
+        if let Some(dir) = self.path.parent() {
+            fs::create_dir_all(dir).map_err(|e| self.error(e))?;
+        }
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_extension("json.lock"))
+            .map_err(|e| self.error(e))?;
+        lock.lock().map_err(|e| self.error(e))?;
+        Ok(lock)
+    }
+
+    fn read(&self) -> Vec<StoredSession> {
+        let Ok(text) = fs::read_to_string(&self.path) else {
+            return Vec::new();
+        };
+        serde_json::from_str(&text).unwrap_or_else(|e| {
+            tracing::warn!(path = %self.path.display(), "simulator state unreadable, starting afresh: {e}");
+            Vec::new()
+        })
+    }
+
+    /// Every session kept, oldest first.
+    pub fn load(&self) -> Result<Vec<Session>, StateError> {
+        if !self.path.exists() {
+            return Ok(Vec::new());
+        }
+        let _lock = self.lock()?;
+        Ok(self
+            .read()
+            .into_iter()
+            .filter_map(StoredSession::into_session)
+            .collect())
+    }
+
+    /// Merges `ours` into the file: ours replace the stored copies, the others stay.
+    pub fn save<'a>(&self, ours: impl Iterator<Item = &'a Session>) -> Result<(), StateError> {
+        let _lock = self.lock()?;
+        let mut all = self.read();
+        for s in ours {
+            let stored = StoredSession::from(s);
+            match all.iter_mut().find(|k| k.id == stored.id) {
+                Some(slot) => *slot = stored,
+                None => all.push(stored),
+            }
+        }
+        let text = serde_json::to_string(&all).map_err(|e| self.error(e.into()))?;
+        let tmp = self.path.with_extension("json.tmp");
+        let mut file = File::create(&tmp).map_err(|e| self.error(e))?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| self.error(e))?;
+        fs::rename(&tmp, &self.path).map_err(|e| self.error(e))
+    }
+}
