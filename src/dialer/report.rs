@@ -268,6 +268,7 @@ pub fn describe(e: &Event) -> String {
         "push" => {
             let what = match str_of(d, "kind") {
                 Some("invoke_llm") => "asked the LLM",
+                Some("push_text_then_end") => "last words",
                 _ => "pushed text",
             };
             let text = str_of(d, "text").unwrap_or("");

@@ -63,6 +63,8 @@ pub enum PushKind {
     Text,
     /// InvokeLLM: the text goes to the LLM, which answers.
     Llm,
+    /// ServerPushText with StopAfterPlay: the agent says the text, then the call ends.
+    LastWords,
 }
 
 impl PushKind {
@@ -70,6 +72,7 @@ impl PushKind {
         match self {
             PushKind::Text => "push_text",
             PushKind::Llm => "invoke_llm",
+            PushKind::LastWords => "push_text_then_end",
         }
     }
 }

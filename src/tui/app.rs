@@ -966,6 +966,7 @@ impl App {
                 let what = match kind {
                     PushKind::Text => "Pushed",
                     PushKind::Llm => "Sent to the LLM",
+                    PushKind::LastWords => "Said, then the call ends",
                 };
                 match result {
                     Ok(()) => {
@@ -1021,11 +1022,11 @@ impl App {
                 self.overlay = Some(Overlay::HangUp(id));
                 Some(Vec::new())
             }
-            's' | 'l' if live => {
-                let kind = if c == 's' {
-                    PushKind::Text
-                } else {
-                    PushKind::Llm
+            's' | 'l' | 'b' if live => {
+                let kind = match c {
+                    's' => PushKind::Text,
+                    'l' => PushKind::Llm,
+                    _ => PushKind::LastWords,
                 };
                 let line = match self.unsent.take() {
                     Some(u) if u.id == id && u.kind == kind => u,
@@ -1518,6 +1519,7 @@ pub fn steer_key(kind: PushKind) -> char {
     match kind {
         PushKind::Text => 's',
         PushKind::Llm => 'l',
+        PushKind::LastWords => 'b',
     }
 }
 

@@ -62,6 +62,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("s", "live call", "type text for the agent to say"),
     ("l", "live call", "type a line for the agent's LLM"),
     (
+        "b",
+        "live call",
+        "type last words: the agent says them, then hangs up",
+    ),
+    (
         "Tab, Enter, Esc",
         "say / LLM line",
         "interrupt on/off, send, cancel (text is kept)",

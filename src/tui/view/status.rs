@@ -53,6 +53,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         let prompt = match line.kind {
             PushKind::Text => " Say: ",
             PushKind::Llm => " Ask the LLM: ",
+            PushKind::LastWords => " Say, then hang up: ",
         };
         let interrupt = if line.interrupt {
             " [interrupt on]"
