@@ -263,6 +263,17 @@ struct Rig {
     events: UnboundedReceiver<DialerEvent>,
 }
 
+/// Polls every `first_ms` at first, at most `max_ms` apart, and asks for a missing record
+/// again after `retry_ms`.
+fn polling(first_ms: u64, max_ms: u64, retry_ms: u64) -> WatchConfig {
+    WatchConfig {
+        interval: Duration::from_millis(first_ms),
+        max_interval: Duration::from_millis(max_ms),
+        record_retry: Duration::from_millis(retry_ms),
+        ..WatchConfig::default()
+    }
+}
+
 /// Calls that ring and talk briefly, on the wall clock.
 fn quick() -> SimConfig {
     SimConfig {
@@ -322,12 +333,7 @@ impl Rig {
 /// the record is in, and the report says interaction records are not offered there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_waits_for_a_lagging_record_and_reads_not_offered_abroad() {
-    let watch = WatchConfig {
-        interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(200),
-        record_retry: Duration::from_millis(200),
-        ..WatchConfig::default()
-    };
+    let watch = polling(50, 200, 200);
     let config = SimConfig {
         record_lag: Duration::from_millis(1_500),
         ..quick()
@@ -353,12 +359,7 @@ async fn the_client_waits_for_a_lagging_record_and_reads_not_offered_abroad() {
 /// still brings the call to its report.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_backs_off_from_the_rate_limit_without_losing_the_call() {
-    let watch = WatchConfig {
-        interval: Duration::from_millis(5),
-        max_interval: Duration::from_millis(300),
-        record_retry: Duration::from_millis(100),
-        ..WatchConfig::default()
-    };
+    let watch = polling(5, 300, 100);
     let config = SimConfig {
         rate_limit_per_sec: 3,
         record_lag: Duration::ZERO,
@@ -381,12 +382,7 @@ async fn the_client_backs_off_from_the_rate_limit_without_losing_the_call() {
 /// the line, long before the callee would have.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_words_end_the_call_after_the_line() {
-    let watch = WatchConfig {
-        interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(200),
-        record_retry: Duration::from_millis(100),
-        ..WatchConfig::default()
-    };
+    let watch = polling(50, 200, 100);
     let config = SimConfig {
         talk: Duration::from_secs(60),
         record_lag: Duration::ZERO,

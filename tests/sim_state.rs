@@ -30,16 +30,10 @@ async fn simulator(state: &StateFile) -> SimHandle {
 }
 
 fn request() -> DialRequest {
-    DialRequest {
-        sdk_app_id: APP,
-        agent_id: 15,
-        agent_name: None,
-        callee: "008613012345678".into(),
-        callers: vec![],
-        variables: vec![],
-        max_ring_timeout: None,
-        acquire_timeout: None,
-    }
+    serde_json::from_value(serde_json::json!({"sdk_app_id": APP, "agent_id": 15,
+        "agent_name": null, "callee": "008613012345678", "callers": [], "variables": [],
+        "max_ring_timeout": null, "acquire_timeout": null}))
+    .unwrap()
 }
 
 fn client(sim: &SimHandle) -> Client {
@@ -51,7 +45,6 @@ fn dialer(sim: &SimHandle, store: &Store) -> (Dialer, UnboundedReceiver<DialerEv
     let watch = WatchConfig {
         interval: Duration::from_millis(50),
         max_interval: Duration::from_millis(200),
-        record_retry: Duration::from_millis(100),
         ..WatchConfig::default()
     };
     let d = Dialer::new(

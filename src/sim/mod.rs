@@ -45,7 +45,7 @@ use limit::RateLimit;
 use log::RequestLog;
 use net::{Cut, SimListener};
 use reply::{ApiError, Reply, Transport};
-use session::Sessions;
+use state::Sessions;
 pub use state::StateFile;
 
 /// The simulator's documented SecretId. Obviously fake: it signs nothing real.

@@ -2,12 +2,9 @@
 //! of the clock (created time, scripted outcome, any hang-up time), so advancing a
 //! `ManualClock` moves calls forward with no background task.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
 use super::faults::Ending;
-use super::state::{StateError, StateFile};
 
 /// How long one conversational round of an answered call lasts.
 pub const ROUND_MS: i64 = 2_000;
@@ -416,84 +413,6 @@ pub struct Latency {
     pub first_token: i64,
     pub tts: i64,
     pub ete: i64,
-}
-
-/// Sessions by id, remembering the order they were created in; kept in a [`StateFile`] when
-/// one is given.
-#[derive(Debug, Default)]
-pub struct Sessions {
-    by_id: HashMap<String, Session>,
-    order: Vec<String>,
-    file: Option<StateFile>,
-}
-
-impl Sessions {
-    /// The sessions kept in `file`, which every change is written to.
-    pub fn kept_in(file: StateFile) -> Result<Self, StateError> {
-        let mut sessions = Sessions {
-            file: Some(file),
-            ..Sessions::default()
-        };
-        sessions.refresh()?;
-        Ok(sessions)
-    }
-
-    /// Takes in the sessions other processes kept since.
-    fn refresh(&mut self) -> Result<(), StateError> {
-        let Some(file) = &self.file else {
-            return Ok(());
-        };
-        for s in file.load()? {
-            if !self.by_id.contains_key(&s.id) {
-                self.order.push(s.id.clone());
-                self.by_id.insert(s.id.clone(), s);
-            }
-        }
-        Ok(())
-    }
-
-    fn refresh_or_warn(&mut self) {
-        if let Err(e) = self.refresh() {
-            tracing::warn!("{e}");
-        }
-    }
-
-    /// Writes the sessions to the state file, if any; a failure is logged, never answered.
-    pub fn save(&self) {
-        if let Some(file) = &self.file
-            && let Err(e) = file.save(self.by_id.values())
-        {
-            tracing::warn!("{e}");
-        }
-    }
-
-    pub fn insert(&mut self, s: Session) {
-        self.order.push(s.id.clone());
-        self.by_id.insert(s.id.clone(), s);
-    }
-
-    pub fn get(&mut self, id: &str) -> Option<&Session> {
-        self.get_mut(id).map(|s| &*s)
-    }
-
-    /// The session, looked for in the state file too when this process does not know it.
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut Session> {
-        if !self.by_id.contains_key(id) {
-            self.refresh_or_warn();
-        }
-        self.by_id.get_mut(id)
-    }
-
-    /// How many sessions were created.
-    pub fn created(&self) -> usize {
-        self.order.len()
-    }
-
-    /// Every session, those of the state file included, oldest first.
-    pub fn in_order(&mut self) -> impl Iterator<Item = &Session> {
-        self.refresh_or_warn();
-        self.order.iter().filter_map(|id| self.by_id.get(id))
-    }
 }
 
 pub fn secs(ms: i64) -> i64 {

@@ -4,8 +4,10 @@
 //! a function of the clock, so storing what was asked (created, hung up, pushed) is enough.
 //!
 //! Every process merges its sessions into the file under a lock (its own copy of a session
-//! wins), and reads the file again when asked about a session it does not know.
+//! wins), and reads the file again when asked about a session it does not know. Without a
+//! file, the sessions live in memory only.
 
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -196,5 +198,83 @@ impl StateFile {
             .and_then(|()| file.sync_all())
             .map_err(|e| self.error(e))?;
         fs::rename(&tmp, &self.path).map_err(|e| self.error(e))
+    }
+}
+
+/// Sessions by id, remembering the order they were created in; kept in a [`StateFile`] when
+/// one is given.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    by_id: HashMap<String, Session>,
+    order: Vec<String>,
+    file: Option<StateFile>,
+}
+
+impl Sessions {
+    /// The sessions kept in `file`, which every change is written to.
+    pub fn kept_in(file: StateFile) -> Result<Self, StateError> {
+        let mut sessions = Sessions {
+            file: Some(file),
+            ..Sessions::default()
+        };
+        sessions.refresh()?;
+        Ok(sessions)
+    }
+
+    /// Takes in the sessions other processes kept since.
+    fn refresh(&mut self) -> Result<(), StateError> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        for s in file.load()? {
+            if !self.by_id.contains_key(&s.id) {
+                self.order.push(s.id.clone());
+                self.by_id.insert(s.id.clone(), s);
+            }
+        }
+        Ok(())
+    }
+
+    fn refresh_or_warn(&mut self) {
+        if let Err(e) = self.refresh() {
+            tracing::warn!("{e}");
+        }
+    }
+
+    /// Writes the sessions to the state file, if any; a failure is logged, never answered.
+    pub fn save(&self) {
+        if let Some(file) = &self.file
+            && let Err(e) = file.save(self.by_id.values())
+        {
+            tracing::warn!("{e}");
+        }
+    }
+
+    pub fn insert(&mut self, s: Session) {
+        self.order.push(s.id.clone());
+        self.by_id.insert(s.id.clone(), s);
+    }
+
+    pub fn get(&mut self, id: &str) -> Option<&Session> {
+        self.get_mut(id).map(|s| &*s)
+    }
+
+    /// The session, looked for in the state file too when this process does not know it.
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Session> {
+        if !self.by_id.contains_key(id) {
+            self.refresh_or_warn();
+        }
+        self.by_id.get_mut(id)
+    }
+
+    /// How many sessions were created.
+    pub fn created(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Every session, those of the state file included, oldest first.
+    pub fn in_order(&mut self) -> impl Iterator<Item = &Session> {
+        self.refresh_or_warn();
+        self.order.iter().filter_map(|id| self.by_id.get(id))
     }
 }
