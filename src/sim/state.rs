@@ -255,7 +255,13 @@ impl Sessions {
         self.by_id.insert(s.id.clone(), s);
     }
 
-    pub fn get(&mut self, id: &str) -> Option<&Session> {
+    /// The session as this process knows it.
+    pub fn get(&self, id: &str) -> Option<&Session> {
+        self.by_id.get(id)
+    }
+
+    /// The session, looked for in the state file too when this process does not know it.
+    pub fn find(&mut self, id: &str) -> Option<&Session> {
         self.get_mut(id).map(|s| &*s)
     }
 
