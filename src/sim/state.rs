@@ -112,6 +112,9 @@ impl StoredSession {
     }
 }
 
+/// How long a session is kept: as far back as DescribeTelCdr looks (180 days).
+const KEEP_MS: i64 = 180 * 86_400 * 1_000;
+
 #[derive(Debug, thiserror::Error)]
 #[error("cannot keep the simulator's sessions in {path}: {source}")]
 pub struct StateError {
@@ -183,8 +186,11 @@ impl StateFile {
     /// Merges `ours` into the file: ours replace the stored copies, the others stay.
     pub fn save<'a>(&self, ours: impl Iterator<Item = &'a Session>) -> Result<(), StateError> {
         let _lock = self.lock()?;
+        // Calls older than DescribeTelCdr can look back are of no use to anyone: let them go.
+        let oldest_ms = super::clock::wall_ms() - KEEP_MS;
         let mut all = self.read();
-        for s in ours {
+        all.retain(|s| s.created_ms >= oldest_ms);
+        for s in ours.filter(|s| s.created_ms >= oldest_ms) {
             let stored = StoredSession::from(s);
             match all.iter_mut().find(|k| k.id == stored.id) {
                 Some(slot) => *slot = stored,
@@ -282,5 +288,54 @@ impl Sessions {
     pub fn in_order(&mut self) -> impl Iterator<Item = &Session> {
         self.refresh_or_warn();
         self.order.iter().filter_map(|id| self.by_id.get(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::faults::Ending;
+
+    fn session(id: &str, created_ms: i64, ending: Option<Ending>) -> Session {
+        Session {
+            id: id.into(),
+            room_id: "12345678".into(),
+            record_id: "r".into(),
+            agent_id: 15,
+            agent_name: "Sales bot".into(),
+            caller: "008601012345678".into(),
+            callee: "008613012345678".into(),
+            variables: vec![("name".into(), "Alice".into())],
+            created_ms,
+            script: Script::new(ending, 2_000, 8_000, None),
+            hung_up_ms: None,
+            pushed: vec![],
+        }
+    }
+
+    #[test]
+    fn sessions_come_back_as_they_were_and_old_ones_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = StateFile::beside(&dir.path().join("history.db"));
+        assert!(file.load().unwrap().is_empty(), "no file: no sessions");
+        let now = super::super::clock::wall_ms();
+        let mut busy = session("busy", now, Some(Ending::Busy));
+        busy.hang_up(now + 500);
+        let kept = [
+            session("ok", now, None),
+            busy,
+            session("voicemail", now, Some(Ending::VoiceMailReached)),
+        ];
+        let old = session("old", now - KEEP_MS - 1, None);
+        file.save(kept.iter().chain([&old])).unwrap();
+        let back = file.load().unwrap();
+        let ids: Vec<&str> = back.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["ok", "busy", "voicemail"]);
+        for (a, b) in kept.iter().zip(&back) {
+            assert_eq!(a.script, b.script);
+            assert_eq!((a.end(), a.end_ms()), (b.end(), b.end_ms()));
+            assert_eq!(a.variables, b.variables);
+        }
+        assert!(dir.path().join("history.simulator.json").exists());
     }
 }
