@@ -151,6 +151,37 @@ async fn a_window_in_the_wrong_place_or_unit_finds_nothing() {
     }
 }
 
+/// SessionNotExists only where an action documents it; the report actions find nothing.
+#[tokio::test]
+async fn an_unknown_session_is_answered_as_each_action_documents() {
+    let (_sim, clock, client) = on_manual_clock(mainland(Duration::ZERO)).await;
+    let t = now_s(&clock);
+    let code =
+        |r: Result<(), ccc_dial::ccc::ApiError>| r.err().and_then(|e| e.code().map(String::from));
+    let session = DescribeTelSession {
+        sdk_app_id: APP,
+        session_id: "nope".into(),
+    };
+    let records = DescribeAICallInteractionRecords {
+        sdk_app_id: APP,
+        session_id: "nope".into(),
+    };
+    let push = ControlAIConversation::push_text(APP, "nope", "hi", false);
+    assert_eq!(
+        code(client.send(&session).await.map(|_| ())).as_deref(),
+        Some("InvalidParameterValue")
+    );
+    for r in [
+        client.send(&records).await.map(|_| ()),
+        client.send(&push).await.map(|_| ()),
+    ] {
+        assert_eq!(code(r).as_deref(), Some("FailedOperation.SessionNotExists"));
+    }
+    let tags = client.send(&extract("nope", t - 60, t)).await.unwrap().data;
+    let lat = client.send(&latency("nope", t - 60, t)).await.unwrap().data;
+    assert!(tags.result_list.is_empty() && lat.ai_latency_detail.is_empty());
+}
+
 #[tokio::test]
 async fn records_appear_only_after_the_lag() {
     let (_sim, clock, client) = on_manual_clock(mainland(Duration::from_secs(5))).await;
