@@ -434,7 +434,7 @@ async fn last_words_end_the_call_after_the_line() {
     assert_eq!(report.word, Some(CallWord::Answered), "{report:?}");
     assert_eq!(report.hung_up_side.as_deref(), Some("system"));
     assert!(report.talk_secs.unwrap() < 10, "{report:?}");
-    assert_eq!(report.steers[0].kind, "push_text_then_end");
+    assert_eq!(report.steers[0].kind, PushKind::LastWords);
     let sent = r
         .sim
         .requests()
