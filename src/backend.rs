@@ -159,9 +159,17 @@ pub async fn connect(
     })
 }
 
-/// Starts the in-process simulator and a client for it.
+/// Starts the in-process simulator and a client for it. Its sessions are kept beside the
+/// history, so the dialer and `--sim` commands share them, before and after a restart.
 pub async fn simulator(timeout: Duration) -> Result<Backend, BackendError> {
-    let handle = sim::start(SimConfig::default()).await?;
+    let state = crate::history::Store::default_path()
+        .ok()
+        .map(|history| sim::StateFile::beside(&history));
+    let handle = sim::start(SimConfig {
+        state,
+        ..SimConfig::default()
+    })
+    .await?;
     let client = Client::new(ClientConfig {
         timeout,
         ..ClientConfig::new(handle.url(), handle.credential())

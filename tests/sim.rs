@@ -224,7 +224,7 @@ async fn signature_verdicts() {
     // Within the five minutes the request is served (and the session is unknown).
     assert_eq!(
         send(good.clone(), now_s() - 200).await.code(),
-        "FailedOperation.SessionNotExists"
+        "InvalidParameterValue"
     );
 
     // A body changed after signing fails the signature.
@@ -487,7 +487,7 @@ async fn hang_up_ends_a_live_call_and_max_ring_ends_an_unanswered_one() {
     let r = p
         .call("HangUpCall", json!({"SdkAppId": APP, "SessionId": "nope"}))
         .await;
-    assert_eq!(r.code(), "FailedOperation.SessionNotExists");
+    assert_eq!(r.code(), "InvalidParameterValue");
 
     let cdr = |id: String| {
         let p = &p;

@@ -83,3 +83,54 @@ fn a_bad_fixtures_file_is_refused_with_the_reason() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("AIAgents is empty"), "{err}");
 }
+
+/// The lines `ccc-dial [global] sim --port 0 [args]` prints before serving; it is then stopped.
+fn banner(global: &[&str], args: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ccc-dial"))
+        .args(global)
+        .args(["sim", "--port", "0"])
+        .args(args)
+        .env("CCC_DIAL_CONFIG", dir.path().join("settings.toml"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    let lines: Vec<String> = out
+        .lines()
+        .map(Result::unwrap)
+        .take_while(|l| !l.starts_with("stop with"))
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    lines
+}
+
+#[test]
+fn the_flavour_follows_the_endpoint_unless_given_and_the_lag_is_told() {
+    let model = |lines: Vec<String>| {
+        lines
+            .into_iter()
+            .find(|l| l.starts_with("API model:"))
+            .unwrap_or_default()
+    };
+    assert!(model(banner(&[], &[])).contains("international"));
+    let mainland = ["--endpoint", "ccc.tencentcloudapi.com"];
+    assert!(model(banner(&mainland, &[])).contains("mainland"));
+    assert!(model(banner(&mainland, &["--flavour", "international"])).contains("international"));
+    let lines = banner(&[], &["--record-lag", "0.5"]).join("\n");
+    assert!(
+        lines.contains("records appear 0.5 s after a call ends"),
+        "{lines}"
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_ccc-dial"))
+        .args(["sim", "--port", "0", "--record-lag=-1"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--record-lag must be a number of seconds"),
+        "{err}"
+    );
+}

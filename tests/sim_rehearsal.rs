@@ -11,10 +11,10 @@ use ccc_dial::ccc::actions::{
 };
 use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::dialer::{
-    CallReport, CallWord, DialRequest, Dialer, DialerEvent, Interactions, RateLimiter, WatchConfig,
-    WatchEvent,
+    CallReport, CallWord, DialRequest, Dialer, DialerEvent, Interactions, PushKind, RateLimiter,
+    WatchConfig, WatchEvent,
 };
-use ccc_dial::history::{AttemptId, Store};
+use ccc_dial::history::{AttemptId, AttemptStatus, Store};
 use ccc_dial::sim::{self, Flavour, ManualClock, SimConfig, SimHandle, SystemClock};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
@@ -151,6 +151,37 @@ async fn a_window_in_the_wrong_place_or_unit_finds_nothing() {
     }
 }
 
+/// SessionNotExists only where an action documents it; the report actions find nothing.
+#[tokio::test]
+async fn an_unknown_session_is_answered_as_each_action_documents() {
+    let (_sim, clock, client) = on_manual_clock(mainland(Duration::ZERO)).await;
+    let t = now_s(&clock);
+    let code =
+        |r: Result<(), ccc_dial::ccc::ApiError>| r.err().and_then(|e| e.code().map(String::from));
+    let session = DescribeTelSession {
+        sdk_app_id: APP,
+        session_id: "nope".into(),
+    };
+    let records = DescribeAICallInteractionRecords {
+        sdk_app_id: APP,
+        session_id: "nope".into(),
+    };
+    let push = ControlAIConversation::push_text(APP, "nope", "hi", false);
+    assert_eq!(
+        code(client.send(&session).await.map(|_| ())).as_deref(),
+        Some("InvalidParameterValue")
+    );
+    for r in [
+        client.send(&records).await.map(|_| ()),
+        client.send(&push).await.map(|_| ()),
+    ] {
+        assert_eq!(code(r).as_deref(), Some("FailedOperation.SessionNotExists"));
+    }
+    let tags = client.send(&extract("nope", t - 60, t)).await.unwrap().data;
+    let lat = client.send(&latency("nope", t - 60, t)).await.unwrap().data;
+    assert!(tags.result_list.is_empty() && lat.ai_latency_detail.is_empty());
+}
+
 #[tokio::test]
 async fn records_appear_only_after_the_lag() {
     let (_sim, clock, client) = on_manual_clock(mainland(Duration::from_secs(5))).await;
@@ -263,12 +294,30 @@ struct Rig {
     events: UnboundedReceiver<DialerEvent>,
 }
 
+/// Polls every `first_ms` at first, at most `max_ms` apart, and asks for a missing record
+/// again after `retry_ms`.
+fn polling(first_ms: u64, max_ms: u64, retry_ms: u64) -> WatchConfig {
+    WatchConfig {
+        interval: Duration::from_millis(first_ms),
+        max_interval: Duration::from_millis(max_ms),
+        record_retry: Duration::from_millis(retry_ms),
+        ..WatchConfig::default()
+    }
+}
+
+/// Calls that ring and talk briefly, on the wall clock.
+fn quick() -> SimConfig {
+    SimConfig {
+        ring: Duration::from_millis(300),
+        talk: Duration::from_millis(900),
+        ..SimConfig::default()
+    }
+}
+
 /// A dialer following calls on the wall clock, polling fast, with a generous client budget.
 async fn rig(config: SimConfig, watch: WatchConfig) -> Rig {
     let sim = sim::start(SimConfig {
         clock: Arc::new(SystemClock),
-        ring: Duration::from_millis(300),
-        talk: Duration::from_millis(900),
         ..config
     })
     .await
@@ -289,15 +338,23 @@ async fn rig(config: SimConfig, watch: WatchConfig) -> Rig {
 }
 
 impl Rig {
-    async fn reported(&mut self, id: &AttemptId) -> CallReport {
+    async fn until(&mut self, what: &str, pick: impl Fn(&WatchEvent) -> bool) {
         let wait = tokio::time::timeout(Duration::from_secs(30), async {
             while let Some(e) = self.events.recv().await {
-                if matches!(&e, DialerEvent::Watch(WatchEvent::Report { id: i }) if i == id) {
+                if matches!(&e, DialerEvent::Watch(w) if pick(w)) {
                     return;
                 }
             }
         });
-        wait.await.expect("the call is reported");
+        wait.await.unwrap_or_else(|_| panic!("no {what}"));
+    }
+
+    async fn reported(&mut self, id: &AttemptId) -> CallReport {
+        self.until(
+            "report",
+            |e| matches!(e, WatchEvent::Report { id: i } if i == id),
+        )
+        .await;
         let attempt = self.store.get(id).unwrap().unwrap();
         CallReport::from_events(&attempt, &self.store.events(id).unwrap())
     }
@@ -307,15 +364,10 @@ impl Rig {
 /// the record is in, and the report says interaction records are not offered there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_waits_for_a_lagging_record_and_reads_not_offered_abroad() {
-    let watch = WatchConfig {
-        interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(200),
-        record_retry: Duration::from_millis(200),
-        ..WatchConfig::default()
-    };
+    let watch = polling(50, 200, 200);
     let config = SimConfig {
         record_lag: Duration::from_millis(1_500),
-        ..SimConfig::default()
+        ..quick()
     };
     let mut r = rig(config, watch).await;
     let id = r.dialer.dial(request(15, "008613012345678"), None);
@@ -338,16 +390,11 @@ async fn the_client_waits_for_a_lagging_record_and_reads_not_offered_abroad() {
 /// still brings the call to its report.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_backs_off_from_the_rate_limit_without_losing_the_call() {
-    let watch = WatchConfig {
-        interval: Duration::from_millis(5),
-        max_interval: Duration::from_millis(300),
-        record_retry: Duration::from_millis(100),
-        ..WatchConfig::default()
-    };
+    let watch = polling(5, 300, 100);
     let config = SimConfig {
         rate_limit_per_sec: 3,
         record_lag: Duration::ZERO,
-        ..SimConfig::default()
+        ..quick()
     };
     let mut r = rig(config, watch).await;
     let id = r.dialer.dial(request(15, "008613012345678"), None);
@@ -360,4 +407,39 @@ async fn the_client_backs_off_from_the_rate_limit_without_losing_the_call() {
         .filter(|e| e.verdict == "RequestLimitExceeded")
         .count();
     assert!(limited > 0, "the watch polled faster than 3/s at first");
+}
+
+/// "Say, then hang up" from the dialer: ServerPushText with StopAfterPlay ends the call after
+/// the line, long before the callee would have.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn last_words_end_the_call_after_the_line() {
+    let watch = polling(50, 200, 100);
+    let config = SimConfig {
+        talk: Duration::from_secs(60),
+        record_lag: Duration::ZERO,
+        ..quick()
+    };
+    let mut r = rig(config, watch).await;
+    let id = r.dialer.dial(request(15, "008613012345678"), None);
+    r.until(
+        "in progress",
+        |e| matches!(e, WatchEvent::Status { status, .. } if *status == AttemptStatus::InProgress),
+    )
+    .await;
+    r.dialer
+        .steer(&id, PushKind::LastWords, "Thank you, goodbye.", false)
+        .await
+        .unwrap();
+    let report = r.reported(&id).await;
+    assert_eq!(report.word, Some(CallWord::Answered), "{report:?}");
+    assert_eq!(report.hung_up_side.as_deref(), Some("system"));
+    assert!(report.talk_secs.unwrap() < 10, "{report:?}");
+    assert_eq!(report.steers[0].kind, PushKind::LastWords);
+    let sent = r
+        .sim
+        .requests()
+        .into_iter()
+        .find(|e| e.action == "ControlAIConversation")
+        .unwrap();
+    assert_eq!(sent.body["ServerPushText"]["StopAfterPlay"], true);
 }

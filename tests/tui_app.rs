@@ -507,7 +507,7 @@ fn live_keys_do_nothing_on_a_finished_call() {
     let mut a = live_call();
     a.status = AttemptStatus::Finished;
     let mut app = showing(a, vec![]);
-    for c in ['h', 's', 'l', 'c'] {
+    for c in ['h', 's', 'l', 'b', 'c'] {
         assert!(key(&mut app, KeyCode::Char(c)).is_empty());
         assert!(app.overlay.is_none(), "{c} opened something");
     }
@@ -564,6 +564,25 @@ fn steer_line_sends_with_interrupt_and_keeps_the_text_on_refusal() {
     let sent = key(&mut app, KeyCode::Enter);
     assert!(
         matches!(&sent[..], [Effect::Steer { kind: PushKind::Llm, text, .. }] if text == "why")
+    );
+}
+
+#[test]
+fn b_sends_last_words_that_end_the_call() {
+    use ccc_dial::dialer::PushKind;
+    let a = live_call();
+    let id = a.id.clone();
+    let mut app = showing(a, vec![]);
+    key(&mut app, KeyCode::Char('b'));
+    type_str(&mut app, "goodbye");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::Steer {
+            id,
+            kind: PushKind::LastWords,
+            text: "goodbye".into(),
+            interrupt: false,
+        }]
     );
 }
 

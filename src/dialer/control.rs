@@ -111,6 +111,12 @@ impl Dialer {
             PushKind::Text => {
                 ControlAIConversation::push_text(attempt.sdk_app_id, &session_id, text, interrupt)
             }
+            PushKind::LastWords => ControlAIConversation::push_last_words(
+                attempt.sdk_app_id,
+                &session_id,
+                text,
+                interrupt,
+            ),
             PushKind::Llm => {
                 ControlAIConversation::invoke_llm(attempt.sdk_app_id, &session_id, text, interrupt)
             }

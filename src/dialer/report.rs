@@ -26,6 +26,7 @@ pub fn describe(e: &Event) -> String {
             let what = match kind {
                 PushKind::Llm => "asked the LLM",
                 PushKind::Text => "pushed text",
+                PushKind::LastWords => "last words",
             };
             match result.refusal() {
                 None => format!("{what} \u{201c}{text}\u{201d}"),

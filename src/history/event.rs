@@ -19,6 +19,9 @@ pub enum PushKind {
     /// InvokeLLM: the text goes to the LLM, which answers.
     #[serde(rename = "invoke_llm")]
     Llm,
+    /// ServerPushText with StopAfterPlay: the agent says the text, then the call ends.
+    #[serde(rename = "push_text_then_end")]
+    LastWords,
 }
 
 impl PushKind {
@@ -26,6 +29,7 @@ impl PushKind {
         match self {
             PushKind::Text => "push_text",
             PushKind::Llm => "invoke_llm",
+            PushKind::LastWords => "push_text_then_end",
         }
     }
 }

@@ -43,15 +43,18 @@ pub fn run(sim: &Sim, action: &str, p: &Map<String, Value>, now_ms: i64) -> Outc
         "CreateAIAgentCall" => create_ai_agent_call(sim, p, now_ms),
         "DescribeAIAgentInfoList" => describe_agents(sim, p).into(),
         "DescribeNumbers" => describe_numbers(sim, p).into(),
-        "DescribeTelSession" => {
-            with_session(sim, p, |s| Ok(json!({"Session": s.tel_session(now_ms)}))).into()
-        }
+        "DescribeTelSession" => with_session(sim, p, |s| {
+            let s = s.ok_or_else(|| not_found(action, text(p, "SessionId")))?;
+            Ok(json!({"Session": s.tel_session(now_ms)}))
+        })
+        .into(),
         "HangUpCall" => hang_up(sim, p, now_ms).into(),
         "DescribeTelCdr" => describe_tel_cdr(sim, p, now_ms).into(),
         "DescribeAICallExtractResult" => extract_result(sim, p, now_ms).into(),
         "DescribeAILatency" => latency(sim, p, now_ms).into(),
         "ControlAIConversation" => control(sim, p, now_ms).into(),
         "DescribeAICallInteractionRecords" => with_session(sim, p, |s| {
+            let s = s.ok_or_else(|| not_found(action, text(p, "SessionId")))?;
             let list = if s.reported(now_ms, sim.record_lag_ms) {
                 interaction::records(s, now_ms)
             } else {
@@ -176,6 +179,7 @@ fn create_ai_agent_call(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Outco
     };
     let id = session.id.clone();
     sessions.insert(session);
+    sessions.save();
     drop(sessions);
     let mut fields = Map::new();
     fields.insert("SessionId".into(), json!(id));
@@ -305,29 +309,32 @@ fn describe_numbers(sim: &Sim, p: &Map<String, Value>) -> Result<Value, ApiError
     Ok(json!({"TotalCount": sim.fixtures.numbers.len(), "Numbers": list}))
 }
 
-fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "FailedOperation.SessionNotExists",
-        format!("Session {id:?} does not exist."),
-    )
+/// How `action` refuses a SessionId it does not know: FailedOperation.SessionNotExists only
+/// where the action documents it, InvalidParameterValue elsewhere.
+fn not_found(action: &str, id: &str) -> ApiError {
+    match action {
+        "ControlAIConversation" | "DescribeAICallInteractionRecords" => ApiError::new(
+            "FailedOperation.SessionNotExists",
+            format!("Session {id:?} does not exist."),
+        ),
+        _ => invalid(format!("SessionId {id:?} does not exist.")),
+    }
 }
 
-fn with_session(
-    sim: &Sim,
-    p: &Map<String, Value>,
-    f: impl FnOnce(&Session) -> Result<Value, ApiError>,
-) -> Result<Value, ApiError> {
-    let id = text(p, "SessionId");
-    let sessions = sim.sessions();
-    let session = sessions.get(id).ok_or_else(|| not_found(id))?;
-    f(session)
+/// Runs `f` on the session the request names, if this simulator (or its state file) knows it.
+fn with_session<T>(sim: &Sim, p: &Map<String, Value>, f: impl FnOnce(Option<&Session>) -> T) -> T {
+    let mut sessions = sim.sessions();
+    f(sessions.find(text(p, "SessionId")))
 }
 
 fn hang_up(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiError> {
     let id = text(p, "SessionId");
     let mut sessions = sim.sessions();
-    let session = sessions.get_mut(id).ok_or_else(|| not_found(id))?;
+    let session = sessions
+        .get_mut(id)
+        .ok_or_else(|| not_found("HangUpCall", id))?;
     session.hang_up(now_ms);
+    sessions.save();
     Ok(json!({}))
 }
 
@@ -354,7 +361,7 @@ fn describe_tel_cdr(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Va
     let bounds = page_bounds(int(p, "PageNumber"), int(p, "PageSize"), 20)?;
     let phones = strings(p, "Phones");
     let ids = strings(p, "SessionIds");
-    let sessions = sim.sessions();
+    let mut sessions = sim.sessions();
     let matching: Vec<Value> = sessions
         .in_order()
         .filter(|s| s.reported(now_ms, sim.record_lag_ms))
@@ -401,13 +408,14 @@ fn full_tag(tag: &Value) -> Value {
 
 fn extract_result(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiError> {
     let window = window(p)?;
+    // An unknown session finds nothing, as a window that misses the call does.
     with_session(sim, p, |s| {
-        let tags: Vec<Value> = match sim.fixtures.agent(s.agent_id) {
-            Some(a) if reports_found(sim, s, &window, now_ms) && s.accepted_ms().is_some() => {
-                a.extract_results.iter().map(full_tag).collect()
-            }
-            _ => Vec::new(),
-        };
+        let found =
+            s.filter(|s| reports_found(sim, s, &window, now_ms) && s.accepted_ms().is_some());
+        let tags: Vec<Value> = found
+            .and_then(|s| sim.fixtures.agent(s.agent_id))
+            .map(|a| a.extract_results.iter().map(full_tag).collect())
+            .unwrap_or_default();
         Ok(json!({"ResultList": tags}))
     })
 }
@@ -415,21 +423,23 @@ fn extract_result(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Valu
 fn latency(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiError> {
     let window = window(p)?;
     with_session(sim, p, |s| {
-        let held = if reports_found(sim, s, &window, now_ms) {
-            s.rounds(now_ms).len()
-        } else {
-            0
-        };
-        let rounds: Vec<_> = (0..held).map(|i| (i, s.latency(i))).collect();
+        let found = s.filter(|s| reports_found(sim, s, &window, now_ms));
+        let rounds: Vec<(super::session::Latency, String)> = found
+            .map(|s| {
+                (0..s.rounds(now_ms).len())
+                    .map(|i| (s.latency(i), s.round_id(i)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let detail: Vec<Value> = rounds
             .iter()
-            .map(|(i, l)| {
-                json!({"RoundId": s.round_id(*i), "ASRLatency": l.asr, "TTSLatency": l.tts,
+            .map(|(l, round_id)| {
+                json!({"RoundId": round_id, "ASRLatency": l.asr, "TTSLatency": l.tts,
                        "LLMLatency": l.llm, "LLMFirstTokenLatency": l.first_token, "ETELatency": l.ete})
             })
             .collect();
         let stat = |f: fn(&super::session::Latency) -> i64| {
-            let mut v: Vec<i64> = rounds.iter().map(|(_, l)| f(l)).collect();
+            let mut v: Vec<i64> = rounds.iter().map(|(l, _)| f(l)).collect();
             v.sort_unstable();
             let at = |q: f64| v.get(((v.len() - 1) as f64 * q).round() as usize).copied();
             match v.first() {
@@ -482,7 +492,9 @@ fn control(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
     };
     let id = text(p, "SessionId");
     let mut sessions = sim.sessions();
-    let session = sessions.get_mut(id).ok_or_else(|| not_found(id))?;
+    let session = sessions
+        .get_mut(id)
+        .ok_or_else(|| not_found("ControlAIConversation", id))?;
     let phase = session.phase(now_ms);
     if phase != Phase::InProgress {
         return Err(ApiError::new(
@@ -504,6 +516,7 @@ fn control(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
         text: pushed,
         stop_after_play,
     });
+    sessions.save();
     Ok(json!({}))
 }
 

@@ -81,22 +81,14 @@ mod tests {
 
     #[test]
     fn the_endpoint_picks_the_flavour() {
-        assert_eq!(
-            Flavour::of_endpoint("ccc.tencentcloudapi.com"),
-            Flavour::Mainland
-        );
-        assert_eq!(
-            Flavour::of_endpoint("https://ccc.tencentcloudapi.com/"),
-            Flavour::Mainland
-        );
-        assert_eq!(
-            Flavour::of_endpoint("ccc.intl.tencentcloudapi.com"),
-            Flavour::International
-        );
-        assert_eq!(
-            Flavour::of_endpoint("http://127.0.0.1:18081"),
-            Flavour::International
-        );
+        for (endpoint, flavour) in [
+            ("ccc.tencentcloudapi.com", Flavour::Mainland),
+            ("https://ccc.tencentcloudapi.com/", Flavour::Mainland),
+            ("ccc.intl.tencentcloudapi.com", Flavour::International),
+            ("http://127.0.0.1:18081", Flavour::International),
+        ] {
+            assert_eq!(Flavour::of_endpoint(endpoint), flavour, "{endpoint}");
+        }
     }
 
     #[test]

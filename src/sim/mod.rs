@@ -19,6 +19,7 @@ mod net;
 pub mod params;
 pub mod reply;
 pub mod session;
+pub mod state;
 pub mod task;
 
 use std::net::SocketAddr;
@@ -45,7 +46,8 @@ use limit::RateLimit;
 use log::RequestLog;
 use net::{Cut, SimListener};
 use reply::{ApiError, Reply, Transport};
-use session::Sessions;
+use state::Sessions;
+pub use state::StateFile;
 
 /// The simulator's documented SecretId. Obviously fake: it signs nothing real.
 pub const SIM_SECRET_ID: &str = "AKIDccc-dial-simulator";
@@ -84,6 +86,9 @@ pub struct SimConfig {
     pub record_lag: Duration,
     /// Which published API model to serve.
     pub flavour: Flavour,
+    /// Keep the sessions in this file, shared with other simulators given the same one, so
+    /// they outlive the process (the built-in simulator keeps them beside the history).
+    pub state: Option<StateFile>,
     /// Callees one CreateAutoCalloutTask may carry (undocumented; see `task::DEFAULT_MAX_CALLEES`).
     pub max_task_callees: usize,
 }
@@ -103,6 +108,7 @@ impl Default for SimConfig {
             rate_limit_per_sec: DEFAULT_RATE_LIMIT,
             record_lag: DEFAULT_RECORD_LAG,
             flavour: Flavour::default(),
+            state: None,
             max_task_callees: task::DEFAULT_MAX_CALLEES,
         }
     }
@@ -121,6 +127,7 @@ impl std::fmt::Debug for SimConfig {
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
             .field("record_lag", &self.record_lag)
             .field("flavour", &self.flavour)
+            .field("state", &self.state)
             .field("max_task_callees", &self.max_task_callees)
             .finish_non_exhaustive()
     }
@@ -220,6 +227,10 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
             )
         })?;
     let addr = listener.local_addr()?;
+    let sessions = match config.state {
+        Some(file) => Sessions::kept_in(file).map_err(|e| std::io::Error::other(e.to_string()))?,
+        None => Sessions::default(),
+    };
     let (stop, stop_rx) = watch::channel(false);
     let sim = Arc::new(Sim {
         cred,
@@ -230,7 +241,7 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         record_lag_ms: millis(config.record_lag),
         flavour: config.flavour,
         clock: config.clock,
-        sessions: Mutex::new(Sessions::default()),
+        sessions: Mutex::new(sessions),
         tasks: Mutex::new(task::Tasks::default()),
         max_task_callees: config.max_task_callees,
         limit: Mutex::new(RateLimit::new(config.rate_limit_per_sec)),

@@ -2,8 +2,6 @@
 //! of the clock (created time, scripted outcome, any hang-up time), so advancing a
 //! `ManualClock` moves calls forward with no background task.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
 use super::faults::Ending;
@@ -45,6 +43,44 @@ const NOT_ANSWER: End = End {
     name: "notAnswer",
     side: "system",
 };
+const fn system(code: i64, name: &'static str) -> End {
+    End {
+        code,
+        name,
+        side: "system",
+    }
+}
+const USER_REJECT: End = End {
+    code: 203,
+    name: "userReject",
+    side: "user",
+};
+const VOICEMAIL: End = system(222, "voiceMailReached");
+const POWER_OFF: End = system(204, "powerOff");
+const NUMBER_NOT_EXIST: End = system(205, "numberNotExist");
+const BUSY: End = system(206, "busy");
+
+/// Every end a simulated call can come to, to read a stored one back by code and side.
+const KNOWN_ENDS: &[End] = &[
+    OK_BY_USER,
+    OK_BY_HANG_UP,
+    CANCELLED_WHILE_RINGING,
+    NOT_ANSWER,
+    USER_REJECT,
+    VOICEMAIL,
+    POWER_OFF,
+    NUMBER_NOT_EXIST,
+    BUSY,
+];
+
+impl End {
+    pub fn known(code: i64, side: &str) -> Option<End> {
+        KNOWN_ENDS
+            .iter()
+            .find(|e| e.code == code && e.side == side)
+            .copied()
+    }
+}
 
 /// What will happen to a call if nobody hangs it up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,9 +100,9 @@ impl Script {
         talk_ms: i64,
         max_ring_ms: Option<i64>,
     ) -> Self {
-        let unanswered = |after_ms, code, name, side| Script::Unanswered {
+        let unanswered = |after_ms, end| Script::Unanswered {
             after_ms,
-            end: End { code, name, side },
+            end,
             rang: true,
         };
         let script = match ending {
@@ -80,13 +116,11 @@ impl Script {
                 end: NOT_ANSWER,
                 rang: true,
             },
-            Some(Ending::UserReject) => unanswered(ring_ms, 203, "userReject", "user"),
-            Some(Ending::VoiceMailReached) => {
-                unanswered(ring_ms, 222, "voiceMailReached", "system")
-            }
-            Some(Ending::PowerOff) => unreachable_callee(204, "powerOff"),
-            Some(Ending::NumberNotExist) => unreachable_callee(205, "numberNotExist"),
-            Some(Ending::Busy) => unreachable_callee(206, "busy"),
+            Some(Ending::UserReject) => unanswered(ring_ms, USER_REJECT),
+            Some(Ending::VoiceMailReached) => unanswered(ring_ms, VOICEMAIL),
+            Some(Ending::PowerOff) => unreachable_callee(POWER_OFF),
+            Some(Ending::NumberNotExist) => unreachable_callee(NUMBER_NOT_EXIST),
+            Some(Ending::Busy) => unreachable_callee(BUSY),
         };
         match (script, max_ring_ms) {
             (Script::Answered { ring_ms, .. }, Some(max)) if max < ring_ms => Script::Unanswered {
@@ -111,14 +145,10 @@ impl Script {
     }
 }
 
-fn unreachable_callee(code: i64, name: &'static str) -> Script {
+fn unreachable_callee(end: End) -> Script {
     Script::Unanswered {
         after_ms: UNREACHABLE_MS,
-        end: End {
-            code,
-            name,
-            side: "system",
-        },
+        end,
         rang: false,
     }
 }
@@ -142,7 +172,7 @@ impl Phase {
 }
 
 /// Text pushed into a live call by ControlAIConversation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pushed {
     pub at_ms: i64,
     pub command: String,
@@ -383,37 +413,6 @@ pub struct Latency {
     pub first_token: i64,
     pub tts: i64,
     pub ete: i64,
-}
-
-/// Sessions by id, remembering the order they were created in.
-#[derive(Debug, Default)]
-pub struct Sessions {
-    by_id: HashMap<String, Session>,
-    order: Vec<String>,
-}
-
-impl Sessions {
-    pub fn insert(&mut self, s: Session) {
-        self.order.push(s.id.clone());
-        self.by_id.insert(s.id.clone(), s);
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Session> {
-        self.by_id.get(id)
-    }
-
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut Session> {
-        self.by_id.get_mut(id)
-    }
-
-    /// How many sessions were created.
-    pub fn created(&self) -> usize {
-        self.order.len()
-    }
-
-    pub fn in_order(&self) -> impl Iterator<Item = &Session> {
-        self.order.iter().filter_map(|id| self.by_id.get(id))
-    }
 }
 
 pub fn secs(ms: i64) -> i64 {

@@ -501,11 +501,11 @@ impl App {
                 self.overlay = Some(Overlay::HangUp(id));
                 Some(Vec::new())
             }
-            Action::Say | Action::AskLlm if live => {
-                let kind = if action == Action::Say {
-                    PushKind::Text
-                } else {
-                    PushKind::Llm
+            Action::Say | Action::AskLlm | Action::LastWords if live => {
+                let kind = match action {
+                    Action::Say => PushKind::Text,
+                    Action::AskLlm => PushKind::Llm,
+                    _ => PushKind::LastWords,
                 };
                 let line = SteerLine::open(&mut self.unsent, id, kind);
                 self.overlay = Some(Overlay::Steer(line));

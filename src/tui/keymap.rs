@@ -156,6 +156,7 @@ pub enum Action {
     HangUp,
     Say,
     AskLlm,
+    LastWords,
     ToggleInterrupt,
     Send,
     Cancel,
@@ -461,6 +462,13 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('l'), A::AskLlm)],
     ),
     bind(
+        "b",
+        "live call",
+        "type last words: the agent says them, then hangs up",
+        When::In(Pane::History),
+        &[(Char('b'), A::LastWords)],
+    ),
+    bind(
         "Tab, Enter, Esc",
         "say / LLM line",
         "interrupt on/off, send, cancel (text is kept)",
@@ -532,6 +540,7 @@ pub fn steer_key(kind: PushKind) -> char {
     let want = match kind {
         PushKind::Text => Action::Say,
         PushKind::Llm => Action::AskLlm,
+        PushKind::LastWords => Action::LastWords,
     };
     BINDINGS
         .iter()

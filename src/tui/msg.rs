@@ -159,6 +159,7 @@ impl Notice {
                     let what = match kind {
                         PushKind::Text => "Pushed",
                         PushKind::Llm => "Sent to the LLM",
+                        PushKind::LastWords => "Said, then the call ends",
                     };
                     Notice::new(Level::Success, format!("{what}: {text}"))
                 }

@@ -140,10 +140,15 @@ answered = []
 
 
 def call(c, action, params, label=None):
-    """Calls through the SDK method (deserializing into its models) and checks the answer."""
+    """Calls through the SDK method (deserializing into its models) and checks the answer; a
+    refusal is a problem too, and the answer is then None."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        resp = getattr(c, action)(request(action, params))
+        try:
+            resp = getattr(c, action)(request(action, params))
+        except TencentCloudSDKException as e:
+            problems.append(f"{label or action}: refused with {e.code}: {e.message}")
+            return None
     for w in caught:
         problems.append(f"{label or action}: the model lacks fields of the answer: {w.message}")
     check_model(resp, label or action)
@@ -178,7 +183,11 @@ call(sdk, "ControlAIConversation", dict(session, Command="ServerPushText",
                                         ServerPushText={"Text": "One more thing.", "Interrupt": False}))
 call(sdk, "ControlAIConversation", dict(session, Command="ServerPushText",
                                         ServerPushText={"Text": "Goodbye.", "StopAfterPlay": True}))
+deadline = time.time() + 30
 while sdk.DescribeTelSession(request("DescribeTelSession", session)).Session.SessionStatus != "finished":
+    if time.time() > deadline:
+        problems.append("the call did not end after StopAfterPlay")
+        break
     time.sleep(0.2)
 time.sleep(lag_s + 0.3)
 window = {"StartTime": started - 60, "EndTime": int(time.time()) + 60}
@@ -188,12 +197,15 @@ cdr = call(sdk, "DescribeTelCdr", {"SdkAppId": APP, "StartTimeStamp": started - 
 call(sdk, "DescribeAICallExtractResult", dict(session, **window))
 call(sdk, "DescribeAILatency", dict(session, **window))
 result = {"answered": answered, "session_ids": [first, second],
-          "cdr_count": len(cdr.TelCdrList or [])}
+          "cdr_count": len(cdr.TelCdrList or []) if cdr else 0}
 if flavour == "mainland":
     call(sdk, "DescribeAICallInteractionRecords", session)
 else:
     result["interaction_records"] = refused(sdk, "DescribeAICallInteractionRecords", session)
     result["acquire_timeout"] = refused(sdk, "CreateAIAgentCall", dict(create, AcquireTimeoutSecond=5))
+    for what, want in [("interaction_records", "InvalidAction"), ("acquire_timeout", "UnknownParameter")]:
+        if result[what] != want:
+            problems.append(f"{what}: the international model lacks it, answered {result[what]!r}")
 
 # The other ways the SDKs sign and send.
 get = client(method="GET")

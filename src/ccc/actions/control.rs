@@ -63,6 +63,15 @@ impl ControlAIConversation {
         }
     }
 
+    /// ServerPushText with StopAfterPlay: the call ends once the agent has said `text`.
+    pub fn push_last_words(sdk_app_id: i64, session_id: &str, text: &str, interrupt: bool) -> Self {
+        let mut request = Self::push_text(sdk_app_id, session_id, text, interrupt);
+        if let Some(push) = &mut request.server_push_text {
+            push.stop_after_play = Some(true);
+        }
+        request
+    }
+
     pub fn invoke_llm(sdk_app_id: i64, session_id: &str, content: &str, interrupt: bool) -> Self {
         ControlAIConversation {
             session_id: session_id.into(),

@@ -9,7 +9,8 @@ use std::collections::{BTreeSet, BinaryHeap};
 use super::window::Schedule;
 use crate::ccc::actions::{CalleeState, TaskState};
 use crate::sim::faults::{self, Fault};
-use crate::sim::session::{Script, Session, Sessions};
+use crate::sim::session::{Script, Session};
+use crate::sim::state::Sessions;
 
 /// What every call of a task shares.
 #[derive(Debug, Clone)]

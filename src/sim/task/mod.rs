@@ -137,7 +137,7 @@ pub(super) struct Tasks {
 
 impl Tasks {
     /// Plays every task's events up to `now_ms`, creating the sessions of the calls it starts.
-    pub fn advance(&mut self, now_ms: i64, sessions: &mut super::session::Sessions) {
+    pub fn advance(&mut self, now_ms: i64, sessions: &mut super::state::Sessions) {
         for task in self.by_id.values_mut() {
             task.run.advance(now_ms, sessions);
         }

@@ -89,6 +89,7 @@ fn steer_line<'a>(
     let prompt = match line.kind {
         PushKind::Text => " Say: ",
         PushKind::Llm => " Ask the LLM: ",
+        PushKind::LastWords => " Say, then hang up: ",
     };
     let interrupt = if line.interrupt {
         " [interrupt on]"
