@@ -137,37 +137,32 @@ impl Dialer {
     pub(super) async fn fetch_details(&self, attempt: &Attempt, session_id: &str) {
         let id = &attempt.id;
         let (from, to) = window_s(attempt.created_at_ms, now_ms());
-        let extract = self
-            .send(&DescribeAICallExtractResult {
-                sdk_app_id: attempt.sdk_app_id,
-                session_id: session_id.into(),
-                start_time: from,
-                end_time: to,
-            })
-            .await;
-        let tags = fetched(extract, |r| ExtractedTags {
+        let (sdk_app_id, session_id) = (attempt.sdk_app_id, session_id.to_string());
+        let extract = DescribeAICallExtractResult {
+            sdk_app_id,
+            session_id: session_id.clone(),
+            start_time: from,
+            end_time: to,
+        };
+        let tags = fetched(self.send(&extract).await, |r| ExtractedTags {
             results: r.data.result_list,
         });
-        self.record(id, EventUpdate::new(now_ms(), CallEvent::Extract(tags)))
-            .await;
-        let latency = self
-            .send(&DescribeAILatency {
-                sdk_app_id: attempt.sdk_app_id,
-                session_id: session_id.into(),
-                start_time: from,
-                end_time: to,
-            })
-            .await;
-        let latency = fetched(latency, |r| Latency {
+        self.note(id, CallEvent::Extract(tags)).await;
+        let latency = DescribeAILatency {
+            sdk_app_id,
+            session_id: session_id.clone(),
+            start_time: from,
+            end_time: to,
+        };
+        let latency = fetched(self.send(&latency).await, |r| Latency {
             rounds: r.data.ai_latency_detail,
             statistics: r.data.ai_latency_statistics,
         });
-        self.record(id, EventUpdate::new(now_ms(), CallEvent::Latency(latency)))
-            .await;
+        self.note(id, CallEvent::Latency(latency)).await;
         let records = self
             .send(&DescribeAICallInteractionRecords {
-                sdk_app_id: attempt.sdk_app_id,
-                session_id: session_id.into(),
+                sdk_app_id,
+                session_id,
             })
             .await;
         let records = match records {
@@ -179,11 +174,7 @@ impl Dialer {
                 events: r.data.interaction_event_list,
             }),
         };
-        self.record(
-            id,
-            EventUpdate::new(now_ms(), CallEvent::Interaction(records)),
-        )
-        .await;
+        self.note(id, CallEvent::Interaction(records)).await;
     }
 }
 

@@ -2,12 +2,12 @@
 //! (ControlAIConversation: pushed text or an LLM turn). Each action is recorded in the call's
 //! timeline with its result, and reported.
 
-use super::ctx::{Dialer, now_ms};
+use super::ctx::{Dialer, HistoryUnreadable};
 use super::event::{DialerEvent, Failure, WatchEvent};
 use crate::ccc::ApiError;
 use crate::ccc::actions::{ControlAIConversation, HangUpCall};
 use crate::history::event::ActionResult;
-use crate::history::{Attempt, AttemptId, CallEvent, EventUpdate, PushKind};
+use crate::history::{Attempt, AttemptId, CallEvent, PushKind};
 
 const NOT_IN_CONTROL_STATE: &str = "FailedOperation.SessionNotInControlState";
 
@@ -24,8 +24,8 @@ pub enum ControlError {
     NotControllable { hint: String },
     #[error("{}: {}", .0.message, .0.hint)]
     Failed(Failure),
-    #[error("cannot read the history: {0}")]
-    History(String),
+    #[error(transparent)]
+    History(#[from] HistoryUnreadable),
 }
 
 impl Dialer {
@@ -37,7 +37,7 @@ impl Dialer {
         let attempt = self
             .load(id)
             .await
-            .map_err(ControlError::History)?
+            .map_err(HistoryUnreadable::from)?
             .ok_or_else(|| ControlError::NotFound(id.clone()))?;
         match attempt.session_id.clone() {
             Some(s) => Ok((attempt, s)),
@@ -66,7 +66,7 @@ impl Dialer {
             .await
             .map(|_| ());
         let event = CallEvent::Hangup(action_result(&result));
-        self.record(id, EventUpdate::new(now_ms(), event)).await;
+        self.note(id, event).await;
         let result = result.map_err(|e| ControlError::Failed(Failure::from_error(&e)));
         self.emit(DialerEvent::Watch(WatchEvent::HangUp {
             id: id.clone(),
@@ -122,7 +122,7 @@ impl Dialer {
             interrupt,
             result: action_result(&result),
         };
-        self.record(id, EventUpdate::new(now_ms(), event)).await;
+        self.note(id, event).await;
         let result = result.map_err(|e| match e.code() {
             Some(NOT_IN_CONTROL_STATE) => ControlError::NotControllable { hint: e.hint() },
             _ => ControlError::Failed(Failure::from_error(&e)),

@@ -12,7 +12,25 @@ use super::event::{DialerEvent, WatchEvent};
 use super::limiter::RateLimiter;
 use crate::ccc::actions::Action;
 use crate::ccc::{ApiError, Client, Reply};
-use crate::history::{Attempt, AttemptId, EventUpdate, Store};
+use crate::history::{Attempt, AttemptId, CallEvent, EventUpdate, HistoryError, Store};
+
+/// A history error that can travel in events and be compared: the history could not be
+/// read while acting on a call.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot read the history: {0}")]
+pub struct HistoryUnreadable(Arc<HistoryError>);
+
+impl From<HistoryError> for HistoryUnreadable {
+    fn from(e: HistoryError) -> Self {
+        HistoryUnreadable(Arc::new(e))
+    }
+}
+
+impl PartialEq for HistoryUnreadable {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
 
 /// How the watch polls.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,14 +141,19 @@ impl Dialer {
         }
     }
 
+    /// Records an event that changes nothing but the timeline.
+    pub(super) async fn note(&self, id: &AttemptId, event: CallEvent) {
+        self.record(id, EventUpdate::new(now_ms(), event)).await;
+    }
+
     pub(super) async fn blocking_store<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T, crate::history::HistoryError> + Send + 'static,
-    ) -> Result<T, String> {
+        f: impl FnOnce(&Store) -> Result<T, HistoryError> + Send + 'static,
+    ) -> Result<T, HistoryError> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store).map_err(|e| e.to_string()))
+        tokio::task::spawn_blocking(move || f(&store))
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| HistoryError::Io(std::io::Error::other(e)))?
     }
 
     pub(super) fn emit(&self, event: DialerEvent) {
@@ -147,7 +170,7 @@ impl Dialer {
         self.client().send(request).await
     }
 
-    pub(super) async fn load(&self, id: &AttemptId) -> Result<Option<Attempt>, String> {
+    pub(super) async fn load(&self, id: &AttemptId) -> Result<Option<Attempt>, HistoryError> {
         let id = id.clone();
         self.blocking_store(move |s| s.get(&id)).await
     }

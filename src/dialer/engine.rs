@@ -114,7 +114,7 @@ impl Dialer {
                             request_id: e.request_id().map(String::from),
                             label: class.label.as_str().to_string(),
                         };
-                        self.record(&id, EventUpdate::new(now_ms(), retry)).await;
+                        self.note(&id, retry).await;
                         self.emit(DialerEvent::Retrying {
                             id: id.clone(),
                             after,

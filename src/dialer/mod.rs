@@ -20,7 +20,7 @@ pub use crate::history::PushKind;
 pub use crate::history::event::Candidate;
 pub use cdr::{CLOCK_SLACK_S, LOOKBACK_S};
 pub use control::ControlError;
-pub use ctx::{Dialer, WatchConfig, now_ms};
+pub use ctx::{Dialer, HistoryUnreadable, WatchConfig, now_ms};
 pub use engine::{MAX_RETRIES, settle_interrupted};
 pub use event::{DialerEvent, Failure, Finished, ReconcileOutcome, WatchEnd, WatchEvent};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};

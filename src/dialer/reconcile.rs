@@ -4,13 +4,13 @@
 //! told what was found.
 
 use super::cdr::window_s;
-use super::ctx::{Dialer, now_ms};
+use super::ctx::{Dialer, HistoryUnreadable, now_ms};
 use super::event::{DialerEvent, Failure, ReconcileOutcome, WatchEvent};
 use super::word::CallWord;
-use crate::ccc::actions::DescribeTelCdr;
+use crate::ccc::actions::{DescribeTelCdr, TelCdrInfo};
 use crate::ccc::paginate::all_pages;
 use crate::history::event::Candidate;
-use crate::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate};
+use crate::history::{Attempt, AttemptId, AttemptStatus, CallEvent, EventUpdate};
 
 /// Records asked for per page, and pages at most: 1000 calls to one number in the window is
 /// far past any real case.
@@ -31,32 +31,19 @@ pub enum ReconcileError {
     },
     #[error("the call records could not be read: {}: {}", .0.message, .0.hint)]
     Failed(Failure),
-    #[error("cannot read the history: {0}")]
-    History(String),
+    #[error(transparent)]
+    History(#[from] HistoryUnreadable),
 }
 
 impl Dialer {
-    /// Looks for the call an attempt of unknown outcome may have placed, and attaches it when
-    /// exactly one record fits: to the callee, from the attempt's agent, in the window from a
-    /// minute before the attempt to now, and not already another attempt's session.
-    pub async fn reconcile(&self, id: &AttemptId) -> Result<ReconcileOutcome, ReconcileError> {
-        let attempt = self
-            .load(id)
-            .await
-            .map_err(ReconcileError::History)?
-            .ok_or_else(|| ReconcileError::NotFound(id.clone()))?;
-        // Queued: found after a crash, it may have been sent.
-        let open = matches!(
-            attempt.status,
-            AttemptStatus::Unknown | AttemptStatus::Queued
-        );
-        if !open || attempt.session_id.is_some() {
-            return Err(ReconcileError::NotUnknown {
-                id: id.clone(),
-                status: attempt.status,
-            });
-        }
-        let (from_s, to_s) = window_s(attempt.created_at_ms, now_ms());
+    /// The call records to the attempt's callee in the window, from its agent, whose session
+    /// no other attempt holds.
+    async fn fitting_records(
+        &self,
+        attempt: &Attempt,
+        from_s: i64,
+        to_s: i64,
+    ) -> Result<Vec<(String, TelCdrInfo)>, ReconcileError> {
         let request = DescribeTelCdr {
             start_time_stamp: from_s,
             end_time_stamp: to_s,
@@ -88,12 +75,37 @@ impl Dialer {
             let owner = self
                 .blocking_store(move |s| s.find(&key))
                 .await
-                .map_err(ReconcileError::History)?;
+                .map_err(HistoryUnreadable::from)?;
             if owner.is_some_and(|o| o.id != attempt.id) {
                 continue;
             }
             fits.push((session_id, r));
         }
+        Ok(fits)
+    }
+
+    /// Looks for the call an attempt of unknown outcome may have placed, and attaches it when
+    /// exactly one record fits: to the callee, from the attempt's agent, in the window from a
+    /// minute before the attempt to now, and not already another attempt's session.
+    pub async fn reconcile(&self, id: &AttemptId) -> Result<ReconcileOutcome, ReconcileError> {
+        let attempt = self
+            .load(id)
+            .await
+            .map_err(HistoryUnreadable::from)?
+            .ok_or_else(|| ReconcileError::NotFound(id.clone()))?;
+        // Queued: found after a crash, it may have been sent.
+        let open = matches!(
+            attempt.status,
+            AttemptStatus::Unknown | AttemptStatus::Queued
+        );
+        if !open || attempt.session_id.is_some() {
+            return Err(ReconcileError::NotUnknown {
+                id: id.clone(),
+                status: attempt.status,
+            });
+        }
+        let (from_s, to_s) = window_s(attempt.created_at_ms, now_ms());
+        let mut fits = self.fitting_records(&attempt, from_s, to_s).await?;
         let outcome = if fits.len() == 1 {
             let (session_id, record) = fits.remove(0);
             let event = CallEvent::Reconciled {
@@ -125,7 +137,7 @@ impl Dialer {
                 candidates: candidates.clone(),
                 window: (from_s, to_s),
             };
-            self.record(id, EventUpdate::new(now_ms(), event)).await;
+            self.note(id, event).await;
             if candidates.is_empty() {
                 ReconcileOutcome::NoneFound { from_s, to_s }
             } else {

@@ -468,10 +468,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_report_rebuilds_from_events_alone() {
+    /// A whole call: ringing, a refused push, talk, an LLM turn, a hang-up, the record and
+    /// the AI details.
+    fn whole_call() -> Vec<Event> {
         use AttemptStatus::*;
-        let events = vec![
+        vec![
             event(1, 1_000, "queued", Some(Queued), json!({})),
             event(2, 1_100, "accepted", Some(Accepted), json!({})),
             event(
@@ -536,7 +537,13 @@ mod tests {
                 "statistics": null}),
             ),
             event(12, 7_300, "interaction", None, json!({"offered": false})),
-        ];
+        ]
+    }
+
+    #[test]
+    fn the_report_rebuilds_from_events_alone() {
+        use AttemptStatus::*;
+        let events = whole_call();
         let r = CallReport::from_events(&attempt(Finished), &events);
         assert_eq!(r.word, Some(Answered));
         assert_eq!(r.hung_up_side.as_deref(), Some("system"));

@@ -9,7 +9,7 @@ use super::ctx::{Claim, Dialer, now_ms};
 use super::event::{WatchEnd, WatchEvent};
 use crate::ccc::actions::DescribeTelSession;
 use crate::history::event::SessionChange;
-use crate::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate};
+use crate::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate, HistoryError};
 
 impl Dialer {
     /// Follows the attempt in the background; false when it is followed already.
@@ -34,7 +34,7 @@ impl Dialer {
 
     /// Takes up the watch of every attempt history has as accepted but not finished (after a
     /// restart), and returns their ids.
-    pub async fn resume(&self) -> Result<Vec<AttemptId>, String> {
+    pub async fn resume(&self) -> Result<Vec<AttemptId>, HistoryError> {
         let live = self.blocking_store(|s| s.live_attempts()).await?;
         let ids: Vec<AttemptId> = live.into_iter().map(|a| a.id).collect();
         for id in &ids {

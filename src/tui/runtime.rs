@@ -5,10 +5,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::task::Poll;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use futures::StreamExt;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::Backend as TerminalBackend;
 use tokio::sync::{mpsc, watch};
@@ -361,7 +359,7 @@ pub async fn event_loop<B: TerminalBackend>(
 where
     B::Error: Send + Sync + 'static,
 {
-    let mut keys = EventStream::new();
+    let mut keys = terminal_events();
     let size = terminal.size()?;
     let mut effects = app.update(Msg::Resize(size.width, size.height));
     effects.extend(app.start());
@@ -374,7 +372,7 @@ where
     loop {
         let wake = app.next_wake(now_ms());
         let first = tokio::select! {
-            ev = keys.next() => match ev {
+            ev = keys.recv() => match ev {
                 Some(Ok(ev)) => match terminal_msg(ev) {
                     Some(msg) => msg,
                     None => continue,
@@ -403,7 +401,7 @@ where
             }
             handled += 1;
             next = if handled < MAX_PER_FRAME {
-                waiting(&mut keys, &mut rx, &mut dialer_rx).await?
+                waiting(&mut keys, &mut rx, &mut dialer_rx)?
             } else {
                 None
             };
@@ -440,15 +438,31 @@ fn terminal_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-/// A message that has already arrived, without waiting: keys first, then the rest. Polling
-/// the key stream here registers this task to be woken, as the select above does.
-async fn waiting(
-    keys: &mut EventStream,
+/// Terminal events, read on a thread of their own as fast as the terminal gives them, so a
+/// paste is taken in whole however long the app takes over each key. The thread blocks in
+/// the read: no CPU while nothing is typed.
+fn terminal_events() -> mpsc::UnboundedReceiver<std::io::Result<Event>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        loop {
+            let event = crossterm::event::read();
+            let failed = event.is_err();
+            if tx.send(event).is_err() || failed {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// A message that has already arrived, without waiting: keys first, then the rest.
+fn waiting(
+    keys: &mut mpsc::UnboundedReceiver<std::io::Result<Event>>,
     rx: &mut mpsc::UnboundedReceiver<Msg>,
     dialer_rx: &mut mpsc::UnboundedReceiver<DialerEvent>,
 ) -> anyhow::Result<Option<Msg>> {
-    while let Poll::Ready(Some(ev)) = futures::poll!(keys.next()) {
-        if let Some(msg) = terminal_msg(ev?) {
+    while let Ok(event) = keys.try_recv() {
+        if let Some(msg) = terminal_msg(event?) {
             return Ok(Some(msg));
         }
     }
