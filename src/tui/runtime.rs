@@ -22,7 +22,7 @@ use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
 use crate::credentials::{self, Env};
 use crate::dialer::{CallReport, CallWord, ControlError, DialDraft, Dialer, DialerEvent, now_ms};
-use crate::history::{Attempt, AttemptId, AttemptStatus, Store};
+use crate::history::{Attempt, AttemptId, AttemptStatus, Filter, Page, Store};
 use crate::session::{self, Session};
 
 /// Carries out the app's effects; results come back on `tx` as messages.
@@ -69,6 +69,46 @@ impl Runner {
         }
     }
 
+    /// A page of history, then how its finished calls ended.
+    fn query_history(&self, generation: u64, filter: Filter, page: Page) {
+        let (store, tx) = (self.store.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let msg = match store
+                .count(&filter)
+                .and_then(|total| Ok((total, store.list(&filter, page)?)))
+            {
+                Ok((total, rows)) => {
+                    let outcomes = outcomes(&store, &rows);
+                    let _ = tx.send(Msg::HistoryPage {
+                        generation,
+                        total,
+                        offset: page.offset,
+                        rows,
+                    });
+                    Msg::Outcomes(outcomes)
+                }
+                Err(e) => Msg::Done(Err(e.to_string())),
+            };
+            let _ = tx.send(msg);
+        });
+    }
+
+    /// An attempt with its events, for the detail pane.
+    fn load_detail(&self, id: AttemptId) {
+        let (store, tx) = (self.store.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let msg = match store.get(&id).and_then(|a| Ok((a, store.events(&id)?))) {
+                Ok((Some(attempt), events)) => Msg::Detail {
+                    attempt: Box::new(attempt),
+                    events,
+                },
+                Ok((None, _)) => return,
+                Err(e) => Msg::Done(Err(e.to_string())),
+            };
+            let _ = tx.send(msg);
+        });
+    }
+
     /// Starts `effect`; returns true when it asks to quit.
     pub fn execute(&self, effect: Effect) -> bool {
         let tx = self.tx.clone();
@@ -81,42 +121,8 @@ impl Runner {
                 generation,
                 filter,
                 page,
-            } => {
-                let store = self.store.clone();
-                tokio::task::spawn_blocking(move || {
-                    let msg = match store
-                        .count(&filter)
-                        .and_then(|total| Ok((total, store.list(&filter, page)?)))
-                    {
-                        Ok((total, rows)) => {
-                            let outcomes = outcomes(&store, &rows);
-                            let _ = tx.send(Msg::HistoryPage {
-                                generation,
-                                total,
-                                offset: page.offset,
-                                rows,
-                            });
-                            Msg::Outcomes(outcomes)
-                        }
-                        Err(e) => Msg::Done(Err(e.to_string())),
-                    };
-                    let _ = tx.send(msg);
-                });
-            }
-            Effect::LoadDetail(id) => {
-                let store = self.store.clone();
-                tokio::task::spawn_blocking(move || {
-                    let msg = match store.get(&id).and_then(|a| Ok((a, store.events(&id)?))) {
-                        Ok((Some(attempt), events)) => Msg::Detail {
-                            attempt: Box::new(attempt),
-                            events,
-                        },
-                        Ok((None, _)) => return,
-                        Err(e) => Msg::Done(Err(e.to_string())),
-                    };
-                    let _ = tx.send(msg);
-                });
-            }
+            } => self.query_history(generation, filter, page),
+            Effect::LoadDetail(id) => self.load_detail(id),
             Effect::LoadAgents {
                 sdk_app_id,
                 page_number,
