@@ -202,12 +202,12 @@ impl Client {
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                    if body.len() + chunk.len() > A::MAX_RESPONSE_BYTES {
                         return Err(ApiError::Unknown {
                             action,
                             reason: format!(
                                 "the answer exceeds {} KiB, so it is not a CCC answer",
-                                MAX_RESPONSE_BYTES / 1024
+                                A::MAX_RESPONSE_BYTES / 1024
                             ),
                             http_status: Some(status),
                             body: Some(snippet(&body)),

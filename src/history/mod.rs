@@ -18,6 +18,7 @@ mod open;
 mod query;
 mod schema;
 mod store;
+mod task;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,7 @@ pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;
+pub use task::{NewTaskPart, TaskPart, TaskPartStatus};
 
 /// The environment variable that names the history file, ahead of the default place.
 pub const ENV_PATH: &str = "CCC_DIAL_HISTORY";

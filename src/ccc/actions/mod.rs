@@ -26,6 +26,8 @@ use serde::{Serialize, de::DeserializeOwned};
 pub trait Action: Serialize {
     const NAME: &'static str;
     type Response: DeserializeOwned;
+    /// A larger answer is not this action's answer.
+    const MAX_RESPONSE_BYTES: usize = crate::ccc::MAX_RESPONSE_BYTES;
 }
 
 /// The empty answer of actions that only return a RequestId.
@@ -37,6 +39,13 @@ macro_rules! action {
         impl $crate::ccc::actions::Action for $req {
             const NAME: &'static str = stringify!($req);
             type Response = $resp;
+        }
+    };
+    ($req:ty, $resp:ty, max_response_bytes: $max:expr) => {
+        impl $crate::ccc::actions::Action for $req {
+            const NAME: &'static str = stringify!($req);
+            type Response = $resp;
+            const MAX_RESPONSE_BYTES: usize = $max;
         }
     };
 }

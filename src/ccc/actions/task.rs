@@ -581,7 +581,12 @@ pub struct ResumeAutoCalloutTask {
 }
 
 action!(CreateAutoCalloutTask, CreateAutoCalloutTaskResponse);
-action!(DescribeAutoCalloutTask, DescribeAutoCalloutTaskResponse);
+// Every callee with its sessions in one unpaged answer: about 100 bytes a callee.
+action!(
+    DescribeAutoCalloutTask,
+    DescribeAutoCalloutTaskResponse,
+    max_response_bytes: 64 << 20
+);
 action!(DescribeAutoCalloutTasks, DescribeAutoCalloutTasksResponse);
 action!(StopAutoCalloutTask, Empty);
 action!(PauseAutoCalloutTask, Empty);
