@@ -259,13 +259,8 @@ pub fn preview(
         .collect();
     names.sort_unstable();
     names.dedup();
-    let per_row =
-        |f: fn(usize, usize) -> usize| rows.iter().map(|r| r.request.variables.len()).fold(0, f);
-    let min = if rows.is_empty() {
-        0
-    } else {
-        per_row(|a, b| if a == 0 { b } else { a.min(b) })
-    };
+    let counts = rows.iter().map(|r| r.request.variables.len());
+    let (min, max) = (counts.clone().min().unwrap_or(0), counts.max().unwrap_or(0));
     let mut distinct: Vec<&str> = rows.iter().map(|r| r.request.callee.as_str()).collect();
     distinct.sort_unstable();
     distinct.dedup();
@@ -344,10 +339,10 @@ pub fn preview(
          tries       {} (retry after {} s, on {retry})\n",
         rows.len(),
         distinct.len(),
-        if min == per_row(usize::max) {
+        if min == max {
             min.to_string()
         } else {
-            format!("{min}-{}", per_row(usize::max))
+            format!("{min}-{max}")
         },
         if names.is_empty() {
             "none".into()
