@@ -1,4 +1,4 @@
-//! The service's request rate limit: at most N requests a second per SdkAppId and action.
+//! The service's request rate limit: at most N requests a second per action and SdkAppId.
 //! Real monotonic time, since it compares against how fast a real client sends.
 
 use std::collections::{HashMap, VecDeque};
@@ -18,6 +18,10 @@ impl RateLimit {
             per_sec,
             admitted: HashMap::new(),
         }
+    }
+
+    pub fn per_sec(&self) -> u32 {
+        self.per_sec
     }
 
     /// Admits one `action` request for `sdk_app_id` at `now`, unless the last second already
@@ -51,19 +55,19 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..20 {
             assert!(
-                l.admit("CreateAIAgentCall", 1, t0 + Duration::from_millis(i)),
+                l.admit("A", 1, t0 + Duration::from_millis(i)),
                 "request {i}"
             );
         }
-        assert!(!l.admit("CreateAIAgentCall", 1, t0 + Duration::from_millis(500)));
+        assert!(!l.admit("A", 1, t0 + Duration::from_millis(500)));
         assert!(
-            l.admit("CreateAIAgentCall", 2, t0 + Duration::from_millis(500)),
+            l.admit("A", 2, t0 + Duration::from_millis(500)),
             "apps are counted apart"
         );
         assert!(
-            l.admit("CreateAutoCalloutTask", 1, t0 + Duration::from_millis(500)),
+            l.admit("B", 1, t0 + Duration::from_millis(500)),
             "actions are counted apart"
         );
-        assert!(l.admit("CreateAIAgentCall", 1, t0 + Duration::from_millis(1_000)));
+        assert!(l.admit("A", 1, t0 + Duration::from_millis(1_000)));
     }
 }

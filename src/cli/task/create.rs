@@ -8,12 +8,13 @@ use clap::Args;
 
 use super::plan::{self, part_name, part_request, task_key};
 use super::{Failed, Target, api_failed, confirm, connect, failure, invalid};
-use crate::ccc::actions::{CreateAutoCalloutTask, Flavour};
+use crate::ccc::actions::CreateAutoCalloutTask;
 use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::cli::batch::rows::{self, Defaults, Row};
 use crate::cli::exit::{EXIT_CODES_HELP, Exit};
 use crate::dialer::now_ms;
+use crate::endpoint::Flavour;
 use crate::history::{NewTaskPart, Store, TaskPartStatus};
 
 /// Callees per task when the list is split. The service documents no maximum; its
@@ -219,7 +220,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
         .unwrap_or("")
         .to_string();
     template
-        .check_flavour(Flavour::of_host(&host))
+        .check_flavour(Flavour::of_endpoint(&host))
         .map_err(|e| invalid(e.to_string()))?;
     let stem = args.name.clone().unwrap_or_else(|| {
         args.file

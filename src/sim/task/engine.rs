@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, BinaryHeap};
 use super::window::Schedule;
 use crate::ccc::actions::{CalleeState, TaskState};
 use crate::sim::faults::{self, Fault};
-use crate::sim::session::{Script, Session, Sessions};
+use crate::sim::session::{Script, Session, Sessions, derived_ids};
 
 /// What every call of a task shares.
 #[derive(Debug, Clone)]
@@ -146,8 +146,12 @@ impl Run {
             variables.retain(|(name, _)| name != k);
             variables.push((k.clone(), v.clone()));
         }
+        let id = uuid::Uuid::new_v4().to_string();
+        let (room_id, record_id) = derived_ids(&id);
         let session = Session {
-            id: uuid::Uuid::new_v4().to_string(),
+            id,
+            room_id,
+            record_id,
             agent_id: plan.agent_id,
             agent_name: plan.agent_name.clone(),
             caller: plan.caller.clone(),
