@@ -13,8 +13,6 @@ use crate::tc3;
 
 pub const DEFAULT_LANGUAGE: &str = "en-US";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
-/// No CCC answer comes near this; a larger one is not a CCC answer.
-pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {

@@ -5,9 +5,9 @@ pub mod catalog;
 mod client;
 mod error;
 
+pub use actions::MAX_RESPONSE_BYTES;
 pub use client::{
-    Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, Prepared, Reply,
-    decode, unix_now,
+    Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, Prepared, Reply, decode, unix_now,
 };
 pub use error::{ApiError, Class, Outcome, Retry};
 

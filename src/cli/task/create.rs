@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::plan::{self, part_name, part_request, task_key};
-use super::{Failed, Target, api_failed, confirm, connect, failure, invalid};
+use super::service::{self, Failed, Target, api_failed, confirm, connect, failure, invalid};
 use crate::ccc::actions::CreateAutoCalloutTask;
 use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
@@ -200,7 +200,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
     let bytes = std::fs::read(&args.file)
         .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
     let env = crate::credentials::Env::from_process();
-    let app = super::sdk_app_id(
+    let app = service::sdk_app_id(
         args.target.sdk_app_id.as_deref(),
         &crate::cli::headless::settings(&env),
     )?;
@@ -227,12 +227,24 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
             .file_stem()
             .map_or("task".into(), |s| s.to_string_lossy().into_owned())
     });
-    let salt = if args.again {
-        now_ms().to_string()
-    } else {
-        String::new()
+    // The times as written: `now` resolves differently on every run, yet names the same task.
+    let times = format!(
+        "{}\0{}\0{}\0{}",
+        args.not_before,
+        args.not_after.as_deref().unwrap_or(""),
+        args.per_task,
+        if args.again {
+            now_ms().to_string()
+        } else {
+            String::new()
+        }
+    );
+    let unresolved = CreateAutoCalloutTask {
+        not_before: 0,
+        not_after: None,
+        ..template.clone()
     };
-    let key = task_key(&bytes, &template, &backend.label(), &salt);
+    let key = task_key(&bytes, &unresolved, &backend.label(), &times);
     let requests: Vec<(CreateAutoCalloutTask, &[Row])> = parts
         .iter()
         .enumerate()
@@ -448,7 +460,7 @@ impl Creator<'_> {
 
     /// The TaskId of the task named `name`, if the service has one.
     async fn find(&self, name: &str) -> Result<Option<u64>, ApiError> {
-        let tasks = super::all_tasks(self.client, self.app).await?;
+        let tasks = service::all_tasks(self.client, self.app).await?;
         Ok(tasks
             .iter()
             .find(|t| t.name.as_deref() == Some(name))

@@ -11,7 +11,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use super::{Failed, Target, api_failed, connect, escaped, failure, invalid};
+use super::service::{Failed, Target, api_failed, connect, escaped, failure, invalid};
 use crate::ccc::actions::{
     AutoCalloutTaskCalleeInfo, CalleeState, DescribeAutoCalloutTask, DescribeTelCdr, TaskState,
     TelCdrInfo,
