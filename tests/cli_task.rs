@@ -310,5 +310,50 @@ fn a_task_with_retries_is_watched_to_its_end_and_its_results_come_home() {
         .iter()
         .filter(|r| r["action"] == "DescribeTelCdr")
         .count();
-    assert_eq!(cdr_pages, 1, "two records fit one page");
+    assert_eq!(cdr_pages, 1, "four records fit one page");
+    assert!(stderr(&results).contains("4 tries brought into the history"));
+    // Each try is an attempt under the task, on its CSV line, with its record.
+    let store = sandbox.store();
+    let describe = sim
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r["action"] == "DescribeTelCdr")
+        .unwrap();
+    let sessions = describe["body"]["SessionIds"].as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 4);
+    let mut rows = Vec::new();
+    for s in &sessions {
+        let a = store.find(s.as_str().unwrap()).unwrap().expect("at home");
+        assert_eq!(a.status.to_string(), "finished");
+        let batch = a.batch.expect("under the task");
+        assert!(batch.batch_id.starts_with("task:"));
+        rows.push((batch.row, a.callee));
+    }
+    rows.sort();
+    assert_eq!(rows[0], (2, "008613000000001".to_string()));
+    assert_eq!(
+        rows[1..],
+        [
+            (3, NO_ANSWER.to_string()),
+            (3, NO_ANSWER.into()),
+            (3, NO_ANSWER.into())
+        ]
+    );
+    let again = sandbox
+        .against(&sim.url)
+        .args([
+            "task",
+            "results",
+            &id,
+            "--sdk-app-id",
+            "1400000000",
+            "--csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(!stderr(&again).contains("brought into"), "nothing twice");
+    assert!(
+        stdout(&again).starts_with("line,callee,state,tries,session_id,end_status,duration\n2,")
+    );
 }

@@ -11,6 +11,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use super::home::{Origin, bring_home};
 use super::service::{Failed, Target, api_failed, connect, escaped, failure, invalid};
 use crate::ccc::actions::{
     AutoCalloutTaskCalleeInfo, CalleeState, DescribeAutoCalloutTask, DescribeTelCdr, TaskState,
@@ -211,25 +212,37 @@ pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Fai
         .await
         .map_err(|e| api_failed(&e))?
         .data;
-    // The last try of each finished callee says how it ended.
-    let last: Vec<String> = task
+    // Every try of each finished callee; its last one says how it ended.
+    let tries: Vec<String> = task
         .callees
         .iter()
         .filter(|c| c.state.is_final())
-        .filter_map(|c| c.sessions.last().cloned())
+        .flat_map(|c| c.sessions.iter().cloned())
         .collect();
     let from_s = task.not_before.unwrap_or(0) - 3_600;
-    let cdrs = records(client, app, &last, from_s)
+    let cdrs = records(client, app, &tries, from_s)
         .await
         .map_err(|e| api_failed(&e))?;
     let store = crate::cli::headless::history().map_err(failure)?;
-    let lines = match store
-        .task_part_by_id(&backend.label(), args.task_id)
-        .map_err(failure)?
-    {
+    let endpoint = backend.label();
+    let part = store
+        .task_part_by_id(&endpoint, args.task_id)
+        .map_err(failure)?;
+    let lines = match &part {
         Some(p) => store.task_lines(&p.task_key, p.part).map_err(failure)?,
         None => Vec::new(),
     };
+    let origin = Origin {
+        endpoint: &endpoint,
+        sdk_app_id: app,
+        task_id: args.task_id,
+        part: part.as_ref(),
+        lines: &lines,
+    };
+    let added = bring_home(&store, &origin, &task, &cdrs).map_err(failure)?;
+    if added > 0 {
+        eprintln!("{added} tries brought into the history");
+    }
     let mut out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(
             std::fs::File::create(path)
