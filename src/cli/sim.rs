@@ -36,13 +36,6 @@ pub struct SimArgs {
     /// Seconds the slow-answer fault (callee 00999300001) keeps the client waiting.
     #[arg(long, value_name = "SECONDS", default_value_t = sim::DEFAULT_SLOW_ANSWER.as_secs_f64())]
     pub slow_answer: f64,
-    /// Run the simulator's clock N times faster: calls, task windows and retry intervals all
-    /// speed up (signatures still use real time). 60 rehearses an hour in a minute.
-    #[arg(long, value_name = "N", default_value_t = 1.0)]
-    pub time_scale: f64,
-    /// Callees one CreateAutoCalloutTask may carry (undocumented by the service).
-    #[arg(long, value_name = "N", default_value_t = sim::task::DEFAULT_MAX_CALLEES)]
-    pub task_max_callees: usize,
     /// Seconds after a call ends before its record, tags, latency and interaction records
     /// appear (0: at once).
     #[arg(long, value_name = "SECONDS", default_value_t = sim::DEFAULT_RECORD_LAG.as_secs_f64())]
@@ -52,6 +45,13 @@ pub struct SimArgs {
     /// international when none).
     #[arg(long, value_enum)]
     pub flavour: Option<Flavour>,
+    /// Run the simulator's clock N times faster: calls, task windows and retry intervals all
+    /// speed up (signatures still use real time). 60 rehearses an hour in a minute.
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Callees one CreateAutoCalloutTask may carry (undocumented by the service).
+    #[arg(long, value_name = "N", default_value_t = sim::task::DEFAULT_MAX_CALLEES)]
+    pub task_max_callees: usize,
 }
 
 fn seconds(name: &str, value: f64) -> anyhow::Result<Duration> {

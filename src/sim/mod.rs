@@ -101,9 +101,9 @@ impl Default for SimConfig {
             clock: Arc::new(SystemClock),
             log_file: None,
             rate_limit_per_sec: DEFAULT_RATE_LIMIT,
-            max_task_callees: task::DEFAULT_MAX_CALLEES,
             record_lag: DEFAULT_RECORD_LAG,
             flavour: Flavour::default(),
+            max_task_callees: task::DEFAULT_MAX_CALLEES,
         }
     }
 }
@@ -119,9 +119,9 @@ impl std::fmt::Debug for SimConfig {
             .field("slow_answer", &self.slow_answer)
             .field("log_file", &self.log_file)
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
-            .field("max_task_callees", &self.max_task_callees)
             .field("record_lag", &self.record_lag)
             .field("flavour", &self.flavour)
+            .field("max_task_callees", &self.max_task_callees)
             .finish_non_exhaustive()
     }
 }
@@ -423,12 +423,13 @@ fn process(
         ));
     }
     params::check(schema, params, "")?;
-    if task::schema(action).is_some() {
-        return Ok(task::run(sim, action, params, now_ms));
-    }
-    // Task calls are sessions too: bring them up to now before any session is looked at.
-    sim.tasks().advance(now_ms, &mut sim.sessions());
-    let mut outcome = actions::run(sim, action, params, now_ms);
+    let mut outcome = if task::schema(action).is_some() {
+        task::run(sim, action, params, now_ms)
+    } else {
+        // Task calls are sessions too: bring them up to now before any session is looked at.
+        sim.tasks().advance(now_ms, &mut sim.sessions());
+        actions::run(sim, action, params, now_ms)
+    };
     if let Reply::Ok(fields) | Reply::Fault(_, fields) = &mut outcome.reply {
         sim.flavour.shape(action, fields);
     }
