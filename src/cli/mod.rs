@@ -3,13 +3,15 @@
 pub mod batch;
 pub mod call;
 pub mod exit;
-pub mod follow;
 mod headless;
 pub mod history;
 pub mod sim;
 pub mod task;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::backend::{ServiceOverrides, SimChoice};
+use crate::session::Overrides;
 
 /// Launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
 ///
@@ -70,6 +72,22 @@ pub struct GlobalArgs {
     /// Seconds to wait for each API answer (default 15).
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+}
+
+impl GlobalArgs {
+    /// The start-up's overrides: these options, and where the simulator may serve.
+    pub fn overrides(&self, sim: SimChoice) -> Overrides {
+        Overrides {
+            service: ServiceOverrides {
+                endpoint: self.endpoint.clone(),
+                region: self.region.clone(),
+                profile: self.profile.clone(),
+                timeout: self.timeout,
+            },
+            history: None,
+            sim,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -85,7 +85,8 @@ pub async fn run(global: &GlobalArgs, args: TaskArgs) -> i32 {
 }
 
 async fn list(global: &GlobalArgs, args: ListArgs) -> Result<Exit, Failed> {
-    let (app, backend) = connect(global, &args.target).await?;
+    let (app, connected) = connect(global, &args.target).await?;
+    let backend = &connected.backend;
     let tasks = all_tasks(&backend.client, app)
         .await
         .map_err(|e| api_failed(&e))?;
@@ -119,7 +120,8 @@ async fn control(global: &GlobalArgs, args: ControlArgs, verb: &str) -> Result<E
         eprintln!("not stopped");
         return Ok(Exit::Accepted);
     }
-    let (app, backend) = connect(global, &args.target).await?;
+    let (app, connected) = connect(global, &args.target).await?;
+    let backend = &connected.backend;
     let client = &backend.client;
     let id = args.task_id;
     let signed = |v: u64| i64::try_from(v).map_err(|_| invalid(format!("{v} is too large")));

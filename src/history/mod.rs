@@ -13,6 +13,8 @@
 //! `tokio::task::spawn_blocking`.
 
 mod attempt;
+pub mod batch;
+pub mod event;
 mod export;
 mod open;
 mod query;
@@ -25,6 +27,7 @@ use std::path::PathBuf;
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
+pub use event::{CallEvent, CallRecord, Fetched, PushKind};
 pub use export::{ExportFormat, attempt_json, event_json};
 pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};

@@ -212,7 +212,8 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
         "{}",
         plan::preview(&template, &rows, parts.len(), zone, now_s)
     );
-    let (app, backend) = connect(global, &args.target).await?;
+    let (app, connected) = connect(global, &args.target).await?;
+    let backend = &connected.backend;
     let host = backend
         .client
         .endpoint()
@@ -266,7 +267,8 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
         }
         return Ok(Exit::Accepted);
     }
-    let store = crate::cli::headless::history().map_err(failure)?;
+    let session = crate::cli::headless::open(connected).map_err(failure)?;
+    let (backend, store) = (&session.backend, &session.store);
     let recorded = store.task_parts(&key).map_err(failure)?;
     let all_created = recorded.len() == requests.len()
         && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
@@ -292,7 +294,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
     }
     let creator = Creator {
         client: &backend.client,
-        store: &store,
+        store,
         app,
         key: &key,
         endpoint: backend.label(),

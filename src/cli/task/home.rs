@@ -9,7 +9,8 @@ use serde_json::json;
 
 use crate::ccc::actions::{DescribeAutoCalloutTaskResponse, TelCdrInfo};
 use crate::history::{
-    AttemptId, AttemptStatus, BatchRef, EventUpdate, HistoryError, NewAttempt, Store, TaskPart,
+    AttemptId, AttemptStatus, BatchRef, CallEvent, CallRecord, EventUpdate, Fetched, HistoryError,
+    NewAttempt, Store, TaskPart,
 };
 
 /// Where the tries of one task come from.
@@ -75,7 +76,7 @@ pub fn bring_home(
                 EventUpdate {
                     status: Some(AttemptStatus::Accepted),
                     session_id: Some(session.clone()),
-                    ..EventUpdate::new(at_ms, "accepted")
+                    ..EventUpdate::new(at_ms, CallEvent::Accepted { tries: 1 })
                 },
             )?;
             let ended_ms = record.ended_timestamp.unwrap_or(0).saturating_mul(1_000);
@@ -84,8 +85,12 @@ pub fn bring_home(
                 EventUpdate {
                     status: Some(AttemptStatus::Finished),
                     session_id: Some(session.clone()),
-                    ..EventUpdate::new(ended_ms.max(at_ms), "cdr")
-                        .detail(json!({ "record": record }))
+                    ..EventUpdate::new(
+                        ended_ms.max(at_ms),
+                        CallEvent::Cdr(Fetched::Got(CallRecord {
+                            record: Box::new(record.clone()),
+                        })),
+                    )
                 },
             )?;
             added += 1;

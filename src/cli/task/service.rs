@@ -4,13 +4,13 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Args;
 
-use crate::backend::Backend;
 use crate::ccc::actions::{AutoCalloutTaskInfo, DescribeAutoCalloutTasks};
 use crate::ccc::{ApiError, Client};
 use crate::cli::GlobalArgs;
 use crate::cli::exit::Exit;
 use crate::cli::headless;
 use crate::config::Settings;
+use crate::session::Connected;
 
 /// What every task command needs to reach the service.
 #[derive(Debug, Clone, Args)]
@@ -58,18 +58,13 @@ pub fn sdk_app_id(given: Option<&str>, settings: &Settings) -> Result<u64, Faile
         .ok_or_else(|| invalid(format!("--sdk-app-id {text:?} is not a positive number")))
 }
 
-/// The settings, the SdkAppId and the backend.
-pub async fn connect(global: &GlobalArgs, target: &Target) -> Result<(u64, Backend), Failed> {
-    let env = crate::credentials::Env::from_process();
-    let settings = headless::settings(&env);
-    let app = sdk_app_id(target.sdk_app_id.as_deref(), &settings)?;
-    let backend = headless::connect(global, &settings, target.sim)
+/// The SdkAppId and the service, with the settings.
+pub async fn connect(global: &GlobalArgs, target: &Target) -> Result<(u64, Connected), Failed> {
+    let connected = headless::connect(global, target.sim)
         .await
         .map_err(failure)?;
-    if backend.is_simulator() {
-        eprintln!("using the built-in simulator: no real phone rings");
-    }
-    Ok((app, backend))
+    let app = sdk_app_id(target.sdk_app_id.as_deref(), &connected.settings)?;
+    Ok((app, connected))
 }
 
 /// Server text made safe for a terminal: control characters (escape sequences) are shown

@@ -113,7 +113,8 @@ pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed>
         .ok()
         .filter(|d| *d >= Duration::from_millis(100))
         .ok_or_else(|| invalid("--interval must be at least 0.1 seconds"))?;
-    let (app, backend) = connect(global, &args.target).await?;
+    let (app, connected) = connect(global, &args.target).await?;
+    let backend = &connected.backend;
     let request = DescribeAutoCalloutTask {
         sdk_app_id: app,
         task_id: args.task_id,
@@ -202,7 +203,9 @@ pub async fn records(
 }
 
 pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Failed> {
-    let (app, backend) = connect(global, &args.target).await?;
+    let (app, connected) = connect(global, &args.target).await?;
+    let session = crate::cli::headless::open(connected).map_err(failure)?;
+    let (backend, store) = (&session.backend, &session.store);
     let client = &backend.client;
     let task = client
         .send(&DescribeAutoCalloutTask {
@@ -223,7 +226,6 @@ pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Fai
     let cdrs = records(client, app, &tries, from_s)
         .await
         .map_err(|e| api_failed(&e))?;
-    let store = crate::cli::headless::history().map_err(failure)?;
     let endpoint = backend.label();
     let part = store
         .task_part_by_id(&endpoint, args.task_id)
@@ -239,7 +241,7 @@ pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Fai
         part: part.as_ref(),
         lines: &lines,
     };
-    let added = bring_home(&store, &origin, &task, &cdrs).map_err(failure)?;
+    let added = bring_home(store, &origin, &task, &cdrs).map_err(failure)?;
     if added > 0 {
         eprintln!("{added} tries brought into the history");
     }
