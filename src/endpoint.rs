@@ -10,6 +10,41 @@ use reqwest::Url;
 pub const INTERNATIONAL_HOST: &str = "ccc.intl.tencentcloudapi.com";
 pub const MAINLAND_HOST: &str = "ccc.tencentcloudapi.com";
 
+/// Which published API model a service follows; the international one lacks a few actions
+/// and fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Flavour {
+    /// ccc.intl.tencentcloudapi.com
+    #[default]
+    International,
+    /// ccc.tencentcloudapi.com
+    Mainland,
+}
+
+impl Flavour {
+    /// The flavour of the service at `host_or_url`: mainland for its host, else international.
+    pub fn of_endpoint(host_or_url: &str) -> Flavour {
+        let host = host_or_url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("");
+        if host.eq_ignore_ascii_case(MAINLAND_HOST) {
+            Flavour::Mainland
+        } else {
+            Flavour::International
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavour::International => "international",
+            Flavour::Mainland => "mainland",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// Scheme, host and port, with the path `/` the API is served at.

@@ -13,6 +13,9 @@ fn main() {
         Some(Command::Batch(args)) => std::process::exit(headless(|rt| {
             rt.block_on(ccc_dial::cli::batch::run(&cli.global, args))
         })),
+        Some(Command::Task(args)) => std::process::exit(headless(|rt| {
+            rt.block_on(ccc_dial::cli::task::run(&cli.global, args))
+        })),
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)

@@ -203,10 +203,11 @@ async fn a_200_callee_task_retries_fault_callees_only_inside_its_windows() {
 #[tokio::test]
 async fn wrong_ids_states_and_limits_get_the_documented_codes() {
     let start = shanghai_ms(9, 0);
-    let (sim, clock, client) = sim_at(
+    let (sim, _, client) = sim_at(
         start,
         SimConfig {
             max_task_callees: 3,
+            flavour: sim::Flavour::Mainland,
             ..SimConfig::default()
         },
     )
@@ -222,6 +223,23 @@ async fn wrong_ids_states_and_limits_get_the_documented_codes() {
     };
     let e = client.send(&over_quota).await.unwrap_err();
     assert_eq!(code(e), "LimitExceeded.OutOfQuotaMaxCount");
+    sim.shutdown().await;
+    let (sim, _, client) = sim_at(start, SimConfig::default()).await;
+    let e = client.send(&over_quota).await.unwrap_err();
+    assert_eq!(
+        code(e),
+        "UnknownParameter",
+        "the international model has no ConcurrencyLimit"
+    );
+    sim.shutdown().await;
+    let (sim, clock, client) = sim_at(
+        start,
+        SimConfig {
+            max_task_callees: 3,
+            ..SimConfig::default()
+        },
+    )
+    .await;
     let bad_zone = CreateAutoCalloutTask {
         time_zone: Some("Mars/Olympus".into()),
         ..task(numbers(1), start / 1_000)

@@ -15,8 +15,6 @@ use crate::tc3;
 
 pub const DEFAULT_LANGUAGE: &str = "en-US";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
-/// No CCC answer comes near this; a larger one is not a CCC answer.
-pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -203,12 +201,12 @@ impl Client {
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                    if body.len() + chunk.len() > A::MAX_RESPONSE_BYTES {
                         return Err(ApiError::Unknown {
                             action,
                             reason: format!(
                                 "the answer exceeds {} KiB, so it is not a CCC answer",
-                                MAX_RESPONSE_BYTES / 1024
+                                A::MAX_RESPONSE_BYTES / 1024
                             ),
                             http_status: Some(status),
                             body: Some(snippet(&body)),

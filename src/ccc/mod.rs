@@ -7,9 +7,9 @@ mod error;
 pub mod paginate;
 pub mod tls;
 
+pub use actions::MAX_RESPONSE_BYTES;
 pub use client::{
-    Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, Prepared, Reply,
-    decode, unix_now,
+    Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, Prepared, Reply, decode, unix_now,
 };
 pub use error::{ApiError, Class, Outcome, Retry};
 

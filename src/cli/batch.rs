@@ -6,7 +6,7 @@
 
 mod pace;
 mod results;
-mod rows;
+pub mod rows;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;

@@ -6,6 +6,7 @@ pub mod exit;
 mod headless;
 pub mod history;
 pub mod sim;
+pub mod task;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -97,6 +98,9 @@ pub enum Command {
     /// Place one call per row of a CSV file, at most 20 a second; run it again to resume
     /// without dialing any row twice. Needs credentials, or --sim.
     Batch(batch::BatchArgs),
+    /// Run a CSV as the service's own batch task (CreateAutoCalloutTask) for lists that
+    /// outgrow one machine: create, list, watch, stop, pause, resume, results.
+    Task(task::TaskArgs),
     /// List, export, show and prune past call attempts (the durable call history).
     History(history::HistoryArgs),
     /// Run the local CCC simulator: a stand-in for the API that rings no real phone.

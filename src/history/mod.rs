@@ -20,18 +20,20 @@ mod open;
 mod query;
 mod schema;
 mod store;
+mod task;
 
 use std::path::PathBuf;
 
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
-pub use event::{CallEvent, PushKind};
+pub use event::{CallEvent, CallRecord, Fetched, PushKind};
 pub use export::{ExportFormat, attempt_json, event_json};
 pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;
+pub use task::{NewTaskPart, TaskPart, TaskPartStatus};
 
 /// The environment variable that names the history file, ahead of the default place.
 pub const ENV_PATH: &str = "CCC_DIAL_HISTORY";

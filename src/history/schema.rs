@@ -57,6 +57,40 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     ",
+    // 2: server-side batch tasks, one row per part of a split list, and which CSV line each
+    // callee came from.
+    "
+    CREATE TABLE task (
+        task_key      TEXT    NOT NULL,
+        part          INTEGER NOT NULL,
+        parts         INTEGER NOT NULL,
+        name          TEXT    NOT NULL,
+        endpoint      TEXT    NOT NULL,
+        sdk_app_id    INTEGER NOT NULL,
+        source        TEXT    NOT NULL,
+        callees       INTEGER NOT NULL,
+        request_json  TEXT    NOT NULL,
+        status        TEXT    NOT NULL,
+        task_id       INTEGER,
+        request_id    TEXT,
+        error_code    TEXT,
+        error_message TEXT,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (task_key, part)
+    );
+    CREATE INDEX task_by_id ON task (task_id) WHERE task_id IS NOT NULL;
+
+    CREATE TABLE task_callee (
+        task_key TEXT    NOT NULL,
+        part     INTEGER NOT NULL,
+        seq      INTEGER NOT NULL,
+        line     INTEGER NOT NULL,
+        callee   TEXT    NOT NULL,
+        PRIMARY KEY (task_key, part, seq),
+        FOREIGN KEY (task_key, part) REFERENCES task (task_key, part) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +153,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 3);
+        assert_eq!(tables, 5);
     }
 
     #[test]

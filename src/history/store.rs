@@ -93,7 +93,7 @@ impl Store {
     }
 
     /// Runs `f` on the connection, naming the file and the fix in errors about the place.
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         match f(&mut conn) {
             Err(HistoryError::Sqlite(e)) => Err(match self.path() {

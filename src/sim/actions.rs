@@ -9,7 +9,7 @@ use super::faults::{self, Fault};
 use super::fixtures::is_number;
 use super::interaction;
 use super::reply::{ApiError, Reply};
-use super::session::{Phase, Pushed, Script, Session, secs, uuid_from};
+use super::session::{Phase, Pushed, Script, Session, derived_ids, secs};
 
 /// Most records a page may hold.
 const MAX_PAGE_SIZE: i64 = 100;
@@ -163,9 +163,10 @@ fn create_ai_agent_call(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Outco
     } else {
         uuid.simple().to_string()
     };
+    let (room_id, record_id) = derived_ids(&id);
     let session = Session {
-        room_id: (10_000_000 + super::session::fnv(&id) % 90_000_000).to_string(),
-        record_id: uuid_from(&format!("{id}#record")),
+        room_id,
+        record_id,
         id,
         agent_id,
         agent_name,

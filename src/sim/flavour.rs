@@ -5,40 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::endpoint::MAINLAND_HOST;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Flavour {
-    /// ccc.intl.tencentcloudapi.com
-    #[default]
-    International,
-    /// ccc.tencentcloudapi.com
-    Mainland,
-}
+pub use crate::endpoint::Flavour;
 
 impl Flavour {
-    /// The flavour of the service at `host_or_url`: mainland for its host, else international.
-    pub fn of_endpoint(host_or_url: &str) -> Flavour {
-        let host = host_or_url
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .split(['/', ':'])
-            .next()
-            .unwrap_or("");
-        if host.eq_ignore_ascii_case(MAINLAND_HOST) {
-            Flavour::Mainland
-        } else {
-            Flavour::International
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Flavour::International => "international",
-            Flavour::Mainland => "mainland",
-        }
-    }
-
     /// Whether this flavour's model has the action.
     pub fn offers(self, action: &str) -> bool {
         self == Flavour::Mainland || action != "DescribeAICallInteractionRecords"
@@ -46,7 +15,12 @@ impl Flavour {
 
     /// Whether this flavour's model has the request parameter `name` of `action`.
     pub fn accepts(self, action: &str, name: &str) -> bool {
-        self == Flavour::Mainland || (action, name) != ("CreateAIAgentCall", "AcquireTimeoutSecond")
+        self == Flavour::Mainland
+            || !matches!(
+                (action, name),
+                ("CreateAIAgentCall", "AcquireTimeoutSecond")
+                    | ("CreateAutoCalloutTask", "ConcurrencyLimit")
+            )
     }
 
     /// Removes from an answer the fields this flavour's model does not have.
@@ -102,5 +76,7 @@ mod tests {
         assert!(!Flavour::International.offers("DescribeAICallInteractionRecords"));
         assert!(!Flavour::International.accepts("CreateAIAgentCall", "AcquireTimeoutSecond"));
         assert!(Flavour::Mainland.accepts("CreateAIAgentCall", "AcquireTimeoutSecond"));
+        assert!(!Flavour::International.accepts("CreateAutoCalloutTask", "ConcurrencyLimit"));
+        assert!(Flavour::Mainland.accepts("CreateAutoCalloutTask", "ConcurrencyLimit"));
     }
 }

@@ -420,6 +420,14 @@ pub fn secs(ms: i64) -> i64 {
 }
 
 /// A repeatable UUID (version 4 layout) made from `seed`.
+/// The RoomID and RecordId the service derives from a SessionId.
+pub fn derived_ids(session_id: &str) -> (String, String) {
+    (
+        (10_000_000 + fnv(session_id) % 90_000_000).to_string(),
+        uuid_from(&format!("{session_id}#record")),
+    )
+}
+
 pub fn uuid_from(seed: &str) -> String {
     let (a, b) = (fnv(seed), fnv(&format!("{seed}#")));
     let mut bytes = [0u8; 16];

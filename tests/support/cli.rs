@@ -82,11 +82,19 @@ pub struct StandaloneSim {
 impl StandaloneSim {
     /// Calls ring and talk for the given seconds.
     pub fn start(dir: &Path, ring: f64, talk: f64) -> StandaloneSim {
+        Self::start_with(
+            dir,
+            &["--ring", &ring.to_string(), "--talk", &talk.to_string()],
+        )
+    }
+
+    /// With these extra options of `ccc-dial sim`.
+    pub fn start_with(dir: &Path, options: &[&str]) -> StandaloneSim {
         let log = dir.join("sim-requests.jsonl");
         let mut child = Command::new(BIN)
             .args(["sim", "--port", "0", "--log"])
             .arg(&log)
-            .args(["--ring", &ring.to_string(), "--talk", &talk.to_string()])
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

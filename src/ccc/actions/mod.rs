@@ -22,10 +22,15 @@ pub use task::*;
 
 use serde::{Serialize, de::DeserializeOwned};
 
+/// No CCC answer comes near this; a larger one is not a CCC answer.
+pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
+
 /// A CCC action: its request is `Self`, and it knows its name and the type of its answer.
 pub trait Action: Serialize {
     const NAME: &'static str;
     type Response: DeserializeOwned;
+    /// A larger answer is not this action's answer.
+    const MAX_RESPONSE_BYTES: usize = MAX_RESPONSE_BYTES;
 }
 
 /// The empty answer of actions that only return a RequestId.
@@ -37,6 +42,13 @@ macro_rules! action {
         impl $crate::ccc::actions::Action for $req {
             const NAME: &'static str = stringify!($req);
             type Response = $resp;
+        }
+    };
+    ($req:ty, $resp:ty, max_response_bytes: $max:expr) => {
+        impl $crate::ccc::actions::Action for $req {
+            const NAME: &'static str = stringify!($req);
+            type Response = $resp;
+            const MAX_RESPONSE_BYTES: usize = $max;
         }
     };
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Empty, Variable, action};
+use crate::endpoint::Flavour;
 
 /// Tries a task may make per callee.
 pub const TRIES: std::ops::RangeInclusive<u64> = 1..=3;
@@ -25,26 +26,6 @@ pub const DAYS_OF_WEEK: &[&str] = &[
     "Saturday",
     "Sunday",
 ];
-
-/// Which service a request goes to: the two differ in the fields they know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavour {
-    /// ccc.intl.tencentcloudapi.com
-    International,
-    /// ccc.tencentcloudapi.com (and the simulator, which serves every field)
-    Mainland,
-}
-
-impl Flavour {
-    pub fn of_host(host: &str) -> Flavour {
-        let host = host.split(':').next().unwrap_or(host);
-        if host.eq_ignore_ascii_case(crate::endpoint::INTERNATIONAL_HOST) {
-            Flavour::International
-        } else {
-            Flavour::Mainland
-        }
-    }
-}
 
 /// Why a task request would be refused before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,9 +57,11 @@ pub enum TaskRequestError {
     #[error("MaxRingTimeoutSecond must be a positive number of seconds, got {0}")]
     MaxRing(i64),
     #[error(
-        "ConcurrencyLimit is a mainland-only field: the international endpoint ({host}) does not \
-         know it. Leave it out, or use the mainland endpoint ccc.tencentcloudapi.com",
-        host = crate::endpoint::INTERNATIONAL_HOST
+        "ConcurrencyLimit is a mainland-only field: the international API ({host}, and any \
+         endpoint but the mainland one) does not know it. Leave it out, or use the mainland \
+         endpoint {mainland}",
+        host = crate::endpoint::INTERNATIONAL_HOST,
+        mainland = crate::endpoint::MAINLAND_HOST
     )]
     MainlandOnly,
 }
@@ -581,7 +564,12 @@ pub struct ResumeAutoCalloutTask {
 }
 
 action!(CreateAutoCalloutTask, CreateAutoCalloutTaskResponse);
-action!(DescribeAutoCalloutTask, DescribeAutoCalloutTaskResponse);
+// Every callee with its sessions in one unpaged answer: about 100 bytes a callee.
+action!(
+    DescribeAutoCalloutTask,
+    DescribeAutoCalloutTaskResponse,
+    max_response_bytes: 64 << 20
+);
 action!(DescribeAutoCalloutTasks, DescribeAutoCalloutTasksResponse);
 action!(StopAutoCalloutTask, Empty);
 action!(PauseAutoCalloutTask, Empty);
@@ -708,15 +696,13 @@ mod tests {
             concurrency_limit: Some(5),
             ..task()
         };
-        let intl = Flavour::of_host("ccc.intl.tencentcloudapi.com");
-        assert_eq!(intl, Flavour::International);
+        let intl = Flavour::of_endpoint("ccc.intl.tencentcloudapi.com");
         let e = t.check_flavour(intl).unwrap_err();
         assert!(e.to_string().contains("ccc.tencentcloudapi.com"), "{e}");
         assert_eq!(
-            t.check_flavour(Flavour::of_host("ccc.tencentcloudapi.com")),
+            t.check_flavour(Flavour::of_endpoint("ccc.tencentcloudapi.com")),
             Ok(())
         );
-        assert_eq!(t.check_flavour(Flavour::of_host("127.0.0.1:8080")), Ok(()));
         assert_eq!(task().check_flavour(intl), Ok(()));
     }
 

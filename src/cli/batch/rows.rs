@@ -1,5 +1,6 @@
 //! The rows of a batch file: a CSV with a `callee` column, and optionally `callers`
-//! (`;`-separated), `agent` and one `var.<name>` column per variable.
+//! (`;`-separated), `agent`, `uui` (data carried with a server task's call) and one
+//! `var.<name>` column per variable.
 
 use crate::dialer::{DialDraft, DialRequest};
 
@@ -18,6 +19,8 @@ pub struct Defaults {
 pub struct Row {
     pub line: u64,
     pub request: DialRequest,
+    /// The `uui` cell, for server tasks; a single call has no such field.
+    pub uui: Option<String>,
 }
 
 /// A row with bad data: skipped, and reported with its line.
@@ -33,6 +36,7 @@ enum Column {
     Callee,
     Callers,
     Agent,
+    Uui,
     Variable,
 }
 
@@ -57,10 +61,11 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
             "callee" => Column::Callee,
             "callers" => Column::Callers,
             "agent" => Column::Agent,
+            "uui" => Column::Uui,
             n if n.starts_with(VAR_PREFIX) && n.len() > VAR_PREFIX.len() => Column::Variable,
             other => {
                 return Err(format!(
-                    "column {} {other:?} is not one of: callee, callers, agent, var.<name> \
+                    "column {} {other:?} is not one of: callee, callers, agent, uui, var.<name> \
                      (e.g. var.name, var.dify-inputs-user)",
                     i + 1
                 ));
@@ -144,7 +149,13 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
             acquire_timeout: defaults.queue_timeout.clone(),
         };
         match draft.validate() {
-            Ok(request) => rows.push(Row { line, request }),
+            Ok(request) => rows.push(Row {
+                line,
+                request,
+                uui: Some(cell(Column::Uui))
+                    .filter(|u| !u.is_empty())
+                    .map(String::from),
+            }),
             Err(problems) => bad.push(BadRow {
                 line,
                 callee,

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, BinaryHeap};
 use super::window::Schedule;
 use crate::ccc::actions::{CalleeState, TaskState};
 use crate::sim::faults::{self, Fault};
-use crate::sim::session::{Script, Session};
+use crate::sim::session::{Script, Session, derived_ids};
 use crate::sim::state::Sessions;
 
 /// What every call of a task shares.
@@ -148,10 +148,11 @@ impl Run {
             variables.push((k.clone(), v.clone()));
         }
         let id = uuid::Uuid::new_v4().to_string();
+        let (room_id, record_id) = derived_ids(&id);
         let session = Session {
-            room_id: (10_000_000 + crate::sim::session::fnv(&id) % 90_000_000).to_string(),
-            record_id: crate::sim::session::uuid_from(&format!("{id}#record")),
             id,
+            room_id,
+            record_id,
             agent_id: plan.agent_id,
             agent_name: plan.agent_name.clone(),
             caller: plan.caller.clone(),

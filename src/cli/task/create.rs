@@ -1,0 +1,471 @@
+//! `ccc-dial task create`: validate the whole CSV, preview, then create one task per part,
+//! each recorded in the history before its request leaves. A part whose outcome is unknown
+//! is looked up by its name; it is never simply sent again.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::plan::{self, part_name, part_request, task_key};
+use super::service::{self, Failed, Target, api_failed, confirm, connect, failure, invalid};
+use crate::ccc::actions::CreateAutoCalloutTask;
+use crate::ccc::{ApiError, Client, Outcome, unix_now};
+use crate::cli::GlobalArgs;
+use crate::cli::batch::rows::{self, Defaults, Row};
+use crate::cli::exit::{EXIT_CODES_HELP, Exit};
+use crate::dialer::now_ms;
+use crate::endpoint::Flavour;
+use crate::history::{NewTaskPart, Store, TaskPartStatus};
+
+/// Callees per task when the list is split. The service documents no maximum; its
+/// DescribeAutoCalloutTask returns every callee in one unpaged answer, so parts are kept to
+/// what one answer comfortably holds.
+pub const DEFAULT_PER_TASK: usize = 10_000;
+
+/// Create a server task from a CSV file: the service calls every row within the windows,
+/// retries as told, and needs no machine to stay awake.
+///
+/// Columns: callee (required), var.NAME (one per variable), uui. The whole file is checked
+/// first; a preview is shown and confirmed before anything is sent. Running the same command
+/// again creates nothing new: it reports the TaskId, finishes a split list that was
+/// interrupted, and looks up by name any part whose creation was not confirmed.
+#[derive(Debug, Clone, Args)]
+#[command(after_long_help = EXIT_CODES_HELP)]
+pub struct CreateArgs {
+    /// The CSV file, with a header line.
+    #[arg(value_name = "CALLEES.CSV")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub target: Target,
+    /// AIAgentId of the agent that talks.
+    #[arg(long, value_name = "N")]
+    pub agent: String,
+    /// A caller number; repeat for a pool (required by the service).
+    #[arg(long = "caller", value_name = "NUM", required = true)]
+    pub callers: Vec<String>,
+    /// Task name [default: the file's name]; a key and the part are appended.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// First moment to call: now, 2026-11-27 09:00 (in --time-zone) or RFC 3339.
+    #[arg(long, value_name = "TIME", default_value = "now")]
+    pub not_before: String,
+    /// Last moment a call may start.
+    #[arg(long, value_name = "TIME")]
+    pub not_after: Option<String>,
+    /// IANA time zone of the task's times and windows.
+    #[arg(long, value_name = "ZONE", default_value = "Asia/Shanghai")]
+    pub time_zone: String,
+    /// Daily windows, e.g. 09:00-12:00,14:00-18:00.
+    #[arg(long, value_name = "RANGES")]
+    pub window: Option<String>,
+    /// Days the windows apply: everyday, business, holiday, custom:Mon,Tue,…
+    #[arg(long, value_name = "DAYS")]
+    pub work_days: Option<String>,
+    /// Tries per callee, 1 to 3.
+    #[arg(long, value_name = "N")]
+    pub tries: Option<u64>,
+    /// Time between tries, 10m to 24h.
+    #[arg(long, value_name = "DURATION")]
+    pub retry_interval: Option<String>,
+    /// Hang-ups to retry on: no-answer, busy, power-off, voicemail, … (or their codes).
+    #[arg(long, value_name = "WORDS")]
+    pub retry_on: Option<String>,
+    /// Seconds to let each phone ring (own numbers only).
+    #[arg(long, value_name = "S")]
+    pub max_ring: Option<i64>,
+    /// The agent's concurrency limit for this task (mainland endpoint only).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<i64>,
+    /// Callees per task; longer lists are split into several tasks.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_TASK)]
+    pub per_task: usize,
+    /// Do not ask before creating.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print each part's signed request; send and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Create the task even though the same list and settings were created before.
+    #[arg(long)]
+    pub again: bool,
+}
+
+/// The request every part shares, from the options.
+fn template(
+    args: &CreateArgs,
+    app: u64,
+    now_s: i64,
+) -> Result<(CreateAutoCalloutTask, chrono_tz::Tz), String> {
+    let zone = plan::zone(&args.time_zone)?;
+    let not_before =
+        plan::moment(&args.not_before, zone, now_s).map_err(|e| format!("--not-before: {e}"))?;
+    let not_after = args
+        .not_after
+        .as_deref()
+        .map(|t| plan::moment(t, zone, now_s).map_err(|e| format!("--not-after: {e}")))
+        .transpose()?;
+    let ranges = args.window.as_deref().map(plan::windows).transpose()?;
+    let (available_time, work) = match (&args.work_days, ranges) {
+        (Some(days), ranges) => (
+            None,
+            Some(vec![plan::work_days(days, ranges.unwrap_or_default())?]),
+        ),
+        (None, ranges) => (ranges, None),
+    };
+    let agent = args
+        .agent
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|a| *a > 0)
+        .ok_or_else(|| format!("--agent {:?} is not a positive AIAgentId", args.agent))?;
+    let t = CreateAutoCalloutTask {
+        sdk_app_id: app,
+        not_before,
+        callers: args.callers.iter().map(|c| c.trim().to_string()).collect(),
+        not_after,
+        tries: args.tries,
+        time_zone: Some(zone.name().to_string()),
+        available_time,
+        available_work_time_config: work,
+        ai_agent_id: Some(agent),
+        retry_interval: args
+            .retry_interval
+            .as_deref()
+            .map(plan::duration_s)
+            .transpose()
+            .map_err(|e| format!("--retry-interval: {e}"))?,
+        max_ring_timeout_second: args.max_ring,
+        retry_hangup_types: args
+            .retry_on
+            .as_deref()
+            .map(plan::retry_codes)
+            .transpose()?,
+        concurrency_limit: args.concurrency,
+        // Validation needs a callee; the parts bring their own.
+        callees: vec!["0".into()],
+        ..Default::default()
+    };
+    t.validate().map_err(|e| e.to_string())?;
+    Ok((
+        CreateAutoCalloutTask {
+            callees: Vec::new(),
+            ..t
+        },
+        zone,
+    ))
+}
+
+/// Reads and checks every row; any bad row stops the command before anything is sent.
+fn read_rows(args: &CreateArgs, app: u64, bytes: &[u8]) -> Result<Vec<Row>, Failed> {
+    let defaults = Defaults {
+        sdk_app_id: app.to_string(),
+        agent: Some(args.agent.trim().to_string()),
+        callers: args.callers.clone(),
+        ..Default::default()
+    };
+    let file = args.file.display();
+    let (rows, bad) = rows::parse(bytes, &defaults).map_err(|e| invalid(format!("{file}: {e}")))?;
+    if let Some(other) = rows
+        .iter()
+        .find(|r| r.request.agent_id.to_string() != args.agent.trim())
+    {
+        return Err(invalid(format!(
+            "{file}:{}: a task has one agent; remove the agent column or make it {}",
+            other.line, args.agent
+        )));
+    }
+    if !bad.is_empty() {
+        for b in bad.iter().take(20) {
+            eprintln!("{file}:{}: {}", b.line, b.problems.join("; "));
+        }
+        if bad.len() > 20 {
+            eprintln!("… and {} more", bad.len() - 20);
+        }
+        return Err(invalid(format!(
+            "{} rows of {file} have bad data; fix them and run again (nothing was sent)",
+            bad.len()
+        )));
+    }
+    if rows.is_empty() {
+        return Err(invalid(format!("{file} has no rows")));
+    }
+    Ok(rows)
+}
+
+pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> {
+    if args.per_task == 0 {
+        return Err(invalid("--per-task must be at least 1"));
+    }
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
+    let env = crate::credentials::Env::from_process();
+    let app = service::sdk_app_id(
+        args.target.sdk_app_id.as_deref(),
+        &crate::cli::headless::settings(&env),
+    )?;
+    let now_s = unix_now();
+    let (template, zone) = template(&args, app, now_s).map_err(invalid)?;
+    let rows = read_rows(&args, app, &bytes)?;
+    let parts: Vec<&[Row]> = rows.chunks(args.per_task).collect();
+    eprint!(
+        "{}",
+        plan::preview(&template, &rows, parts.len(), zone, now_s)
+    );
+    let (app, connected) = connect(global, &args.target).await?;
+    let backend = &connected.backend;
+    let host = backend
+        .client
+        .endpoint()
+        .host_str()
+        .unwrap_or("")
+        .to_string();
+    template
+        .check_flavour(Flavour::of_endpoint(&host))
+        .map_err(|e| invalid(e.to_string()))?;
+    let stem = args.name.clone().unwrap_or_else(|| {
+        args.file
+            .file_stem()
+            .map_or("task".into(), |s| s.to_string_lossy().into_owned())
+    });
+    // The times as written: `now` resolves differently on every run, yet names the same task.
+    let times = format!(
+        "{}\0{}\0{}\0{}",
+        args.not_before,
+        args.not_after.as_deref().unwrap_or(""),
+        args.per_task,
+        if args.again {
+            now_ms().to_string()
+        } else {
+            String::new()
+        }
+    );
+    let unresolved = CreateAutoCalloutTask {
+        not_before: 0,
+        not_after: None,
+        ..template.clone()
+    };
+    let key = task_key(&bytes, &unresolved, &backend.label(), &times);
+    let requests: Vec<(CreateAutoCalloutTask, &[Row])> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, rows)| {
+            (
+                part_request(&template, rows, part_name(&stem, &key, i + 1, parts.len())),
+                *rows,
+            )
+        })
+        .collect();
+    if args.dry_run {
+        for (request, _) in &requests {
+            let prepared = backend
+                .client
+                .prepare(request, unix_now())
+                .map_err(|e| api_failed(&e))?;
+            println!("# {}", request.name.as_deref().unwrap_or(""));
+            println!("{}", crate::cli::headless::dry_run_text(&prepared));
+        }
+        return Ok(Exit::Accepted);
+    }
+    let session = crate::cli::headless::open(connected).map_err(failure)?;
+    let (backend, store) = (&session.backend, &session.store);
+    let recorded = store.task_parts(&key).map_err(failure)?;
+    let all_created = recorded.len() == requests.len()
+        && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
+    if all_created {
+        for p in &recorded {
+            println!("{}", p.task_id.unwrap_or(0));
+        }
+        eprintln!(
+            "already created from this list and settings (task key {}); add --again to create it anew",
+            &key[..12]
+        );
+        return Ok(Exit::Accepted);
+    }
+    if !args.yes
+        && !confirm(&format!(
+            "Create {} task(s) for {} callees?",
+            requests.len(),
+            rows.len()
+        ))?
+    {
+        eprintln!("nothing created");
+        return Ok(Exit::Accepted);
+    }
+    let creator = Creator {
+        client: &backend.client,
+        store,
+        app,
+        key: &key,
+        endpoint: backend.label(),
+        source: args.file.display().to_string(),
+    };
+    let mut exit = Exit::Accepted;
+    for (i, (request, rows)) in requests.iter().enumerate() {
+        let part = (i + 1) as u32;
+        let earlier = recorded.iter().find(|p| p.part == part);
+        let outcome = creator
+            .part(
+                part,
+                requests.len() as u32,
+                request,
+                rows,
+                earlier.map(|p| p.status),
+            )
+            .await?;
+        exit = exit.worst(outcome);
+        if outcome == Exit::Unknown {
+            eprintln!(
+                "stopping: run the same command again to look the task up before anything else is sent"
+            );
+            break;
+        }
+    }
+    Ok(exit)
+}
+
+struct Creator<'a> {
+    client: &'a Client,
+    store: &'a Store,
+    app: u64,
+    key: &'a str,
+    endpoint: String,
+    source: String,
+}
+
+impl Creator<'_> {
+    async fn part(
+        &self,
+        part: u32,
+        parts: u32,
+        request: &CreateAutoCalloutTask,
+        rows: &[Row],
+        earlier: Option<TaskPartStatus>,
+    ) -> Result<Exit, Failed> {
+        let name = request.name.clone().unwrap_or_default();
+        let settle = |status, id, error: Option<(&str, &str)>| {
+            self.store
+                .settle_task_part(self.key, part, status, id, error, now_ms())
+                .map_err(failure)
+        };
+        match earlier {
+            Some(TaskPartStatus::Created) => {
+                let found = self.store.task_parts(self.key).map_err(failure)?;
+                let id = found
+                    .iter()
+                    .find(|p| p.part == part)
+                    .and_then(|p| p.task_id);
+                println!("{}", id.unwrap_or(0));
+                eprintln!(
+                    "part {part}/{parts}: created earlier as task {}",
+                    id.unwrap_or(0)
+                );
+                return Ok(Exit::Accepted);
+            }
+            Some(TaskPartStatus::Queued | TaskPartStatus::Unknown) => {
+                // It may have reached the service: the name says whether it did.
+                match self.find(&name).await.map_err(|e| api_failed(&e))? {
+                    Some(id) => {
+                        settle(TaskPartStatus::Created, Some(id), None)?;
+                        println!("{id}");
+                        eprintln!(
+                            "part {part}/{parts}: found on the service as task {id} (not sent again)"
+                        );
+                        return Ok(Exit::Accepted);
+                    }
+                    None => eprintln!("part {part}/{parts}: not on the service; sending it now"),
+                }
+            }
+            Some(TaskPartStatus::Rejected) | None => {}
+        }
+        if earlier.is_none() {
+            self.store
+                .record_task_part(&NewTaskPart {
+                    task_key: self.key.to_string(),
+                    part,
+                    parts,
+                    name: name.clone(),
+                    endpoint: self.endpoint.clone(),
+                    sdk_app_id: self.app as i64,
+                    source: self.source.clone(),
+                    request_json: serde_json::to_string(request).map_err(failure)?,
+                    callees: rows
+                        .iter()
+                        .map(|r| (r.line, r.request.callee.clone()))
+                        .collect(),
+                    at_ms: now_ms(),
+                })
+                .map_err(failure)?;
+        }
+        match self.client.send(request).await {
+            Ok(reply) => {
+                let id = reply.data.task_id;
+                settle(TaskPartStatus::Created, Some(id), None)?;
+                println!("{id}");
+                eprintln!(
+                    "part {part}/{parts}: created task {id} with {} callees ({name})",
+                    rows.len()
+                );
+                Ok(Exit::Accepted)
+            }
+            Err(e) => self.failed(part, parts, &name, &e).await,
+        }
+    }
+
+    async fn failed(
+        &self,
+        part: u32,
+        parts: u32,
+        name: &str,
+        e: &ApiError,
+    ) -> Result<Exit, Failed> {
+        let error = (e.code().unwrap_or(""), e.to_string());
+        let settle = |status, id| {
+            self.store
+                .settle_task_part(
+                    self.key,
+                    part,
+                    status,
+                    id,
+                    Some((error.0, &error.1)),
+                    now_ms(),
+                )
+                .map_err(failure)
+        };
+        match e.class().outcome {
+            Outcome::Unknown => {
+                // Look once right away; the answer may have been lost after the task was made.
+                if let Ok(Some(id)) = self.find(name).await {
+                    settle(TaskPartStatus::Created, Some(id))?;
+                    println!("{id}");
+                    eprintln!(
+                        "part {part}/{parts}: the answer was lost, but the task exists: {id}"
+                    );
+                    return Ok(Exit::Accepted);
+                }
+                settle(TaskPartStatus::Unknown, None)?;
+                eprintln!("part {part}/{parts}: outcome unknown: {e}");
+                Ok(Exit::Unknown)
+            }
+            Outcome::NotSent => {
+                settle(TaskPartStatus::Rejected, None)?;
+                eprintln!("part {part}/{parts}: not sent: {e}");
+                Ok(Exit::NotSent)
+            }
+            _ => {
+                settle(TaskPartStatus::Rejected, None)?;
+                eprintln!("part {part}/{parts}: {e}\n{}", e.hint());
+                Ok(Exit::Rejected)
+            }
+        }
+    }
+
+    /// The TaskId of the task named `name`, if the service has one.
+    async fn find(&self, name: &str) -> Result<Option<u64>, ApiError> {
+        let tasks = service::all_tasks(self.client, self.app).await?;
+        Ok(tasks
+            .iter()
+            .find(|t| t.name.as_deref() == Some(name))
+            .map(|t| t.task_id))
+    }
+}

@@ -1,0 +1,359 @@
+//! `ccc-dial task` against a standalone simulator: a whole file is checked before anything
+//! is sent, a task is created once however often the command runs, a lost answer or a killed
+//! run is reconciled by name, and a small task with retries is watched to its end and its
+//! results brought home.
+
+mod support;
+
+use std::collections::HashSet;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use support::cli::{Sandbox, StandaloneSim, stderr, stdout};
+
+const CALLER: &str = "008601012345678";
+const SLOW: &str = "00999300001";
+const NO_ANSWER: &str = "00999200202";
+
+fn create(sandbox: &Sandbox, sim: &StandaloneSim, file: &str, extra: &[&str]) -> Command {
+    let mut cmd = sandbox.against(&sim.url);
+    cmd.args(["task", "create"])
+        .arg(sandbox.path(file))
+        .args(["--sdk-app-id", "1400000000", "--agent", "15"])
+        .args(["--caller", CALLER, "--yes"])
+        .args(extra);
+    cmd
+}
+
+fn creates(sim: &StandaloneSim) -> Vec<Value> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| r["action"] == "CreateAutoCalloutTask")
+        .collect()
+}
+
+/// Waits until the simulator has received `n` CreateAutoCalloutTask requests.
+fn wait_for_creates(sim: &StandaloneSim, n: usize) {
+    for _ in 0..600 {
+        if creates(sim).len() >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the simulator never received {n} CreateAutoCalloutTask");
+}
+
+#[test]
+fn bad_rows_or_options_stop_everything_before_a_request() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start(sandbox.dir.path(), 1.0, 1.0);
+    std::fs::write(
+        sandbox.path("list.csv"),
+        "callee,var.name\n008613000000001,Ann\nnot-a-number,Bob\n",
+    )
+    .unwrap();
+    let out = create(&sandbox, &sim, "list.csv", &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("list.csv:3:"), "{}", stderr(&out));
+    std::fs::write(sandbox.path("ok.csv"), "callee\n008613000000001\n").unwrap();
+    let out = create(
+        &sandbox,
+        &sim,
+        "ok.csv",
+        &["--retry-on", "no-answer,hold-music"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("\"hold-music\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no-answer, reject"),
+        "lists the allowed words"
+    );
+    let out = create(&sandbox, &sim, "ok.csv", &["--tries", "4"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Tries must be 1 to 3"));
+    assert!(creates(&sim).is_empty());
+    assert!(
+        sim.requests().is_empty(),
+        "nothing reached the service at all"
+    );
+}
+
+#[test]
+fn concurrency_limit_is_refused_on_the_international_endpoint() {
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path("ok.csv"), "callee\n008613000000001\n").unwrap();
+    let out = sandbox
+        .command()
+        .env("TENCENTCLOUD_SECRET_ID", "AKIDexample")
+        .env("TENCENTCLOUD_SECRET_KEY", "not-a-real-key")
+        .args([
+            "--endpoint",
+            "ccc.intl.tencentcloudapi.com",
+            "task",
+            "create",
+        ])
+        .arg(sandbox.path("ok.csv"))
+        .args([
+            "--sdk-app-id",
+            "1400000000",
+            "--agent",
+            "15",
+            "--caller",
+            CALLER,
+        ])
+        .args(["--concurrency", "5", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("mainland-only") && stderr(&out).contains("ccc.tencentcloudapi.com"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty(), "no request printed");
+}
+
+#[test]
+fn running_create_twice_creates_one_task_and_shows_the_preview() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start(sandbox.dir.path(), 1.0, 1.0);
+    std::fs::write(
+        sandbox.path("list.csv"),
+        "callee,var.name,uui\n008613000000001,Ann,row-2\n008613000000002,,\n",
+    )
+    .unwrap();
+    let window = ["--window", "09:00-12:00,14:00-18:00", "--tries", "2"];
+    let first = create(&sandbox, &sim, "list.csv", &window)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let err = stderr(&first);
+    assert!(
+        err.contains("rows        2 (2 distinct callees, 1 with uui)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("09:00:00-12:00:00, 14:00:00-18:00:00 every day"),
+        "{err}"
+    );
+    assert!(err.contains("first call  "), "{err}");
+    let id = stdout(&first).trim().to_string();
+    let second = create(&sandbox, &sim, "list.csv", &window)
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(stdout(&second).trim(), id, "the same TaskId");
+    assert!(stderr(&second).contains("already created"));
+    let sent = creates(&sim);
+    assert_eq!(sent.len(), 1);
+    let body = &sent[0]["body"];
+    assert_eq!(body["CalleeAttributes"][0]["UUI"], "row-2");
+    assert_eq!(body["CalleeAttributes"][0]["Variables"][0]["Value"], "Ann");
+    assert_eq!(body["AvailableTime"][1]["EndTime"], "18:00:00");
+    assert_eq!(body["TimeZone"], "Asia/Shanghai");
+    let again = create(
+        &sandbox,
+        &sim,
+        "list.csv",
+        &[&window[..], &["--again"]].concat(),
+    )
+    .output()
+    .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert_ne!(stdout(&again).trim(), id, "--again makes a new task");
+    assert_eq!(creates(&sim).len(), 2);
+}
+
+#[test]
+fn a_killed_split_run_resumes_and_each_callee_is_in_one_task() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start_with(sandbox.dir.path(), &["--slow-answer", "60"]);
+    // Three parts of two; the second's answer never comes in time.
+    std::fs::write(
+        sandbox.path("big.csv"),
+        format!(
+            "callee\n008613000000001\n008613000000002\n{SLOW}\n008613000000003\n008613000000004\n008613000000005\n"
+        ),
+    )
+    .unwrap();
+    let mut child = create(&sandbox, &sim, "big.csv", &["--per-task", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_creates(&sim, 2);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let rerun = create(&sandbox, &sim, "big.csv", &["--per-task", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
+    assert!(
+        stderr(&rerun).contains("found on the service"),
+        "{}",
+        stderr(&rerun)
+    );
+    let printed = stdout(&rerun);
+    let ids: Vec<&str> = printed.lines().collect();
+    assert_eq!(ids.len(), 3, "three TaskIds: {ids:?}");
+    let sent = creates(&sim);
+    assert_eq!(sent.len(), 3, "part 2 was never sent twice");
+    let mut seen = HashSet::new();
+    for body in sent.iter().map(|r| &r["body"]) {
+        for c in body["Callees"].as_array().unwrap() {
+            assert!(seen.insert(c.as_str().unwrap().to_string()), "{c} twice");
+        }
+    }
+    assert_eq!(seen.len(), 6);
+}
+
+#[test]
+fn a_task_with_retries_is_watched_to_its_end_and_its_results_come_home() {
+    let sandbox = Sandbox::new();
+    // Ten minutes of retry interval pass in a second.
+    let sim = StandaloneSim::start_with(sandbox.dir.path(), &["--time-scale", "600"]);
+    std::fs::write(
+        sandbox.path("list.csv"),
+        format!("callee,var.name\n008613000000001,Ann\n{NO_ANSWER},Bob\n"),
+    )
+    .unwrap();
+    let options = [
+        "--tries",
+        "3",
+        "--retry-interval",
+        "10m",
+        "--retry-on",
+        "no-answer,busy",
+        "--max-ring",
+        "20",
+    ];
+    let out = create(&sandbox, &sim, "list.csv", &options)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let id = stdout(&out).trim().to_string();
+    let watch = sandbox
+        .against(&sim.url)
+        .args(["task", "watch", &id, "--sdk-app-id", "1400000000"])
+        .args(["--json", "--interval", "0.2"])
+        .output()
+        .unwrap();
+    assert_eq!(watch.status.code(), Some(0), "{}", stderr(&watch));
+    let lines: Vec<Value> = stdout(&watch)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = lines.last().unwrap();
+    assert_eq!(last["state"], "completed");
+    assert_eq!(
+        (last["answered"].as_u64(), last["unanswered"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(last["sessions"], 4, "one try, and three tries");
+    assert!(
+        lines.windows(2).all(|w| w[0] != w[1]),
+        "one line per change"
+    );
+    let results = sandbox
+        .against(&sim.url)
+        .args([
+            "task",
+            "results",
+            &id,
+            "--sdk-app-id",
+            "1400000000",
+            "--jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(results.status.code(), Some(0), "{}", stderr(&results));
+    let rows: Vec<Value> = stdout(&results)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (
+            &rows[0]["line"],
+            &rows[0]["state"],
+            &rows[0]["tries"],
+            &rows[0]["end_status"]
+        ),
+        (
+            &Value::from(2),
+            &Value::from("answered"),
+            &Value::from(1),
+            &Value::from("ok")
+        )
+    );
+    assert_eq!(
+        (
+            &rows[1]["line"],
+            &rows[1]["state"],
+            &rows[1]["tries"],
+            &rows[1]["end_status"]
+        ),
+        (
+            &Value::from(3),
+            &Value::from("unanswered"),
+            &Value::from(3),
+            &Value::from("notAnswer")
+        )
+    );
+    let cdr_pages = sim
+        .requests()
+        .iter()
+        .filter(|r| r["action"] == "DescribeTelCdr")
+        .count();
+    assert_eq!(cdr_pages, 1, "four records fit one page");
+    assert!(stderr(&results).contains("4 tries brought into the history"));
+    // Each try is an attempt under the task, on its CSV line, with its record.
+    let store = sandbox.store();
+    let describe = sim
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r["action"] == "DescribeTelCdr")
+        .unwrap();
+    let sessions = describe["body"]["SessionIds"].as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 4);
+    let mut rows = Vec::new();
+    for s in &sessions {
+        let a = store.find(s.as_str().unwrap()).unwrap().expect("at home");
+        assert_eq!(a.status.to_string(), "finished");
+        let batch = a.batch.expect("under the task");
+        assert!(batch.batch_id.starts_with("task:"));
+        rows.push((batch.row, a.callee));
+    }
+    rows.sort();
+    assert_eq!(rows[0], (2, "008613000000001".to_string()));
+    assert_eq!(
+        rows[1..],
+        [
+            (3, NO_ANSWER.to_string()),
+            (3, NO_ANSWER.into()),
+            (3, NO_ANSWER.into())
+        ]
+    );
+    let again = sandbox
+        .against(&sim.url)
+        .args([
+            "task",
+            "results",
+            &id,
+            "--sdk-app-id",
+            "1400000000",
+            "--csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(!stderr(&again).contains("brought into"), "nothing twice");
+    assert!(
+        stdout(&again).starts_with("line,callee,state,tries,session_id,end_status,duration\n2,")
+    );
+}
