@@ -24,11 +24,14 @@ use pace::{Pacer, Turn};
 use tokio::task::JoinSet;
 
 use super::exit::{EXIT_CODES_HELP, Exit};
+use super::guard::GuardArgs;
 use super::headless;
 use crate::ccc::{Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::config::MAX_RATE_PER_SEC;
-use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, RateLimiter, WINDOW, now_ms};
+use crate::dialer::{
+    DEFAULT_MARGIN, Dialer, DialerEvent, Finished, HeldBack, RateLimiter, WINDOW, now_ms,
+};
 use crate::history::{AttemptId, AttemptStatus, BatchRef};
 pub use results::{Format, RowResult};
 pub use rows::{BadRow, Defaults, Row};
@@ -81,6 +84,8 @@ pub struct BatchArgs {
     /// Use the built-in simulator: no real phone rings.
     #[arg(long)]
     pub sim: bool,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 /// What an earlier run of the same batch did with a row.
@@ -183,7 +188,7 @@ fn failure(message: impl std::fmt::Display) -> Failed {
 
 async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed> {
     let env = crate::credentials::Env::from_process();
-    let settings = headless::settings(&env);
+    let settings = headless::settings(&env).map_err(failure)?;
     let format = Format::choose(args.format, args.out.as_deref()).map_err(invalid)?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
@@ -203,6 +208,14 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         max_ring: args.max_ring.clone().unwrap_or_default(),
         queue_timeout: args.queue_timeout.clone().unwrap_or_default(),
     };
+    let option_problems = defaults.problems();
+    if !option_problems.is_empty() {
+        return Err(invalid(format!(
+            "nothing was dialed; fix these options and run again:\n  {}",
+            option_problems.join("\n  ")
+        )));
+    }
+    same_file_refused(&args)?;
     let (rows, bad) = rows::parse(&bytes, &defaults)
         .map_err(|e| invalid(format!("{}: {e}", args.file.display())))?;
     for b in &bad {
@@ -238,6 +251,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     }
 
     let store = headless::history().map_err(failure)?;
+    let fresh_history = args.guard.check_history(&store).map_err(failure)?;
     let batch_id = batch_id(&bytes, &defaults, &backend.label());
     let mut output = format
         .map(|f| results::Results::create(f, args.out.as_ref()))
@@ -330,7 +344,13 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         Arc::new(RateLimiter::new(rate)),
         backend.label(),
         events,
-    );
+    )
+    .with_claim(args.guard.rule());
+    let to_send = hold_back_witnessed(&dialer, to_send, &args.guard, fresh_history, &mut |r| {
+        tally.add("held", Exit::Held);
+        write(r)
+    })
+    .await?;
     // The run resumed may have sent a moment ago (killed, or stopped by Ctrl-C): let its
     // last window pass, so that together they stay within the rate.
     let window = WINDOW + DEFAULT_MARGIN;
@@ -382,6 +402,10 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
                     Finished::Accepted { .. } => Exit::Accepted,
                     Finished::Failed(f) => Exit::of_outcome(f.outcome),
                     Finished::NotRecorded(_) => Exit::Failure,
+                    Finished::Held(held) => {
+                        progress.suspend(|| eprintln!("line {}: not dialed: {held}", row.line));
+                        Exit::Held
+                    }
                 };
                 if exit == Exit::Rejected || exit == Exit::Unknown {
                     progress.suspend(|| eprintln!(
@@ -437,6 +461,7 @@ fn outcome_name(finished: &Finished) -> &'static str {
             Outcome::Accepted => "accepted",
         },
         Finished::NotRecorded(_) => "not_recorded",
+        Finished::Held(_) => "held",
     }
 }
 
@@ -468,6 +493,7 @@ fn row_result(row: &Row, id: &AttemptId, finished: &Finished) -> RowResult {
             attempt_id: None,
             ..base
         },
+        Finished::Held(held) => held_result(row, held),
     }
 }
 
@@ -490,6 +516,7 @@ fn summary(tally: &Tally, batch_id: &str) {
         ("unknown", "outcome unknown"),
         ("not_sent", "not sent (will be sent on a rerun)"),
         ("not_recorded", "not recorded, not sent"),
+        ("held", "held back: called recently, or in flight"),
         ("invalid", "bad data, skipped"),
         ("skipped_accepted", "accepted earlier, skipped"),
         ("skipped_rejected", "rejected earlier, skipped"),
@@ -503,6 +530,92 @@ fn summary(tally: &Tally, batch_id: &str) {
         }
     }
     eprintln!("batch {batch_id}");
+}
+
+fn held_result(row: &Row, held: &HeldBack) -> RowResult {
+    RowResult {
+        line: row.line,
+        callee: row.request.callee.clone(),
+        outcome: "held".into(),
+        message: Some(held.to_string()),
+        ..Default::default()
+    }
+}
+
+/// `--out` must not overwrite the calls it reads.
+fn same_file_refused(args: &BatchArgs) -> Result<(), Failed> {
+    let Some(out) = &args.out else { return Ok(()) };
+    let same = match (
+        std::fs::canonicalize(out),
+        std::fs::canonicalize(&args.file),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(invalid(format!(
+            "--out {} is the batch file itself; write the results to another file",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Asks the service which callees were called within the window or are on a call now, from
+/// anywhere, and takes them out of `rows`, writing each as held. A check that fails stops the
+/// batch, unless `--allow-recent` was given and the history is the usual one.
+async fn hold_back_witnessed(
+    dialer: &Dialer,
+    rows: Vec<Row>,
+    guard: &GuardArgs,
+    fresh_history: bool,
+    held_row: &mut impl FnMut(&RowResult) -> Result<(), Failed>,
+) -> Result<Vec<Row>, Failed> {
+    let Some(first) = rows.first() else {
+        return Ok(rows);
+    };
+    let callees: Vec<String> = rows.iter().map(|r| r.request.callee.clone()).collect();
+    let rule = dialer.claim_rule();
+    let witnessed = match dialer
+        .service_check(first.request.sdk_app_id, &callees, rule.window)
+        .await
+    {
+        Ok(w) => w,
+        Err(f) if guard.allow_recent && !fresh_history => {
+            eprintln!(
+                "warning: the service's call records could not be checked ({}); going on \
+                 because of --allow-recent",
+                f.message
+            );
+            return Ok(rows);
+        }
+        Err(f) => {
+            // Unreachable is "not sent" for every row: safe to run again.
+            let exit = match f.outcome {
+                Outcome::NotSent => Exit::NotSent,
+                _ => Exit::Failure,
+            };
+            return Err((
+                exit,
+                format!(
+                    "nothing was dialed: the service's call records could not be checked for \
+                     calls to these callees from elsewhere: {} ({})",
+                    f.message, f.hint
+                ),
+            ));
+        }
+    };
+    let mut to_send = Vec::with_capacity(rows.len());
+    for row in rows {
+        match witnessed.get(&row.request.callee) {
+            Some(held) if held.in_flight() || rule.overridden.is_none() => {
+                eprintln!("line {}: not dialed: {held}", row.line);
+                held_row(&held_result(&row, held))?;
+            }
+            _ => to_send.push(row),
+        }
+    }
+    Ok(to_send)
 }
 
 /// The command as typed, to rerun it.

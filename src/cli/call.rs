@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::exit::{EXIT_CODES_HELP, Exit};
 use super::follow::{self, Pace};
+use super::guard::GuardArgs;
 use super::headless;
 use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
@@ -63,12 +64,20 @@ pub struct CallArgs {
     /// Use the built-in simulator: no real phone rings.
     #[arg(long)]
     pub sim: bool,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 /// Runs the command and returns its exit code; everything is already printed.
 pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
     let env = crate::credentials::Env::from_process();
-    let settings = headless::settings(&env);
+    let settings = match headless::settings(&env) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Failure.code();
+        }
+    };
     let draft = match draft(&args, settings.default_sdk_app_id) {
         Ok(d) => d,
         Err(message) => {
@@ -115,6 +124,13 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             return Exit::Failure.code();
         }
     };
+    let fresh_history = match args.guard.check_history(&store) {
+        Ok(fresh) => fresh,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Failure.code();
+        }
+    };
     // Nobody reads the events: the outcome comes back from `run`.
     let (events, _) = mpsc::unbounded_channel();
     let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
@@ -124,7 +140,11 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
         limiter,
         backend.label(),
         events,
-    );
+    )
+    .with_claim(args.guard.rule());
+    if fresh_history && let Some(exit) = witnessed(&dialer, &request).await {
+        return exit.code();
+    }
     let id = AttemptId::new();
     match dialer.run(id.clone(), request.clone(), None).await {
         Finished::Accepted {
@@ -185,6 +205,42 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
         Finished::NotRecorded(message) => {
             eprintln!("error: {message}");
             Exit::Failure.code()
+        }
+        Finished::Held(held) => {
+            let way = if held.in_flight() {
+                "wait for it to end"
+            } else {
+                "to call again anyway, add --allow-recent"
+            };
+            eprintln!("not dialed: {held}; {way}");
+            Exit::Held.code()
+        }
+    }
+}
+
+/// With a new history, the service's records are the only witness of earlier calls: a
+/// callee they hold is not dialed, and a check that fails stops the call.
+async fn witnessed(dialer: &Dialer, request: &DialRequest) -> Option<Exit> {
+    let callees = [request.callee.clone()];
+    let rule = dialer.claim_rule();
+    match dialer
+        .service_check(request.sdk_app_id, &callees, rule.window)
+        .await
+    {
+        Ok(held) => {
+            let held = held.get(&request.callee)?;
+            if rule.overridden.is_some() && !held.in_flight() {
+                return None;
+            }
+            eprintln!("not dialed: {held}");
+            Some(Exit::Held)
+        }
+        Err(f) => {
+            eprintln!(
+                "error: not dialed: the service's call records could not be checked: {} ({})",
+                f.message, f.hint
+            );
+            Some(Exit::Failure)
         }
     }
 }

@@ -8,14 +8,15 @@ use crate::config::{Settings, settings_path};
 use crate::credentials::Env;
 use crate::history::Store;
 
-/// The settings, with any notice about them printed on stderr.
-pub fn settings(env: &Env) -> Settings {
-    let path = settings_path(env).ok();
-    let (settings, notice) = Settings::load(path.as_deref());
+/// The settings, with any notice about them printed on stderr. A settings file that cannot
+/// be read at all is an error: falling back to the defaults would change the endpoint.
+pub fn settings(env: &Env) -> Result<Settings, String> {
+    let path = settings_path(env)?;
+    let (settings, notice) = Settings::load_checked(Some(&path))?;
     if let Some(notice) = notice {
         eprintln!("warning: {notice}");
     }
-    settings
+    Ok(settings)
 }
 
 /// The service, or the in-process simulator when `sim` is set. Without credentials and

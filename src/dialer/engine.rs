@@ -7,13 +7,14 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::sync::mpsc;
 
+use super::held::HeldBack;
 use super::limiter::RateLimiter;
 use super::request::DialRequest;
 use super::watch::{WatchConfig, WatchEvent, Watching};
 use crate::ccc::actions::{Action, CreateAIAgentCall};
 use crate::ccc::catalog::Label;
 use crate::ccc::{ApiError, Client, Outcome, Retry};
-use crate::history::{AttemptId, AttemptStatus, BatchRef, EventUpdate, Store};
+use crate::history::{AttemptId, AttemptStatus, BatchRef, ClaimRule, Claimed, EventUpdate, Store};
 
 /// How many times a request the service did not execute (rate limit) or that never left
 /// this machine is tried again before the attempt is given up.
@@ -43,6 +44,8 @@ pub enum DialerEvent {
     Failed { id: AttemptId, failure: Failure },
     /// The attempt could not be recorded, so it was not sent.
     NotRecorded { id: AttemptId, message: String },
+    /// Not recorded, not sent: an earlier call holds the callee.
+    Held { id: AttemptId, held: HeldBack },
     /// Following an accepted call: its status, record, report, hang-up, steering, reconcile.
     Watch(WatchEvent),
 }
@@ -55,7 +58,8 @@ impl DialerEvent {
             | DialerEvent::Retrying { id, .. }
             | DialerEvent::Accepted { id, .. }
             | DialerEvent::Failed { id, .. }
-            | DialerEvent::NotRecorded { id, .. } => id,
+            | DialerEvent::NotRecorded { id, .. }
+            | DialerEvent::Held { id, .. } => id,
             DialerEvent::Watch(w) => w.id(),
         }
     }
@@ -108,6 +112,8 @@ pub enum Finished {
     },
     Failed(Failure),
     NotRecorded(String),
+    /// Not sent: an earlier call holds the callee.
+    Held(HeldBack),
 }
 
 #[derive(Clone)]
@@ -123,6 +129,8 @@ pub struct Dialer {
     watch: Option<WatchConfig>,
     /// The attempts followed right now, so none is followed twice.
     watching: Arc<Watching>,
+    /// What an earlier call to the same callee must not be for a new one to go.
+    claim: ClaimRule,
 }
 
 impl Dialer {
@@ -142,6 +150,7 @@ impl Dialer {
             backoff: Duration::from_millis(500),
             watch: None,
             watching: Arc::default(),
+            claim: ClaimRule::default(),
         }
     }
 
@@ -149,6 +158,17 @@ impl Dialer {
     pub fn with_watch(mut self, config: WatchConfig) -> Dialer {
         self.watch = Some(config);
         self
+    }
+
+    /// The claim each attempt makes on its callee: the window, and any override (recorded
+    /// on the attempt). A one-off intent (a redial key) uses a clone with its own rule.
+    pub fn with_claim(mut self, rule: ClaimRule) -> Dialer {
+        self.claim = rule;
+        self
+    }
+
+    pub fn claim_rule(&self) -> &ClaimRule {
+        &self.claim
     }
 
     /// The watch settings; the defaults when watching was not switched on.
@@ -202,11 +222,24 @@ impl Dialer {
             Err(e) => return self.not_recorded(&id, format!("cannot encode the request: {e}")),
         };
         let new = request.new_attempt(id.clone(), now_ms(), self.backend.clone(), body, batch);
-        if let Err(e) = self.blocking_store(move |s| s.record_queued(&new)).await {
-            return self.not_recorded(
-                &id,
-                format!("not dialed: the history could not record it ({e})"),
-            );
+        // The one place an attempt is recorded before it leaves: every front end claims here.
+        let rule = self.claim.clone();
+        match self.blocking_store(move |s| s.claim(&new, &rule)).await {
+            Ok(Claimed::Won) => {}
+            Ok(Claimed::Held(holder)) => {
+                let held = HeldBack::from_history(&request.callee, holder);
+                self.emit(DialerEvent::Held {
+                    id: id.clone(),
+                    held: held.clone(),
+                });
+                return Finished::Held(held);
+            }
+            Err(e) => {
+                return self.not_recorded(
+                    &id,
+                    format!("not dialed: the history could not record it ({e})"),
+                );
+            }
         }
         self.emit(DialerEvent::Queued {
             id: id.clone(),

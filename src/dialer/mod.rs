@@ -3,14 +3,17 @@
 
 mod control;
 mod engine;
+mod held;
 mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
 mod watch;
+mod witness;
 
 pub use control::ControlError;
 pub use engine::{Dialer, DialerEvent, Failure, Finished, MAX_RETRIES, now_ms, settle_interrupted};
+pub use held::{HeldBack, Witness};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
 pub use reconcile::{Candidate, ReconcileError, ReconcileOutcome};
 pub use report::{

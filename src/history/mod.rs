@@ -12,7 +12,9 @@
 //! fsync for writes); async code that cannot afford that should call it from
 //! `tokio::task::spawn_blocking`.
 
+mod aside;
 mod attempt;
+mod claim;
 mod export;
 mod open;
 mod query;
@@ -24,6 +26,7 @@ use std::path::PathBuf;
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
+pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Holder, Override};
 pub use export::{ExportFormat, attempt_json, event_json};
 pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};

@@ -57,6 +57,12 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     ",
+    // 2: the claim on a callee looks up its attempts by line; an override is kept with the
+    // attempt it let through.
+    "
+    ALTER TABLE attempt ADD COLUMN claim_override TEXT;
+    CREATE INDEX attempt_claim ON attempt (callee, sdk_app_id, endpoint, created_at_ms);
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -940,6 +940,11 @@ impl App {
                 self.notify(Level::Error, message);
                 return Vec::new();
             }
+            DialerEvent::Held { held, .. } => {
+                self.pending = self.pending.saturating_sub(1);
+                self.notify(Level::Error, format!("Not dialed: {held}"));
+                return Vec::new();
+            }
             // A followed call changed: the history has it, the detail reloads it.
             DialerEvent::Watch(w) => self.on_watch(w),
         }

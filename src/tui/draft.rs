@@ -48,7 +48,8 @@ pub fn save(path: &Path, draft: &DialDraft) -> Result<(), String> {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
     let text = serde_json::to_string_pretty(draft).map_err(|e| e.to_string())?;
-    let tmp = path.with_extension("json.tmp");
+    // A temporary name of its own: two instances saving at once never write one file.
+    let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

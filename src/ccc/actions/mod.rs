@@ -2,6 +2,7 @@
 //! names; absent optional fields are omitted, never sent as null; unknown response fields are
 //! ignored.
 
+mod active;
 mod agent;
 mod call;
 mod cdr;
@@ -10,6 +11,7 @@ mod number;
 mod report;
 mod session;
 
+pub use active::*;
 pub use agent::*;
 pub use call::*;
 pub use cdr::*;
