@@ -323,3 +323,28 @@ fn attempts_left_queued_by_a_stopped_run_become_unknown() {
         AttemptStatus::Queued
     );
 }
+
+#[tokio::test]
+async fn a_call_the_rate_limit_refused_every_time_is_not_sent_and_says_so() {
+    let rig = rig_with_backoff(
+        SimConfig {
+            rate_limit_per_sec: 1,
+            ..SimConfig::default()
+        },
+        500,
+        Duration::from_secs(5),
+        Duration::from_millis(1),
+    )
+    .await;
+    let (_, first) = dial(&rig, "008613012340001").await;
+    assert!(matches!(first, Finished::Accepted { .. }), "{first:?}");
+    // Every try of the second falls in the same second as the first call.
+    let (id, second) = dial(&rig, "008613012340002").await;
+    let Finished::Failed(f) = second else {
+        panic!("{second:?}")
+    };
+    assert_eq!(f.outcome, Outcome::NotSent);
+    assert!(f.hint.contains("no call was placed"), "{}", f.hint);
+    let a = rig.store.get(&id).unwrap().unwrap();
+    assert_eq!(a.status, AttemptStatus::NotSent, "a rerun sends it");
+}

@@ -34,7 +34,7 @@ use crate::dialer::{
 };
 use crate::history::{AttemptId, AttemptStatus, BatchRef};
 pub use results::{Format, RowResult};
-pub use rows::{BadRow, Defaults, Row};
+pub use rows::{BadRow, Defaults, Row, parse as parse_rows};
 
 /// Place one call per row of a CSV file; rerun the same command to resume.
 ///

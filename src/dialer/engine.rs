@@ -328,7 +328,16 @@ impl Dialer {
     }
 
     async fn failed(&self, id: &AttemptId, e: &ApiError, tries: u32) -> Finished {
-        let failure = Failure::from_error(e);
+        let mut failure = Failure::from_error(e);
+        if failure.label == Label::RateLimited {
+            // The service executed none of the tries: nothing was placed, a rerun sends it.
+            failure.outcome = Outcome::NotSent;
+            failure.hint = format!(
+                "the service's rate limit refused all {tries} tries, so no call was placed; \
+                 run again to send it ({})",
+                failure.hint
+            );
+        }
         let response_json = match e {
             ApiError::Service { code, message, request_id, .. } => Some(
                 json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}})
