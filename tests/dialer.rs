@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use ccc_dial::ccc::catalog::Label;
 use ccc_dial::ccc::{Client, ClientConfig, Outcome};
-use ccc_dial::dialer::{DialDraft, DialRequest, Dialer, DialerEvent, Finished, RateLimiter};
+use ccc_dial::dialer::{
+    DialDraft, DialRequest, Dialer, DialerEvent, Finished, RateLimiter, Witness,
+};
 use ccc_dial::history::{AttemptId, AttemptStatus, Store};
 use ccc_dial::sim::{self, SimConfig, SimHandle};
 use tokio::sync::mpsc;
@@ -347,4 +349,39 @@ async fn a_call_the_rate_limit_refused_every_time_is_not_sent_and_says_so() {
     assert!(f.hint.contains("no call was placed"), "{}", f.hint);
     let a = rig.store.get(&id).unwrap().unwrap();
     assert_eq!(a.status, AttemptStatus::NotSent, "a rerun sends it");
+}
+
+#[tokio::test]
+async fn the_earlier_call_is_named_before_a_dial_and_for_a_task() {
+    let rig = rig(SimConfig::default(), 20, Duration::from_secs(5)).await;
+    let (id, first) = dial(&rig, "008613012340011").await;
+    assert!(matches!(first, Finished::Accepted { .. }), "{first:?}");
+    let earlier = rig
+        .dialer
+        .earlier_call(&request("008613012340011"))
+        .await
+        .unwrap()
+        .expect("held by the first call");
+    assert_eq!(
+        earlier.witness,
+        Witness::History {
+            attempt: id,
+            batch: None
+        }
+    );
+    assert!(
+        rig.dialer
+            .earlier_call(&request("008613012340012"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let callees = ["008613012340011".to_string(), "008613012340012".to_string()];
+    let held = rig
+        .dialer
+        .held_back(1400000000, &callees, true)
+        .await
+        .unwrap();
+    assert_eq!(held.keys().collect::<Vec<_>>(), [&callees[0]]);
+    assert_eq!(rig.sim.count("DescribePSTNActiveSessionList"), 1);
 }

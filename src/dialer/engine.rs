@@ -171,6 +171,11 @@ impl Dialer {
         &self.claim
     }
 
+    /// The endpoint recorded with each attempt, which claims are scoped to.
+    pub fn backend_label(&self) -> &str {
+        &self.backend
+    }
+
     /// The watch settings; the defaults when watching was not switched on.
     pub fn watch_config(&self) -> WatchConfig {
         self.watch.clone().unwrap_or_default()

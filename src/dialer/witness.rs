@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use super::engine::{Dialer, Failure, now_ms};
 use super::held::{HeldBack, Witness};
+use super::request::DialRequest;
 use super::watch::CLOCK_SLACK_S;
 use crate::ccc::actions::{
     ACTIVE_SESSIONS_PAGE, DescribePSTNActiveSessionList, DescribeTelCdr, TelCdrInfo,
 };
+use crate::history::Line;
 
 /// Callees asked about per call-record query; records per page.
 const PHONES_PER_QUERY: usize = 20;
@@ -37,6 +39,63 @@ fn matching<'a>(number: Option<&str>, callees: &'a [String]) -> Option<&'a Strin
 }
 
 impl Dialer {
+    /// The earlier call in this machine's history that would hold back `request` now, under
+    /// this dialer's rule: for a confirmation that names it before the user dials.
+    pub async fn earlier_call(&self, request: &DialRequest) -> Result<Option<HeldBack>, String> {
+        let held = self
+            .held_in_history(request.sdk_app_id, std::slice::from_ref(&request.callee))
+            .await?;
+        Ok(held.into_values().next())
+    }
+
+    /// The callees a task or a sweep must leave out: those held in this machine's history
+    /// and, with `ask_service`, those the service saw called or on a call now. None is
+    /// claimed: a sweep claims its callee through its first dial.
+    pub async fn held_back(
+        &self,
+        sdk_app_id: i64,
+        callees: &[String],
+        ask_service: bool,
+    ) -> Result<HashMap<String, HeldBack>, String> {
+        let mut held = self.held_in_history(sdk_app_id, callees).await?;
+        if ask_service {
+            let window = self.claim_rule().window;
+            let witnessed = self
+                .service_check(sdk_app_id, callees, window)
+                .await
+                .map_err(|f| format!("{} ({})", f.message, f.hint))?;
+            for (callee, h) in witnessed {
+                held.entry(callee).or_insert(h);
+            }
+        }
+        Ok(held)
+    }
+
+    async fn held_in_history(
+        &self,
+        sdk_app_id: i64,
+        callees: &[String],
+    ) -> Result<HashMap<String, HeldBack>, String> {
+        let callees = callees.to_vec();
+        let endpoint = self.backend_label().to_owned();
+        let rule = self.claim_rule().clone();
+        self.blocking_store(move |store| {
+            let mut held = HashMap::new();
+            for callee in &callees {
+                let line = Line {
+                    callee,
+                    sdk_app_id,
+                    endpoint: &endpoint,
+                };
+                if let Some(h) = store.holder(&line, now_ms(), &rule)? {
+                    held.insert(callee.clone(), HeldBack::from_history(callee, h));
+                }
+            }
+            Ok(held)
+        })
+        .await
+    }
+
     /// The callees among `callees` the service saw called within `window` or on a call now,
     /// each with the newest such call. One call-record query per 20 callees plus the list of
     /// calls in progress, inside the app's request budget. An error says the check could not

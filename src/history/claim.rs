@@ -93,49 +93,76 @@ const HOLDER: &str = "
              created_at_ms DESC
     LIMIT 1";
 
+/// The line a claim is about: one callee, on one SdkAppId and endpoint (port included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub callee: &'a str,
+    pub sdk_app_id: i64,
+    pub endpoint: &'a str,
+}
+
+/// The attempt that holds `line` as of `at_ms` under `rule`, if any.
+fn find_holder(
+    conn: &rusqlite::Connection,
+    line: &Line<'_>,
+    at_ms: i64,
+    rule: &ClaimRule,
+) -> rusqlite::Result<Option<Holder>> {
+    let window_ms = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
+    let since = at_ms.saturating_sub(window_ms);
+    conn.prepare_cached(HOLDER)?
+        .query_row(
+            params![
+                line.callee,
+                line.sdk_app_id,
+                line.endpoint,
+                rule.overridden.is_some(),
+                since
+            ],
+            |r| {
+                let batch_id: Option<String> = r.get(4)?;
+                let row: Option<i64> = r.get(5)?;
+                Ok(Holder {
+                    id: AttemptId(r.get(0)?),
+                    created_at_ms: r.get(1)?,
+                    status: r.get(2)?,
+                    session_id: r.get(3)?,
+                    batch: batch_id.zip(row).map(|(batch_id, row)| BatchRef {
+                        batch_id,
+                        row: row.max(0) as u64,
+                    }),
+                })
+            },
+        )
+        .optional()
+}
+
 impl Store {
     /// Records `a` as `queued` unless another attempt holds its callee: one queued (in
     /// flight, always), one whose outcome is unknown, or one accepted within `rule.window`
     /// of `a.created_at_ms` (unless overridden). Durable on `Won`: send only then.
     pub fn claim(&self, a: &NewAttempt, rule: &ClaimRule) -> Result<Claimed> {
-        let window_ms = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
-        let since = a.created_at_ms.saturating_sub(window_ms);
+        let line = Line {
+            callee: &a.callee,
+            sdk_app_id: a.sdk_app_id,
+            endpoint: &a.endpoint,
+        };
         let overridden = rule.overridden.as_ref().map(Override::as_stored);
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let holder = tx
-                .prepare_cached(HOLDER)?
-                .query_row(
-                    params![
-                        a.callee,
-                        a.sdk_app_id,
-                        a.endpoint,
-                        overridden.is_some(),
-                        since
-                    ],
-                    |r| {
-                        let batch_id: Option<String> = r.get(4)?;
-                        let row: Option<i64> = r.get(5)?;
-                        Ok(Holder {
-                            id: AttemptId(r.get(0)?),
-                            created_at_ms: r.get(1)?,
-                            status: r.get(2)?,
-                            session_id: r.get(3)?,
-                            batch: batch_id.zip(row).map(|(batch_id, row)| BatchRef {
-                                batch_id,
-                                row: row.max(0) as u64,
-                            }),
-                        })
-                    },
-                )
-                .optional()?;
-            if let Some(holder) = holder {
+            if let Some(holder) = find_holder(&tx, &line, a.created_at_ms, rule)? {
                 return Ok(Claimed::Held(holder));
             }
             insert_queued(&tx, a, overridden.as_deref())?;
             tx.commit()?;
             Ok(Claimed::Won)
         })
+    }
+
+    /// The attempt that would hold `line` now, without claiming it: for a confirmation that
+    /// names the earlier call, or a task that checks its callees before it is created.
+    pub fn holder(&self, line: &Line<'_>, at_ms: i64, rule: &ClaimRule) -> Result<Option<Holder>> {
+        self.with(|conn| Ok(find_holder(conn, line, at_ms, rule)?))
     }
 
     /// The override an attempt was recorded with, if any.
@@ -217,6 +244,27 @@ mod tests {
                 assert_eq!(got, Claimed::Won, "{status}");
             }
         }
+    }
+
+    #[test]
+    fn the_holder_is_named_without_a_claim() {
+        let store = Store::open_in_memory().unwrap();
+        let first = attempt("008613000000001", T0);
+        store.claim(&first, &ClaimRule::default()).unwrap();
+        let line = Line {
+            callee: "008613000000001",
+            sdk_app_id: first.sdk_app_id,
+            endpoint: &first.endpoint,
+        };
+        let rule = ClaimRule::default();
+        let h = store.holder(&line, T0 + 1, &rule).unwrap().unwrap();
+        assert_eq!(h.id, first.id);
+        let other = Line {
+            callee: "008613000000002",
+            ..line.clone()
+        };
+        assert_eq!(store.holder(&other, T0 + 1, &rule).unwrap(), None);
+        assert_eq!(store.count(&Default::default()).unwrap(), 1);
     }
 
     #[test]

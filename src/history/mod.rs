@@ -26,7 +26,7 @@ use std::path::PathBuf;
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
-pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Holder, Override};
+pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Holder, Line, Override};
 pub use export::{ExportFormat, attempt_json, event_json};
 pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};
