@@ -16,7 +16,7 @@ fn main() {
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(ccc_dial::cli::sim::run(args))),
+            .and_then(|rt| rt.block_on(ccc_dial::cli::sim::run(&cli.global, args))),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -6,7 +6,9 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
-use crate::sim::{self, Fixtures, SimConfig};
+use crate::cli::GlobalArgs;
+use crate::credentials::Env;
+use crate::sim::{self, Fixtures, Flavour, SimConfig};
 
 #[derive(Debug, Clone, Args)]
 pub struct SimArgs {
@@ -34,6 +36,15 @@ pub struct SimArgs {
     /// Seconds the slow-answer fault (callee 00999300001) keeps the client waiting.
     #[arg(long, value_name = "SECONDS", default_value_t = sim::DEFAULT_SLOW_ANSWER.as_secs_f64())]
     pub slow_answer: f64,
+    /// Seconds after a call ends before its record, tags, latency and interaction records
+    /// appear (0: at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = sim::DEFAULT_RECORD_LAG.as_secs_f64())]
+    pub record_lag: f64,
+    /// Which API model to serve: international lacks DescribeAICallInteractionRecords,
+    /// AcquireTimeoutSecond and CostType (default: the flavour of the configured endpoint;
+    /// international when none).
+    #[arg(long, value_enum)]
+    pub flavour: Option<Flavour>,
 }
 
 fn seconds(name: &str, value: f64) -> anyhow::Result<Duration> {
@@ -42,7 +53,25 @@ fn seconds(name: &str, value: f64) -> anyhow::Result<Duration> {
     })
 }
 
-pub async fn run(args: SimArgs) -> anyhow::Result<()> {
+/// The flavour asked for, else that of `--endpoint`, else that of the settings' endpoint.
+fn flavour(global: &GlobalArgs, args: &SimArgs) -> Flavour {
+    if let Some(f) = args.flavour {
+        return f;
+    }
+    let endpoint = match &global.endpoint {
+        Some(e) => e.clone(),
+        // Only a guess at the flavour: settings that cannot be read count as the defaults.
+        None => crate::cli::headless::settings(&Env::from_process())
+            .unwrap_or_default()
+            .endpoint
+            .host_or_url()
+            .to_string(),
+    };
+    Flavour::of_endpoint(&endpoint)
+}
+
+pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<()> {
+    let flavour = flavour(global, &args);
     let fixtures = match &args.fixtures {
         Some(path) => Fixtures::load(path)?,
         None => Fixtures::default(),
@@ -58,10 +87,13 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         ring: seconds("ring", args.ring)?,
         talk: seconds("talk", args.talk)?,
         slow_answer: seconds("slow-answer", args.slow_answer)?,
+        record_lag: seconds("record-lag", args.record_lag)?,
+        flavour,
         log_file: args.log.clone(),
         ..SimConfig::default()
     };
-    let (ring, talk, app) = (config.ring, config.talk, config.fixtures.sdk_app_id);
+    let (ring, talk, lag) = (config.ring, config.talk, config.record_lag);
+    let app = config.fixtures.sdk_app_id;
     let handle = sim::start(config)
         .await
         .context("the simulator could not start")?;
@@ -74,10 +106,12 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         println!("SecretKey: {}", sim::SIM_SECRET_KEY);
     }
     println!("SdkAppId:  {app}");
+    println!("API model: {} (--flavour)", flavour.name());
     println!(
-        "calls ring {:.1} s, then talk {:.1} s; callees starting {} fail on purpose (see \"The simulator\" in README.md)",
+        "calls ring {:.1} s, then talk {:.1} s; records appear {:.1} s after a call ends; callees starting {} fail on purpose (see \"The simulator\" in README.md)",
         ring.as_secs_f64(),
         talk.as_secs_f64(),
+        lag.as_secs_f64(),
         sim::faults::FAULT_PREFIX
     );
     if let Some(path) = &args.log {
