@@ -309,6 +309,13 @@ const BODY_FIELDS: &[&str] = &[
 /// Reads the API's JSON body. An unknown field is an error rather than silently dropped, so
 /// a misspelt option never goes unnoticed.
 pub fn parse_body(text: &str) -> Result<CreateAIAgentCall, String> {
+    // Editors on some systems start a UTF-8 file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(key) = super::json_keys::first_repeated_key(text) {
+        return Err(format!(
+            "{key:?} is given twice; give each field once (JSON keeps only the last)"
+        ));
+    }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| format!("not valid JSON ({e}); expected a CreateAIAgentCall body"))?;
     let Value::Object(mut fields) = value else {
@@ -325,6 +332,17 @@ pub fn parse_body(text: &str) -> Result<CreateAIAgentCall, String> {
             return Err("give Variables or PromptVariables (its old name), not both".into());
         }
         fields.insert("Variables".into(), prompt);
+    }
+    let variables = fields.get("Variables").and_then(Value::as_array);
+    for (i, v) in variables.into_iter().flatten().enumerate() {
+        let unknown = v
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !matches!(k.as_str(), "Key" | "Value")));
+        if let Some(k) = unknown {
+            return Err(format!(
+                "Variables.{i}: unknown field {k:?}; a variable has Key and Value"
+            ));
+        }
     }
     serde_json::from_value(Value::Object(fields)).map_err(|e| format!("{e}"))
 }
@@ -442,5 +460,20 @@ mod tests {
         let both =
             r#"{"SdkAppId":1,"AIAgentId":2,"Callee":"1","Variables":[],"PromptVariables":[]}"#;
         assert!(parse_body(both).unwrap_err().contains("not both"));
+    }
+
+    #[test]
+    fn a_bom_is_read_and_repeated_or_unknown_variable_fields_are_not() {
+        let body = "\u{feff}{\"SdkAppId\":1,\"AIAgentId\":2,\"Callee\":\"0086130\"}";
+        assert_eq!(parse_body(body).unwrap().callee, "0086130");
+        let twice = r#"{"SdkAppId":1,"AIAgentId":2,"Callee":"0086130","Callee":"0086131"}"#;
+        assert!(
+            parse_body(twice)
+                .unwrap_err()
+                .contains("\"Callee\" is given twice")
+        );
+        let extra = r#"{"SdkAppId":1,"AIAgentId":2,"Callee":"1","Variables":[{"Key":"a","Value":"b","Vaule":"c"}]}"#;
+        let e = parse_body(extra).unwrap_err();
+        assert!(e.contains("Variables.0: unknown field \"Vaule\""), "{e}");
     }
 }

@@ -7,6 +7,7 @@ pub mod follow;
 pub mod guard;
 mod headless;
 pub mod history;
+mod json_keys;
 pub mod sim;
 
 use clap::{Args, Parser, Subcommand};
