@@ -7,11 +7,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ccc_dial::history::{AttemptStatus, Filter, Page, Store};
 
 const TMUX: &str = "/usr/bin/tmux";
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 
 struct Session {
     socket: String,
@@ -26,7 +29,12 @@ impl Session {
         );
         let dir = tempfile::tempdir().unwrap();
         Session {
-            socket: format!("ccc-dial-e2e-{}", std::process::id()),
+            // One server per session: the tests of this file run side by side.
+            socket: format!(
+                "ccc-dial-e2e-{}-{}",
+                std::process::id(),
+                SESSIONS.fetch_add(1, Ordering::SeqCst)
+            ),
             dir,
         }
     }

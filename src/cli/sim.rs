@@ -45,11 +45,29 @@ pub struct SimArgs {
     /// international when none).
     #[arg(long, value_enum)]
     pub flavour: Option<Flavour>,
+    /// Run the simulator's clock N times faster: calls, task windows and retry intervals all
+    /// speed up (signatures still use real time). 60 rehearses an hour in a minute.
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Callees one CreateAutoCalloutTask may carry (undocumented by the service).
+    #[arg(long, value_name = "N", default_value_t = sim::task::DEFAULT_MAX_CALLEES)]
+    pub task_max_callees: usize,
 }
 
 fn seconds(name: &str, value: f64) -> anyhow::Result<Duration> {
     Duration::try_from_secs_f64(value).map_err(|_| {
         anyhow::anyhow!("--{name} must be a number of seconds, 0 or more; got {value}")
+    })
+}
+
+fn clock(scale: f64) -> anyhow::Result<std::sync::Arc<dyn sim::Clock>> {
+    if !(scale.is_finite() && (0.001..=1_000_000.0).contains(&scale)) {
+        anyhow::bail!("--time-scale must be a number from 0.001 to 1000000; got {scale}");
+    }
+    Ok(if scale == 1.0 {
+        std::sync::Arc::new(sim::SystemClock)
+    } else {
+        std::sync::Arc::new(sim::ScaledClock::new(scale))
     })
 }
 
@@ -90,6 +108,8 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<()> {
         record_lag: seconds("record-lag", args.record_lag)?,
         flavour,
         log_file: args.log.clone(),
+        clock: clock(args.time_scale)?,
+        max_task_callees: args.task_max_callees,
         ..SimConfig::default()
     };
     let (ring, talk, lag) = (config.ring, config.talk, config.record_lag);
@@ -116,6 +136,9 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<()> {
     );
     if let Some(path) = &args.log {
         println!("request log: {}", path.display());
+    }
+    if args.time_scale != 1.0 {
+        println!("time runs {} times faster", args.time_scale);
     }
     println!("stop with Ctrl-C");
     wait_for_stop().await?;

@@ -93,7 +93,7 @@ fn invalid(message: String) -> ApiError {
     ApiError::new("InvalidParameterValue", message)
 }
 
-fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
+pub(super) fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
     let want = sim.fixtures.sdk_app_id;
     match p.get("SdkAppId").and_then(Value::as_i64) {
         Some(id) if id == want => Ok(()),
@@ -107,7 +107,7 @@ fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
     }
 }
 
-fn page_bounds(
+pub(super) fn page_bounds(
     number: Option<i64>,
     size: Option<i64>,
     default_size: i64,
@@ -252,7 +252,7 @@ fn text_of(v: &Value, key: &str) -> String {
 }
 
 /// The first usable caller of the request's pool, or of the instance when none is given.
-fn pick_caller(sim: &Sim, callers: &[String]) -> Result<String, ApiError> {
+pub(super) fn pick_caller(sim: &Sim, callers: &[String]) -> Result<String, ApiError> {
     let numbers = &sim.fixtures.numbers;
     if callers.is_empty() {
         return numbers

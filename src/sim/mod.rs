@@ -20,6 +20,7 @@ mod net;
 pub mod params;
 pub mod reply;
 pub mod session;
+pub mod task;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use tokio::sync::watch;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ScaledClock, SystemClock};
 pub use fixtures::Fixtures;
 pub use flavour::Flavour;
 pub use log::LogEntry;
@@ -84,6 +85,8 @@ pub struct SimConfig {
     pub record_lag: Duration,
     /// Which published API model to serve.
     pub flavour: Flavour,
+    /// Callees one CreateAutoCalloutTask may carry (undocumented; see `task::DEFAULT_MAX_CALLEES`).
+    pub max_task_callees: usize,
 }
 
 impl Default for SimConfig {
@@ -101,6 +104,7 @@ impl Default for SimConfig {
             rate_limit_per_sec: DEFAULT_RATE_LIMIT,
             record_lag: DEFAULT_RECORD_LAG,
             flavour: Flavour::default(),
+            max_task_callees: task::DEFAULT_MAX_CALLEES,
         }
     }
 }
@@ -118,6 +122,7 @@ impl std::fmt::Debug for SimConfig {
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
             .field("record_lag", &self.record_lag)
             .field("flavour", &self.flavour)
+            .field("max_task_callees", &self.max_task_callees)
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +138,9 @@ pub(crate) struct Sim {
     flavour: Flavour,
     clock: Arc<dyn Clock>,
     sessions: Mutex<Sessions>,
+    /// Locked before `sessions` when both are needed.
+    tasks: Mutex<task::Tasks>,
+    max_task_callees: usize,
     limit: Mutex<RateLimit>,
     log: RequestLog,
     stop: watch::Receiver<bool>,
@@ -141,6 +149,10 @@ pub(crate) struct Sim {
 impl Sim {
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn tasks(&self) -> MutexGuard<'_, task::Tasks> {
+        self.tasks.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -220,6 +232,8 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         flavour: config.flavour,
         clock: config.clock,
         sessions: Mutex::new(Sessions::default()),
+        tasks: Mutex::new(task::Tasks::default()),
+        max_task_callees: config.max_task_callees,
         limit: Mutex::new(RateLimit::new(config.rate_limit_per_sec)),
         log,
         stop: stop_rx.clone(),
@@ -368,7 +382,9 @@ fn process(
             )?
         }
     }
-    let schema = params::schema(action).filter(|_| sim.flavour.offers(action));
+    let schema = params::schema(action)
+        .or_else(|| task::schema(action))
+        .filter(|_| sim.flavour.offers(action));
     let Some(schema) = schema else {
         return Err(ApiError::new(
             "InvalidAction",
@@ -408,7 +424,13 @@ fn process(
         ));
     }
     params::check(schema, params, "")?;
-    let mut outcome = actions::run(sim, action, params, now_ms);
+    let mut outcome = if task::schema(action).is_some() {
+        task::run(sim, action, params, now_ms)
+    } else {
+        // Task calls are sessions too: bring them up to now before any session is looked at.
+        sim.tasks().advance(now_ms, &mut sim.sessions());
+        actions::run(sim, action, params, now_ms)
+    };
     if let Reply::Ok(fields) | Reply::Fault(_, fields) = &mut outcome.reply {
         sim.flavour.shape(action, fields);
     }

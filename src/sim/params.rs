@@ -23,7 +23,7 @@ pub struct Field {
     pub required: bool,
 }
 
-const fn req(name: &'static str, ty: Ty) -> Field {
+pub(crate) const fn req(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
         ty,
@@ -31,7 +31,7 @@ const fn req(name: &'static str, ty: Ty) -> Field {
     }
 }
 
-const fn opt(name: &'static str, ty: Ty) -> Field {
+pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
         ty,

@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -374,8 +375,8 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     result
 }
 
-/// Handles messages until the app quits. Draws once at the start and after each message
-/// that may change the screen; never on a timer.
+/// Handles messages until the app quits. Draws once at the start and after each batch of
+/// messages that may change the screen; never on a timer.
 pub async fn event_loop<B: TerminalBackend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -397,11 +398,12 @@ where
     terminal.draw(|f| view::draw(f, app))?;
     let mut interrupt = std::pin::pin!(shutdown_signal());
     loop {
-        let msg = tokio::select! {
+        let first = tokio::select! {
             ev = keys.next() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(_)) => continue,
+                Some(Ok(ev)) => match terminal_msg(ev) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
@@ -411,16 +413,58 @@ where
             // Only while a live call is shown, for its elapsed time; idle, nothing wakes.
             _ = tokio::time::sleep(Duration::from_secs(1)), if app.ticking() => Msg::Tick(now_ms()),
         };
-        app.now_ms = now_ms();
-        let mut quit = false;
-        for e in app.update(msg) {
-            quit |= runner.execute(e);
-        }
-        if quit {
-            return Ok(());
+        // Everything already waiting is handled before the next frame: a paste of thousands
+        // of keys costs a few frames, and the keys typed after it act at once.
+        let mut next = Some(first);
+        let mut handled = 0;
+        while let Some(msg) = next {
+            app.now_ms = now_ms();
+            let mut quit = false;
+            for e in app.update(msg) {
+                quit |= runner.execute(e);
+            }
+            if quit {
+                return Ok(());
+            }
+            handled += 1;
+            next = if handled < MAX_PER_FRAME {
+                waiting(&mut keys, &mut rx, &mut dialer_rx).await?
+            } else {
+                None
+            };
         }
         terminal.draw(|f| view::draw(f, app))?;
     }
+}
+
+/// Messages handled between two frames at most, so a flood still shows progress.
+const MAX_PER_FRAME: usize = 4096;
+
+/// The message a terminal event carries, if any.
+fn terminal_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// A message that has already arrived, without waiting: keys first, then the rest. Polling
+/// the key stream here registers this task to be woken, as the select above does.
+async fn waiting(
+    keys: &mut EventStream,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    dialer_rx: &mut mpsc::UnboundedReceiver<DialerEvent>,
+) -> anyhow::Result<Option<Msg>> {
+    while let Poll::Ready(Some(ev)) = futures::poll!(keys.next()) {
+        if let Some(msg) = terminal_msg(ev?) {
+            return Ok(Some(msg));
+        }
+    }
+    if let Ok(msg) = rx.try_recv() {
+        return Ok(Some(msg));
+    }
+    Ok(dialer_rx.try_recv().ok().map(Msg::Dialer))
 }
 
 /// SIGINT or SIGTERM from outside (in raw mode Ctrl-C arrives as a key instead).

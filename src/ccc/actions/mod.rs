@@ -10,6 +10,7 @@ mod control;
 mod number;
 mod report;
 mod session;
+mod task;
 
 pub use active::*;
 pub use agent::*;
@@ -19,6 +20,7 @@ pub use control::*;
 pub use number::*;
 pub use report::*;
 pub use session::*;
+pub use task::*;
 
 use serde::{Serialize, de::DeserializeOwned};
 
