@@ -4,6 +4,7 @@ pub mod actions;
 pub mod catalog;
 mod client;
 mod error;
+pub mod paginate;
 pub mod tls;
 
 pub use client::{

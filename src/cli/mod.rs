@@ -3,7 +3,6 @@
 pub mod batch;
 pub mod call;
 pub mod exit;
-pub mod follow;
 pub mod guard;
 mod headless;
 pub mod history;
@@ -11,6 +10,9 @@ mod json_keys;
 pub mod sim;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::backend::{ServiceOverrides, SimChoice};
+use crate::session::Overrides;
 
 /// Launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
 ///
@@ -80,6 +82,23 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "{text:?} is not a positive number of seconds (e.g. 15 or 0.5)"
         )),
+    }
+}
+
+impl GlobalArgs {
+    /// The start-up's overrides: these options, and where the simulator may serve.
+    pub fn overrides(&self, sim: SimChoice) -> Overrides {
+        Overrides {
+            service: ServiceOverrides {
+                endpoint: self.endpoint.clone(),
+                region: self.region.clone(),
+                profile: self.profile.clone(),
+                timeout: self.timeout,
+            },
+            history: None,
+            sim,
+            strict_settings: false,
+        }
     }
 }
 

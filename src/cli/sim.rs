@@ -78,9 +78,7 @@ fn flavour(global: &GlobalArgs, args: &SimArgs) -> Flavour {
     }
     let endpoint = match &global.endpoint {
         Some(e) => e.clone(),
-        // Only a guess at the flavour: settings that cannot be read count as the defaults.
         None => crate::cli::headless::settings(&Env::from_process())
-            .unwrap_or_default()
             .endpoint
             .host_or_url()
             .to_string(),

@@ -6,10 +6,11 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use super::engine::{Dialer, Failure, now_ms};
+use super::cdr::CLOCK_SLACK_S;
+use super::ctx::{Dialer, now_ms};
+use super::event::Failure;
 use super::held::{HeldBack, Witness};
 use super::request::DialRequest;
-use super::watch::CLOCK_SLACK_S;
 use crate::ccc::actions::{
     ACTIVE_SESSIONS_PAGE, DescribePSTNActiveSessionList, DescribeTelCdr, TelCdrInfo,
 };

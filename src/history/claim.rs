@@ -205,7 +205,12 @@ mod tests {
     }
 
     fn settle(store: &Store, id: &AttemptId, status: AttemptStatus) {
-        let update = super::super::EventUpdate::new(T0, status.as_str()).status(status);
+        // Only the status matters here; the event says which, in the stored vocabulary.
+        let event = super::super::CallEvent::Unrecognized {
+            kind: status.as_str().into(),
+            detail: serde_json::Value::Null,
+        };
+        let update = super::super::EventUpdate::new(T0, event).status(status);
         store.record_event(id, update).unwrap();
     }
 

@@ -14,7 +14,9 @@
 
 mod aside;
 mod attempt;
+pub mod batch;
 mod claim;
+pub mod event;
 mod export;
 mod open;
 mod query;
@@ -27,6 +29,7 @@ pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
 pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Holder, Line, Override};
+pub use event::{CallEvent, PushKind};
 pub use export::{ExportFormat, attempt_json, event_json};
 pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use super::attempt::{Attempt, AttemptId, AttemptStatus, Event, EventUpdate, NewAttempt};
+use super::event::CallEvent;
 use super::query::{
     ATTEMPT_COLUMNS, EVENT_COLUMNS, Filter, NEWEST_FIRST, Page, attempt_from_row, event_from_row,
 };
@@ -143,14 +144,8 @@ impl Store {
             if changed == 0 {
                 return Err(HistoryError::NotFound(id.0.clone()));
             }
-            insert_event(
-                &tx,
-                id,
-                update.at_ms,
-                &update.kind,
-                update.status,
-                &update.detail,
-            )?;
+            let (kind, detail) = update.event.to_stored();
+            insert_event(&tx, id, update.at_ms, &kind, update.status, &detail)?;
             tx.commit()?;
             Ok(())
         })
@@ -362,13 +357,11 @@ pub(super) fn insert_queued(
             format!("agent id {} is too large to store", a.agent_id).into(),
         ))
     })?;
-    let mut detail = match &a.batch {
-        Some(b) => serde_json::json!({ "batch_id": b.batch_id, "row": b.row }),
-        None => serde_json::json!({}),
-    };
-    if let Some(o) = claim_override {
-        detail["override"] = o.into();
+    let (kind, detail) = CallEvent::Queued {
+        batch_id: a.batch.as_ref().map(|b| b.batch_id.clone()),
+        row: a.batch.as_ref().map(|b| b.row),
     }
+    .to_stored();
     let inserted = conn.execute(
         "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
             agent_id, agent_name, callee, callers, variables, max_ring_timeout,
@@ -403,7 +396,7 @@ pub(super) fn insert_queued(
         conn,
         &a.id,
         a.created_at_ms,
-        "queued",
+        &kind,
         Some(AttemptStatus::Queued),
         &detail,
     )?;

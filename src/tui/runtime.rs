@@ -18,17 +18,15 @@ use super::app::{App, BackendInfo, Effect, Msg};
 use super::draft;
 use super::time::TimeFmt;
 use super::view;
-use crate::backend::{self, BackendKind, SimChoice};
+use crate::backend::{BackendKind, SimChoice};
 use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
+use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
-use crate::config::{self, Settings};
 use crate::credentials::{self, Env};
-use crate::dialer::{
-    ControlError, DialDraft, Dialer, DialerEvent, RateLimiter, WatchConfig, now_ms,
-    settle_interrupted,
-};
+use crate::dialer::{ControlError, DialDraft, Dialer, DialerEvent, now_ms};
 use crate::history::Store;
+use crate::session::{self, Session};
 
 /// Carries out the app's effects; results come back on `tx` as messages.
 pub struct Runner {
@@ -223,41 +221,21 @@ impl Runner {
         false
     }
 
-    /// Settles what a stopped run left queued, then follows the calls still live; one notice
-    /// says what was found.
+    /// Follows the calls still live after a restart (the start-up settled what a stopped run
+    /// left queued); a notice says how many.
     pub fn resume(&self) {
         let dialer = self.dialer.clone();
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let store = dialer.store().clone();
-            let settled =
-                tokio::task::spawn_blocking(move || settle_interrupted(&store, SETTLE_GRACE))
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
-            let resumed = dialer.resume().await;
-            let mut said = Vec::new();
-            match settled {
-                Ok(0) => {}
-                Ok(n) => said.push(format!(
-                    "{n} attempt(s) left queued by a stopped run are now unknown (c reconciles)"
-                )),
-                Err(e) => said.push(format!("cannot settle interrupted attempts: {e}")),
-            }
-            match resumed {
-                Ok(ids) if ids.is_empty() => {}
-                Ok(ids) => said.push(format!("following {} live call(s) again", ids.len())),
-                Err(e) => said.push(format!("cannot follow the live calls: {e}")),
-            }
-            if !said.is_empty() {
-                let _ = tx.send(Msg::Done(Ok(said.join(" · "))));
-            }
+            let said = match dialer.resume().await {
+                Ok(ids) if ids.is_empty() => return,
+                Ok(ids) => Ok(format!("following {} live call(s) again", ids.len())),
+                Err(e) => Err(format!("cannot follow the live calls: {e}")),
+            };
+            let _ = tx.send(Msg::Done(said));
         });
     }
 }
-
-/// Attempts queued longer than this by a stopped run cannot still be in flight elsewhere.
-const SETTLE_GRACE: Duration = Duration::from_secs(300);
 
 /// Errors the dialer did not report itself (it reports every answer from the service).
 fn report_unemitted(tx: &mpsc::UnboundedSender<Msg>, e: ControlError) {
@@ -278,25 +256,18 @@ pub fn osc52(text: &str) -> String {
 
 /// Every page of DescribeNumbers.
 async fn all_numbers(client: &Client, sdk_app_id: i64) -> Result<Vec<NumberInfo>, String> {
-    let mut numbers = Vec::new();
-    for page in 0.. {
-        let action = DescribeNumbers {
-            sdk_app_id: sdk_app_id.max(0) as u64,
-            page_number: Some(page),
-            page_size: Some(100),
-        };
-        let reply = client
-            .send(&action)
-            .await
-            .map_err(|e| format!("cannot list the numbers: {e}"))?;
-        let got = reply.data.numbers.len();
-        numbers.extend(reply.data.numbers);
-        let total = reply.data.total_count.unwrap_or(0) as usize;
-        if got < 100 || numbers.len() >= total {
-            break;
-        }
-    }
-    Ok(numbers)
+    let request = DescribeNumbers {
+        sdk_app_id: sdk_app_id.max(0) as u64,
+        ..Default::default()
+    };
+    all_pages(
+        &request,
+        100,
+        u64::MAX,
+        |r| async move { client.send(&r).await },
+    )
+    .await
+    .map_err(|e| format!("cannot list the numbers: {e}"))
 }
 
 /// Opens the dialer on this terminal and runs it until the user quits.
@@ -306,37 +277,33 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
             "the dialer needs a terminal; for scripts use a subcommand (see ccc-dial --help)"
         );
     }
-    let env = Env::from_process();
-    let settings_file = config::settings_path(&env).ok();
-    let (settings, settings_notice) = Settings::load(settings_file.as_deref());
-    let backend = backend::connect(&global, &settings, &env, SimChoice::IfUnconfigured).await?;
-    let (store, history_notice) = Store::open(Store::default_path()?)?;
-    let draft_file = settings_file.as_deref().map(draft::path_beside);
+    let session = session::open(
+        &global.overrides(SimChoice::IfUnconfigured),
+        Env::from_process(),
+    )
+    .await?
+    .watching();
+    let draft_file = session.settings_file.as_deref().map(draft::path_beside);
     let (mut draft, draft_notice) = match &draft_file {
         Some(p) => draft::load(p),
         None => (DialDraft::default(), None),
     };
-    if draft.sdk_app_id.trim().is_empty() {
-        if let Some(id) = settings.default_sdk_app_id {
-            draft.sdk_app_id = id.to_string();
-        } else if backend.is_simulator() {
-            draft.sdk_app_id = crate::sim::Fixtures::default().sdk_app_id.to_string();
-        }
+    let simulator = session.backend.is_simulator();
+    if draft.sdk_app_id.trim().is_empty()
+        && let Some(id) = session::default_sdk_app_id(&session.settings, simulator)
+    {
+        draft.sdk_app_id = id.to_string();
     }
-
-    let (events_tx, events_rx) = mpsc::unbounded_channel();
-    let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
-    let dialer = Dialer::new(
-        backend.client.clone(),
-        store,
-        limiter,
-        backend.label(),
-        events_tx,
-    )
-    .with_watch(WatchConfig {
-        interval: Duration::from_millis(settings.poll_interval_ms),
-        ..WatchConfig::default()
-    });
+    let Session {
+        settings,
+        settings_file,
+        env,
+        backend,
+        dialer,
+        events: events_rx,
+        notices,
+        ..
+    } = session;
     let info = BackendInfo {
         simulator: backend.is_simulator(),
         label: backend.label(),
@@ -350,11 +317,7 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     let mut app = App::new(draft, settings, info, TimeFmt::Local);
     app.settings_file = settings_file.clone();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let notices: Vec<String> = [settings_notice, history_notice, draft_notice]
-        .into_iter()
-        .flatten()
-        .chain(backend.warnings.iter().cloned())
-        .collect();
+    let notices: Vec<String> = notices.into_iter().chain(draft_notice).collect();
     if !notices.is_empty() {
         app.notify(super::app::Level::Warning, notices.join(" · "));
     }
