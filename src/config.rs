@@ -121,10 +121,14 @@ impl Default for Settings {
     }
 }
 
-/// Where the settings live: `$CCC_DIAL_CONFIG`, else confy's place for `ccc-dial/settings`
-/// (on Linux `~/.config/ccc-dial/settings.toml`).
+/// Where the settings live: `$CCC_DIAL_CONFIG` (`settings.toml` inside it when it names a
+/// directory), else confy's place for `ccc-dial/settings` (on Linux
+/// `~/.config/ccc-dial/settings.toml`).
 pub fn settings_path(env: &Env) -> Result<PathBuf, String> {
     match env.var(ENV_CONFIG) {
+        Some(path) if Path::new(&path).is_dir() => {
+            Ok(Path::new(&path).join(format!("{CONFIG_NAME}.toml")))
+        }
         Some(path) => Ok(PathBuf::from(path)),
         None => confy::get_configuration_file_path(APP_NAME, CONFIG_NAME).map_err(|e| {
             format!("cannot tell where the settings file belongs ({e}); set {ENV_CONFIG}")
@@ -135,38 +139,65 @@ pub fn settings_path(env: &Env) -> Result<PathBuf, String> {
 impl Settings {
     /// Loads the settings from `path` (or [`settings_path`]). Never fails: a file that cannot
     /// be read or parsed gives the defaults and a notice saying so; a missing file gives the
-    /// defaults quietly (nothing is written until [`Settings::save`]). Out-of-range values are
-    /// corrected, with a notice.
+    /// defaults quietly (nothing is written until [`Settings::save`]). A bad value is
+    /// corrected or defaulted alone, with a notice; the other fields stay.
     pub fn load(path: Option<&Path>) -> (Settings, Option<String>) {
+        match Settings::load_checked(path) {
+            Ok(loaded) => loaded,
+            Err(message) => (
+                Settings::default(),
+                Some(format!(
+                    "{message}; using the defaults. Fix the file, or save new settings to \
+                     replace it"
+                )),
+            ),
+        }
+    }
+
+    /// Like [`Settings::load`], but a file that exists and cannot be read or parsed at all is
+    /// an error: a command about to dial must not fall back to another endpoint.
+    pub fn load_checked(path: Option<&Path>) -> Result<(Settings, Option<String>), String> {
         let path = match path {
             Some(path) => path.to_path_buf(),
-            None => match settings_path(&Env::from_process()) {
-                Ok(path) => path,
-                Err(message) => return (Settings::default(), Some(message)),
-            },
+            None => settings_path(&Env::from_process())?,
         };
         if !path.exists() {
-            return (Settings::default(), None);
+            return Ok((Settings::default(), None));
         }
-        match confy::load_path::<Settings>(&path) {
-            Ok(mut settings) => {
-                let notices = settings.validate();
-                let notice = (!notices.is_empty())
-                    .then(|| format!("settings file {}: {}", path.display(), notices.join("; ")));
-                (settings, notice)
-            }
-            Err(e) => {
-                let cause = std::error::Error::source(&e)
-                    .map(|cause| format!(": {}", one_line(&cause.to_string())))
-                    .unwrap_or_default();
-                let notice = format!(
-                    "settings file {} could not be used ({e}{cause}); using the defaults. Fix \
-                     the file, or save new settings to replace it",
-                    path.display()
-                );
-                (Settings::default(), Some(notice))
-            }
+        let unusable =
+            |why: String| format!("settings file {} could not be used ({why})", path.display());
+        let text = std::fs::read_to_string(&path).map_err(|e| unusable(e.to_string()))?;
+        let file: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| unusable(one_line(&e.to_string())))?;
+        let (mut settings, mut notices) = Settings::field_by_field(file);
+        notices.extend(settings.validate());
+        let notice = (!notices.is_empty())
+            .then(|| format!("settings file {}: {}", path.display(), notices.join("; ")));
+        Ok((settings, notice))
+    }
+
+    /// Takes each field of `file` that reads as its type; one that does not is reported and
+    /// left at its default, so one bad value never drops the endpoint or the profile.
+    fn field_by_field(file: toml::Table) -> (Settings, Vec<String>) {
+        let mut good = toml::Table::new();
+        let mut notices = Vec::new();
+        for (key, value) in file {
+            let mut trial = good.clone();
+            trial.insert(key.clone(), value.clone());
+            match trial.try_into::<Settings>() {
+                Ok(_) => good.insert(key, value),
+                Err(e) => {
+                    notices.push(format!(
+                        "{key} = {value} is not valid ({}); using the default",
+                        one_line(e.message())
+                    ));
+                    None
+                }
+            };
         }
+        let settings = good.try_into().unwrap_or_default();
+        (settings, notices)
     }
 
     /// Saves to `path` (or [`settings_path`]) and returns where.
@@ -336,14 +367,50 @@ mod tests {
     }
 
     #[test]
+    fn one_bad_field_keeps_the_others() {
+        let (dir, _) = temp();
+        let path = dir.path().join("s.toml");
+        std::fs::write(
+            &path,
+            "endpoint = \"http://127.0.0.1:4000\"\nprofile = \"rehearsal\"\n\
+             rate_limit_per_sec = -5\ntimeout_secs = \"long\"\n",
+        )
+        .unwrap();
+        let (s, notice) = Settings::load_checked(Some(&path)).unwrap();
+        assert_eq!(s.endpoint.host_or_url(), "http://127.0.0.1:4000");
+        assert_eq!(s.profile.as_deref(), Some("rehearsal"));
+        assert_eq!(s.rate_limit_per_sec, 20);
+        assert_eq!(s.timeout_secs, 15.0);
+        let notice = notice.unwrap();
+        assert!(
+            notice.contains("rate_limit_per_sec = -5 is not valid"),
+            "{notice}"
+        );
+        assert!(
+            notice.contains("timeout_secs = \"long\" is not valid"),
+            "{notice}"
+        );
+        assert!(!notice.contains('\n'), "{notice}");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_parsed_is_an_error_when_checked() {
+        let (dir, _) = temp();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "endpoint = \"http://127.0.0.1:4000\"\n[[[\n").unwrap();
+        let e = Settings::load_checked(Some(&path)).unwrap_err();
+        assert!(e.contains("could not be used"), "{e}");
+        assert!(
+            Settings::load_checked(Some(dir.path())).is_err(),
+            "a directory"
+        );
+    }
+
+    #[test]
     fn corrupt_or_unreadable_file_falls_back_with_a_notice() {
         let (dir, _) = temp();
         let path = dir.path().join("s.toml");
-        for bad in [
-            "endpoint = \n",
-            "rate_limit_per_sec = \"fast\"\n",
-            "\u{0}\u{1}binary",
-        ] {
+        for bad in ["endpoint = \n", "\u{0}\u{1}binary"] {
             std::fs::write(&path, bad).unwrap();
             let (s, notice) = Settings::load(Some(&path));
             assert_eq!(s, Settings::default());
@@ -410,6 +477,9 @@ mod tests {
     fn config_path_honours_the_environment() {
         let env = Env::new("/nonexistent-home").with_var(ENV_CONFIG, "/tmp/x/ccc.toml");
         assert_eq!(settings_path(&env), Ok(PathBuf::from("/tmp/x/ccc.toml")));
+        let dir = tempfile::tempdir().unwrap();
+        let env = Env::new("/nonexistent-home").with_var(ENV_CONFIG, dir.path().to_str().unwrap());
+        assert_eq!(settings_path(&env), Ok(dir.path().join("settings.toml")));
         // Empty counts as unset: confy's own place.
         let env = Env::new("/nonexistent-home").with_var(ENV_CONFIG, "");
         let path = settings_path(&env).unwrap();

@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod fsutil;
 pub mod history;
 pub mod phone;
+pub mod printable;
 pub mod session;
 pub mod sim;
 pub mod tc3;

@@ -23,7 +23,8 @@ pub fn normalize(text: &str) -> Result<String, String> {
             }
         }
     }
-    if plus {
+    // `+0086…` is the `00` form with a stray plus, not `00` + `0086…`.
+    if plus && !digits.starts_with("00") {
         digits.insert_str(0, "00");
     }
     if !digits.starts_with("00") {
@@ -51,6 +52,7 @@ mod tests {
         assert_eq!(normalize(" +86 130-1234-5678 ").unwrap(), "008613012345678");
         assert_eq!(normalize("+1 (415) 555.0100").unwrap(), "0014155550100");
         assert_eq!(normalize("008601012345678").unwrap(), "008601012345678");
+        assert_eq!(normalize("+0086 130 1234 5678").unwrap(), "008613012345678");
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub struct Overrides {
     /// The history file; else `CCC_DIAL_HISTORY`, else the platform data directory.
     pub history: Option<PathBuf>,
     pub sim: SimChoice,
+    /// A settings file that cannot be read at all stops the start-up, rather than fall back
+    /// to the defaults (and so to another endpoint).
+    pub strict_settings: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +35,8 @@ pub enum SessionError {
     Backend(#[from] BackendError),
     #[error(transparent)]
     History(#[from] HistoryError),
+    #[error("{0}")]
+    Settings(String),
 }
 
 /// The SdkAppId used when none is given: the settings' default, else on the simulator its
@@ -89,7 +94,14 @@ pub struct Session {
 
 /// Loads the settings and connects to the service as `overrides` and the environment say.
 pub async fn connect(overrides: &Overrides, env: Env) -> Result<Connected, SessionError> {
-    let (settings, settings_file, notice) = load_settings(&env);
+    let (settings, settings_file, notice) = if overrides.strict_settings {
+        let file = settings_path(&env).map_err(SessionError::Settings)?;
+        let (settings, notice) =
+            Settings::load_checked(Some(&file)).map_err(SessionError::Settings)?;
+        (settings, Some(file), notice)
+    } else {
+        load_settings(&env)
+    };
     let backend = backend::connect(&overrides.service, &settings, &env, overrides.sim).await?;
     let notices = notice
         .into_iter()
@@ -199,6 +211,7 @@ mod tests {
             service: ServiceOverrides::default(),
             history: Some(history),
             sim: SimChoice::IfUnconfigured,
+            strict_settings: false,
         };
         let session = open(&overrides, env).await.unwrap();
         assert!(session.backend.is_simulator());

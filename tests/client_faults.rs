@@ -251,3 +251,20 @@ fn plain_http_to_a_remote_host_is_refused() {
     assert_eq!(e.class().outcome, Outcome::NotSent);
     assert!(e.to_string().contains("in the clear"), "{e}");
 }
+
+#[test]
+fn control_characters_from_the_server_never_reach_a_terminal() {
+    use ccc_dial::ccc::decode;
+    let body = br#"{"Response":{"Error":{"Code":"FailedOperation","Message":"bad\u001b]0;owned\u0007 \u202eevil"},"RequestId":"r\u001b[2J"}}"#;
+    let e = decode::<CreateAIAgentCall>(200, body, None).unwrap_err();
+    let text = e.to_string();
+    assert!(!text.chars().any(|c| c.is_control()), "{text:?}");
+    assert!(
+        text.contains("bad\\u{1b}]0;owned\\u{7} \\u{202e}evil"),
+        "{text}"
+    );
+    assert!(text.contains("r\\u{1b}[2J"), "{text}");
+    let ok = br#"{"Response":{"SessionId":"s\u009b31m","RequestId":"r"}}"#;
+    let reply = decode::<CreateAIAgentCall>(200, ok, None).unwrap();
+    assert_eq!(reply.data.session_id.as_deref(), Some("s\\u{9b}31m"));
+}

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use ccc_dial::ccc::catalog::Label;
 use ccc_dial::ccc::{Client, ClientConfig, Outcome};
-use ccc_dial::dialer::{DialDraft, DialRequest, Dialer, DialerEvent, Finished, RateLimiter};
+use ccc_dial::dialer::{
+    DialDraft, DialRequest, Dialer, DialerEvent, Finished, RateLimiter, Witness,
+};
 use ccc_dial::history::{AttemptId, AttemptStatus, Store};
 use ccc_dial::sim::{self, SimConfig, SimHandle};
 use tokio::sync::mpsc;
@@ -322,4 +324,64 @@ fn attempts_left_queued_by_a_stopped_run_become_unknown() {
         store.get(&young).unwrap().unwrap().status,
         AttemptStatus::Queued
     );
+}
+
+#[tokio::test]
+async fn a_call_the_rate_limit_refused_every_time_is_not_sent_and_says_so() {
+    let rig = rig_with_backoff(
+        SimConfig {
+            rate_limit_per_sec: 1,
+            ..SimConfig::default()
+        },
+        500,
+        Duration::from_secs(5),
+        Duration::from_millis(1),
+    )
+    .await;
+    let (_, first) = dial(&rig, "008613012340001").await;
+    assert!(matches!(first, Finished::Accepted { .. }), "{first:?}");
+    // Every try of the second falls in the same second as the first call.
+    let (id, second) = dial(&rig, "008613012340002").await;
+    let Finished::Failed(f) = second else {
+        panic!("{second:?}")
+    };
+    assert_eq!(f.outcome, Outcome::NotSent);
+    assert!(f.hint.contains("no call was placed"), "{}", f.hint);
+    let a = rig.store.get(&id).unwrap().unwrap();
+    assert_eq!(a.status, AttemptStatus::NotSent, "a rerun sends it");
+}
+
+#[tokio::test]
+async fn the_earlier_call_is_named_before_a_dial_and_for_a_task() {
+    let rig = rig(SimConfig::default(), 20, Duration::from_secs(5)).await;
+    let (id, first) = dial(&rig, "008613012340011").await;
+    assert!(matches!(first, Finished::Accepted { .. }), "{first:?}");
+    let earlier = rig
+        .dialer
+        .earlier_call(&request("008613012340011"))
+        .await
+        .unwrap()
+        .expect("held by the first call");
+    assert_eq!(
+        earlier.witness,
+        Witness::History {
+            attempt: id,
+            batch: None
+        }
+    );
+    assert!(
+        rig.dialer
+            .earlier_call(&request("008613012340012"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let callees = ["008613012340011".to_string(), "008613012340012".to_string()];
+    let held = rig
+        .dialer
+        .held_back(1400000000, &callees, true)
+        .await
+        .unwrap();
+    assert_eq!(held.keys().collect::<Vec<_>>(), [&callees[0]]);
+    assert_eq!(rig.sim.count("DescribePSTNActiveSessionList"), 1);
 }

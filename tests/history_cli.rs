@@ -354,3 +354,42 @@ fn a_recovered_file_is_announced() {
     assert!(err.starts_with("note: The history database"), "{err}");
     assert!(err.contains("moved to"), "{err}");
 }
+
+#[test]
+fn show_names_every_attempt_that_shares_a_session_id() {
+    let (_dir, db) = populated();
+    let (store, _) = Store::open(&db).unwrap();
+    // The queued attempt was reconciled to the same call as the first.
+    let c = AttemptId::from("cccccccc-0000-4000-8000-000000000003");
+    store
+        .record_event(
+            &c,
+            EventUpdate {
+                session_id: Some("SESSION-A".into()),
+                ..EventUpdate::new(
+                    T0 + DAY + 100,
+                    CallEvent::Reconciled {
+                        matched: true,
+                        session_id: Some("SESSION-A".into()),
+                        candidates: vec![],
+                        window: (0, 0),
+                    },
+                )
+            },
+        )
+        .unwrap();
+    let text = stdout(&run(&db, &["show", "SESSION-A"]));
+    assert!(text.starts_with("Attempt    cccccccc"), "{text}");
+    assert!(
+        text.contains(
+            "SessionId SESSION-A is also on another attempt: aaaaaaaa-0000-4000-8000-000000000001"
+        ),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&db, &["show", "SESSION-A", "--json"]))).unwrap();
+    assert_eq!(
+        json["same_session_attempts"],
+        json!(["aaaaaaaa-0000-4000-8000-000000000001"])
+    );
+}

@@ -43,10 +43,11 @@ async fn a_key_press_reaches_the_wire_within_milliseconds_and_comes_back_accepte
     let mut app: App = app();
     app.settings.confirm_before_dial = false;
     app.draft.agent_id = "15".into();
-    app.draft.callee = "008613012345678".into();
 
     let mut latencies = Vec::new();
     for n in 1..=10 {
+        // A callee each: a second dial of one callee is held back until confirmed.
+        app.draft.callee = format!("0086130123456{n:02}");
         let pressed = chrono::Utc::now();
         for e in ctrl(&mut app, 's') {
             runner.execute(e);

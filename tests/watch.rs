@@ -11,7 +11,7 @@ use ccc_dial::dialer::{
     CallReport, CallWord, ControlError, DialRequest, Dialer, DialerEvent, Finished, Interactions,
     PushKind, RateLimiter, ReconcileError, ReconcileOutcome, WatchConfig, WatchEnd, WatchEvent,
 };
-use ccc_dial::history::{AttemptId, AttemptStatus, Store};
+use ccc_dial::history::{AttemptId, AttemptStatus, ClaimRule, Override, Store};
 use ccc_dial::sim::{self, ManualClock, SimConfig, SimHandle, SystemClock};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
@@ -496,8 +496,13 @@ async fn an_ambiguous_reconcile_lists_its_candidates() {
     let callee = "00999300003";
     let first = AttemptId::new();
     let second = AttemptId::new();
-    for id in [&first, &second] {
-        let f = r.dialer.run(id.clone(), request(callee), None).await;
+    // The second dial of a callee of unknown outcome needs the user's override.
+    let again = r.dialer.clone().with_claim(ClaimRule {
+        overridden: Some(Override::AllowRecent),
+        ..ClaimRule::default()
+    });
+    for (id, dialer) in [(&first, &r.dialer), (&second, &again)] {
+        let f = dialer.run(id.clone(), request(callee), None).await;
         assert!(
             matches!(f, Finished::Failed(ref x) if x.outcome == Outcome::Unknown),
             "{f:?}"

@@ -137,6 +137,8 @@ impl Client {
             .map_err(|e| not_sent(e.to_string()))?
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            // A redirect would re-send a signed call (phone numbers included) elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| not_sent(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
@@ -196,6 +198,19 @@ impl Client {
         }
         let mut resp = req.send().await.map_err(|e| transport_error(action, &e))?;
         let status = resp.status().as_u16();
+        if resp.status().is_redirection() {
+            // The request reached someone who answered: the call may have been placed.
+            let to = resp.headers().get(reqwest::header::LOCATION);
+            return Err(ApiError::Unknown {
+                action,
+                reason: format!(
+                    "HTTP {status} redirect to {}; redirects are never followed",
+                    to.and_then(|v| v.to_str().ok()).unwrap_or("nowhere given")
+                ),
+                http_status: Some(status),
+                body: None,
+            });
+        }
         let skew = server_skew(&resp);
         let mut body = Vec::new();
         loop {
@@ -242,7 +257,7 @@ pub fn decode<A: Action>(
         http_status: Some(status),
         body: Some(snippet(body)),
     };
-    let value: Value = match serde_json::from_slice(body) {
+    let mut value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
             return Err(unknown(format!("HTTP {status} with an empty body")));
@@ -254,6 +269,9 @@ pub fn decode<A: Action>(
         }
         Err(e) => return Err(unknown(format!("HTTP {status} with malformed JSON: {e}"))),
     };
+    // Whatever the server says reaches screens, logs and exports: no string of it may act
+    // on a terminal.
+    crate::printable::escape_json(&mut value);
     let Some(response) = value.get("Response").and_then(Value::as_object) else {
         return Err(unknown(format!(
             "HTTP {status} with JSON that has no Response object"
@@ -366,7 +384,8 @@ fn looks_like_html(body: &[u8]) -> bool {
 }
 
 fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned();
+    let text = String::from_utf8_lossy(&body[..body.len().min(2048)]);
+    let text = crate::printable::escape(&text).into_owned();
     if body.len() > 2048 {
         format!("{text}…")
     } else {

@@ -22,17 +22,18 @@ use pace::{Pacer, Turn};
 use tokio::task::JoinSet;
 
 use super::exit::{EXIT_CODES_HELP, Exit};
+use super::guard::GuardArgs;
 use super::headless;
 use crate::ccc::{Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::config::MAX_RATE_PER_SEC;
 use crate::dialer::word::outcome_words;
-use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, WINDOW, now_ms};
+use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, HeldBack, WINDOW, now_ms};
 use crate::history::batch::{BatchKey, Earlier, batch_id};
 use crate::history::{AttemptId, AttemptStatus, BatchRef, Store};
 use crate::session;
 pub use results::{Format, RowResult};
-pub use rows::{BadRow, Defaults, Row};
+pub use rows::{BadRow, Defaults, Row, parse as parse_rows};
 
 /// Place one call per row of a CSV file; rerun the same command to resume.
 ///
@@ -82,6 +83,8 @@ pub struct BatchArgs {
     /// Use the built-in simulator: no real phone rings.
     #[arg(long)]
     pub sim: bool,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 /// Counts per outcome, for the progress bar and the summary.
@@ -144,7 +147,7 @@ struct Plan {
 
 /// Reads the file and the call settings; bad rows are told on stderr.
 fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
-    let (settings, _, _) = session::load_settings(&crate::credentials::Env::from_process());
+    let settings = headless::settings_for_dialing().map_err(failure)?;
     let format = Format::choose(args.format, args.out.as_deref()).map_err(invalid)?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
@@ -157,6 +160,14 @@ fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
         max_ring: args.max_ring.clone().unwrap_or_default(),
         queue_timeout: args.queue_timeout.clone().unwrap_or_default(),
     };
+    let option_problems = defaults.problems();
+    if !option_problems.is_empty() {
+        return Err(invalid(format!(
+            "nothing was dialed; fix these options and run again:\n  {}",
+            option_problems.join("\n  ")
+        )));
+    }
+    same_file_refused(args)?;
     let (rows, bad) = rows::parse(&bytes, &defaults)
         .map_err(|e| invalid(format!("{}: {e}", args.file.display())))?;
     for b in &bad {
@@ -215,6 +226,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         return Ok(bad_exit);
     }
     let session = headless::open(connected).map_err(failure)?;
+    let fresh_history = args.guard.check_history(&session.store).map_err(failure)?;
     let batch_id = batch_id(&BatchKey {
         file: &plan.bytes,
         sdk_app_id: &plan.defaults.sdk_app_id,
@@ -254,9 +266,12 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     if !to_send.is_empty() && wait_ms > 0 {
         tokio::time::sleep(Duration::from_millis(wait_ms as u64).min(window)).await;
     }
+    let dialer = session.dialer.with_claim(args.guard.rule());
+    let to_send =
+        hold_back_witnessed(&dialer, to_send, &args.guard, fresh_history, &mut outcomes).await?;
     let total = to_send.len();
     let launch = Launch {
-        dialer: session.dialer,
+        dialer,
         events: session.events,
         batch_id: batch_id.clone(),
         pacer: Pacer::new(rate, window),
@@ -434,6 +449,10 @@ fn finish_row(
         Finished::Accepted { .. } => Exit::Accepted,
         Finished::Failed(f) => Exit::of_outcome(f.outcome),
         Finished::NotRecorded(_) => Exit::Failure,
+        Finished::Held(held) => {
+            progress.suspend(|| eprintln!("line {}: not dialed: {held}", row.line));
+            Exit::Held
+        }
     };
     if exit == Exit::Rejected || exit == Exit::Unknown {
         progress.suspend(|| {
@@ -462,6 +481,7 @@ fn outcome_name(finished: &Finished) -> &'static str {
         Finished::Accepted { .. } => "accepted",
         Finished::Failed(f) => f.status().as_str(),
         Finished::NotRecorded(_) => "not_recorded",
+        Finished::Held(_) => "held",
     }
 }
 
@@ -493,6 +513,7 @@ fn row_result(row: &Row, id: &AttemptId, finished: &Finished) -> RowResult {
             attempt_id: None,
             ..base
         },
+        Finished::Held(held) => held_result(row, held),
     }
 }
 
@@ -515,6 +536,7 @@ fn summary(tally: &Tally, batch_id: &str) {
         ("unknown", outcome_words(Outcome::Unknown)),
         ("not_sent", "not sent (will be sent on a rerun)"),
         ("not_recorded", "not recorded, not sent"),
+        ("held", "held back: called recently, or in flight"),
         ("invalid", "bad data, skipped"),
         ("skipped_accepted", "accepted earlier, skipped"),
         ("skipped_rejected", "rejected earlier, skipped"),
@@ -528,6 +550,92 @@ fn summary(tally: &Tally, batch_id: &str) {
         }
     }
     eprintln!("batch {batch_id}");
+}
+
+fn held_result(row: &Row, held: &HeldBack) -> RowResult {
+    RowResult {
+        line: row.line,
+        callee: row.request.callee.clone(),
+        outcome: "held".into(),
+        message: Some(held.to_string()),
+        ..Default::default()
+    }
+}
+
+/// `--out` must not overwrite the calls it reads.
+fn same_file_refused(args: &BatchArgs) -> Result<(), Failed> {
+    let Some(out) = &args.out else { return Ok(()) };
+    let same = match (
+        std::fs::canonicalize(out),
+        std::fs::canonicalize(&args.file),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(invalid(format!(
+            "--out {} is the batch file itself; write the results to another file",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Asks the service which callees were called within the window or are on a call now, from
+/// anywhere, and takes them out of `rows`, recording each as held. A check that fails stops
+/// the batch, unless `--allow-recent` was given and the history is the usual one.
+async fn hold_back_witnessed(
+    dialer: &Dialer,
+    rows: Vec<Row>,
+    guard: &GuardArgs,
+    fresh_history: bool,
+    outcomes: &mut Outcomes,
+) -> Result<Vec<Row>, Failed> {
+    let Some(first) = rows.first() else {
+        return Ok(rows);
+    };
+    let callees: Vec<String> = rows.iter().map(|r| r.request.callee.clone()).collect();
+    let rule = dialer.claim_rule();
+    let witnessed = match dialer
+        .service_check(first.request.sdk_app_id, &callees, rule.window)
+        .await
+    {
+        Ok(w) => w,
+        Err(f) if guard.allow_recent && !fresh_history => {
+            eprintln!(
+                "warning: the service's call records could not be checked ({}); going on \
+                 because of --allow-recent",
+                f.message
+            );
+            return Ok(rows);
+        }
+        Err(f) => {
+            // Unreachable is "not sent" for every row: safe to run again.
+            let exit = match f.outcome {
+                Outcome::NotSent => Exit::NotSent,
+                _ => Exit::Failure,
+            };
+            return Err((
+                exit,
+                format!(
+                    "nothing was dialed: the service's call records could not be checked for \
+                     calls to these callees from elsewhere: {} ({})",
+                    f.message, f.hint
+                ),
+            ));
+        }
+    };
+    let mut to_send = Vec::with_capacity(rows.len());
+    for row in rows {
+        match witnessed.get(&row.request.callee) {
+            Some(held) if held.in_flight() || rule.overridden.is_none() => {
+                eprintln!("line {}: not dialed: {held}", row.line);
+                outcomes.add(&held_result(&row, held), "held", Exit::Held)?;
+            }
+            _ => to_send.push(row),
+        }
+    }
+    Ok(to_send)
 }
 
 /// The command as typed, to rerun it.

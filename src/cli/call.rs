@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::exit::{EXIT_CODES_HELP, Exit};
+use super::guard::GuardArgs;
 use super::headless;
 use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
@@ -67,11 +68,19 @@ pub struct CallArgs {
     /// Use the built-in simulator: no real phone rings.
     #[arg(long)]
     pub sim: bool,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 /// Runs the command and returns its exit code; everything is already printed.
 pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
-    let (settings, _, _) = session::load_settings(&crate::credentials::Env::from_process());
+    let settings = match headless::settings_for_dialing() {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Failure.code();
+        }
+    };
     let request = match draft(&args, &settings).map(|d| d.validate()) {
         Ok(Ok(r)) => r,
         Ok(Err(problems)) => {
@@ -118,6 +127,17 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             return Exit::Failure.code();
         }
     };
+    let fresh_history = match args.guard.check_history(&session.store) {
+        Ok(fresh) => fresh,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Failure.code();
+        }
+    };
+    session.dialer = session.dialer.clone().with_claim(args.guard.rule());
+    if fresh_history && let Some(exit) = witnessed(&session.dialer, &request).await {
+        return exit.code();
+    }
     let id = AttemptId::new();
     match session.dialer.run(id.clone(), request.clone(), None).await {
         Finished::Accepted {
@@ -151,6 +171,42 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
         Finished::NotRecorded(message) => {
             eprintln!("error: {message}");
             Exit::Failure.code()
+        }
+        Finished::Held(held) => {
+            let way = if held.in_flight() {
+                "wait for it to end"
+            } else {
+                "to call again anyway, add --allow-recent"
+            };
+            eprintln!("not dialed: {held}; {way}");
+            Exit::Held.code()
+        }
+    }
+}
+
+/// With a new history, the service's records are the only witness of earlier calls: a
+/// callee they hold is not dialed, and a check that fails stops the call.
+async fn witnessed(dialer: &Dialer, request: &DialRequest) -> Option<Exit> {
+    let callees = [request.callee.clone()];
+    let rule = dialer.claim_rule();
+    match dialer
+        .service_check(request.sdk_app_id, &callees, rule.window)
+        .await
+    {
+        Ok(held) => {
+            let held = held.get(&request.callee)?;
+            if rule.overridden.is_some() && !held.in_flight() {
+                return None;
+            }
+            eprintln!("not dialed: {held}");
+            Some(Exit::Held)
+        }
+        Err(f) => {
+            eprintln!(
+                "error: not dialed: the service's call records could not be checked: {} ({})",
+                f.message, f.hint
+            );
+            Some(Exit::Failure)
         }
     }
 }
@@ -275,6 +331,13 @@ const BODY_FIELDS: &[&str] = &[
 /// Reads the API's JSON body. An unknown field is an error rather than silently dropped, so
 /// a misspelt option never goes unnoticed.
 pub fn parse_body(text: &str) -> Result<CreateAIAgentCall, String> {
+    // Editors on some systems start a UTF-8 file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(key) = super::json_keys::first_repeated_key(text) {
+        return Err(format!(
+            "{key:?} is given twice; give each field once (JSON keeps only the last)"
+        ));
+    }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| format!("not valid JSON ({e}); expected a CreateAIAgentCall body"))?;
     let Value::Object(mut fields) = value else {
@@ -291,6 +354,17 @@ pub fn parse_body(text: &str) -> Result<CreateAIAgentCall, String> {
             return Err("give Variables or PromptVariables (its old name), not both".into());
         }
         fields.insert("Variables".into(), prompt);
+    }
+    let variables = fields.get("Variables").and_then(Value::as_array);
+    for (i, v) in variables.into_iter().flatten().enumerate() {
+        let unknown = v
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !matches!(k.as_str(), "Key" | "Value")));
+        if let Some(k) = unknown {
+            return Err(format!(
+                "Variables.{i}: unknown field {k:?}; a variable has Key and Value"
+            ));
+        }
     }
     serde_json::from_value(Value::Object(fields)).map_err(|e| format!("{e}"))
 }
@@ -412,5 +486,20 @@ mod tests {
         let both =
             r#"{"SdkAppId":1,"AIAgentId":2,"Callee":"1","Variables":[],"PromptVariables":[]}"#;
         assert!(parse_body(both).unwrap_err().contains("not both"));
+    }
+
+    #[test]
+    fn a_bom_is_read_and_repeated_or_unknown_variable_fields_are_not() {
+        let body = "\u{feff}{\"SdkAppId\":1,\"AIAgentId\":2,\"Callee\":\"0086130\"}";
+        assert_eq!(parse_body(body).unwrap().callee, "0086130");
+        let twice = r#"{"SdkAppId":1,"AIAgentId":2,"Callee":"0086130","Callee":"0086131"}"#;
+        assert!(
+            parse_body(twice)
+                .unwrap_err()
+                .contains("\"Callee\" is given twice")
+        );
+        let extra = r#"{"SdkAppId":1,"AIAgentId":2,"Callee":"1","Variables":[{"Key":"a","Value":"b","Vaule":"c"}]}"#;
+        let e = parse_body(extra).unwrap_err();
+        assert!(e.contains("Variables.0: unknown field \"Vaule\""), "{e}");
     }
 }

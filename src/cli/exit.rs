@@ -19,6 +19,9 @@ pub enum Exit {
     Unknown = 4,
     /// Nothing reached the service (network down, connection refused): safe to run again.
     NotSent = 5,
+    /// Not dialed: the callee was called within the recent-call window, or a call to them is
+    /// in flight or of unknown outcome (`--allow-recent` dials anyway).
+    Held = 6,
     /// A batch stopped by Ctrl-C; run the same command again to resume.
     Interrupted = 130,
 }
@@ -44,10 +47,11 @@ impl Exit {
             Exit::Accepted => 0,
             Exit::Invalid => 1,
             Exit::Rejected => 2,
-            Exit::NotSent => 3,
-            Exit::Failure => 4,
-            Exit::Unknown => 5,
-            Exit::Interrupted => 6,
+            Exit::Held => 3,
+            Exit::NotSent => 4,
+            Exit::Failure => 5,
+            Exit::Unknown => 6,
+            Exit::Interrupted => 7,
         }
     }
 
@@ -72,8 +76,10 @@ Exit codes:
   4    outcome unknown: sent, but no valid answer came back; a phone may have rung.
        Check the call records before dialing again
   5    not sent: nothing reached the service (e.g. connection refused); safe to run again
+  6    held back, nothing sent: the callee was called within the recent-call window, or a
+       call to them is in flight or of unknown outcome; --allow-recent dials anyway
   130  batch interrupted by Ctrl-C; run the same command again to resume
-A batch exits with the most serious code among its rows: 130, 4, 1, 5, 3, 2, then 0.";
+A batch exits with the most serious code among its rows: 130, 4, 1, 5, 6, 3, 2, then 0.";
 
 #[cfg(test)]
 mod tests {
@@ -88,6 +94,7 @@ mod tests {
             Exit::Rejected,
             Exit::Unknown,
             Exit::NotSent,
+            Exit::Held,
             Exit::Interrupted,
         ];
         let codes: std::collections::HashSet<i32> = all.iter().map(|e| e.code()).collect();
@@ -96,6 +103,8 @@ mod tests {
         assert_eq!(Exit::Unknown.worst(Exit::NotSent), Exit::Unknown);
         assert_eq!(Exit::NotSent.worst(Exit::Rejected), Exit::NotSent);
         assert_eq!(Exit::Invalid.worst(Exit::Accepted), Exit::Invalid);
+        assert_eq!(Exit::Held.worst(Exit::Rejected), Exit::Held);
+        assert_eq!(Exit::Held.worst(Exit::NotSent), Exit::NotSent);
         for e in all {
             assert!(
                 EXIT_CODES_HELP.contains(&format!("  {}  ", e.code()))

@@ -17,6 +17,14 @@ pub fn settings(env: &Env) -> Settings {
     settings
 }
 
+/// The settings of a command about to dial. A file that cannot be read at all is an error
+/// rather than the defaults, which would change the endpoint; its notices come with
+/// [`connect`].
+pub fn settings_for_dialing() -> Result<Settings, String> {
+    let file = crate::config::settings_path(&Env::from_process())?;
+    Settings::load_checked(Some(&file)).map(|(settings, _)| settings)
+}
+
 /// Connects as the options say: the simulator only with `--sim`, never in place of missing
 /// credentials. Notices go to stderr.
 pub async fn connect(global: &GlobalArgs, sim: bool) -> Result<Connected, session::SessionError> {
@@ -25,7 +33,12 @@ pub async fn connect(global: &GlobalArgs, sim: bool) -> Result<Connected, sessio
     } else {
         SimChoice::Never
     };
-    let mut connected = session::connect(&global.overrides(choice), Env::from_process()).await?;
+    let overrides = session::Overrides {
+        // A script must not call another endpoint because the settings could not be read.
+        strict_settings: true,
+        ..global.overrides(choice)
+    };
+    let mut connected = session::connect(&overrides, Env::from_process()).await?;
     for notice in connected.notices.drain(..) {
         eprintln!("warning: {notice}");
     }

@@ -8,8 +8,8 @@ use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone};
 use clap::{Args, Subcommand};
 
 use crate::history::{
-    Attempt, AttemptStatus, ENV_PATH, Event, ExportFormat, Filter, HistoryError, Page, Store,
-    attempt_json, event_json,
+    Attempt, AttemptId, AttemptStatus, ENV_PATH, Event, ExportFormat, Filter, HistoryError, Page,
+    Store, attempt_json, event_json,
 };
 
 /// List past attempts (newest first), export them, show one, or prune old ones.
@@ -272,15 +272,51 @@ fn show(store: &Store, key: &str, json: bool, out: &mut dyn Write) -> anyhow::Re
         );
     };
     let events = store.events(&a.id)?;
+    let sharing = sharing_the_session(store, &a)?;
     if json {
         let mut value = attempt_json(&a);
         value["events"] = events.iter().map(event_json).collect();
+        if !sharing.is_empty() {
+            value["same_session_attempts"] = sharing.iter().map(|id| id.as_str()).collect();
+        }
         serde_json::to_writer_pretty(&mut *out, &value)?;
         writeln!(out)?;
         return Ok(());
     }
     write_details(&a, &events, out)?;
+    if !sharing.is_empty() {
+        let ids: Vec<&str> = sharing.iter().map(|id| id.as_str()).collect();
+        writeln!(
+            out,
+            "\nSessionId {} is also on {}: {}; show one by its attempt id",
+            a.session_id.as_deref().unwrap_or_default(),
+            if ids.len() == 1 {
+                "another attempt"
+            } else {
+                "other attempts"
+            },
+            ids.join(", ")
+        )?;
+    }
     Ok(())
+}
+
+/// The other attempts with the same SessionId (reconciled to one call, or recorded twice),
+/// newest first, so that none is hidden behind the one shown.
+fn sharing_the_session(store: &Store, a: &Attempt) -> anyhow::Result<Vec<AttemptId>> {
+    let Some(session_id) = &a.session_id else {
+        return Ok(Vec::new());
+    };
+    let filter = Filter {
+        session_id: Some(session_id.clone()),
+        ..Filter::default()
+    };
+    Ok(store
+        .list(&filter, Page::all())?
+        .into_iter()
+        .map(|other| other.id)
+        .filter(|id| *id != a.id)
+        .collect())
 }
 
 fn write_details(a: &Attempt, events: &[Event], out: &mut dyn Write) -> io::Result<()> {

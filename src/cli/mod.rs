@@ -3,8 +3,10 @@
 pub mod batch;
 pub mod call;
 pub mod exit;
+pub mod guard;
 mod headless;
 pub mod history;
+mod json_keys;
 pub mod sim;
 pub mod task;
 
@@ -70,8 +72,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// Seconds to wait for each API answer (default 15).
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
     pub timeout: Option<f64>,
+}
+
+/// A number of seconds above zero: `nan`, `inf`, 0 and below are refused, not bent.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a positive number of seconds (e.g. 15 or 0.5)"
+        )),
+    }
 }
 
 impl GlobalArgs {
@@ -86,6 +98,7 @@ impl GlobalArgs {
             },
             history: None,
             sim,
+            strict_settings: false,
         }
     }
 }

@@ -12,7 +12,9 @@ use super::event::{DialerEvent, WatchEvent};
 use super::limiter::RateLimiter;
 use crate::ccc::actions::Action;
 use crate::ccc::{ApiError, Client, Reply};
-use crate::history::{Attempt, AttemptId, CallEvent, EventUpdate, HistoryError, Store};
+use crate::history::{
+    Attempt, AttemptId, CallEvent, ClaimRule, EventUpdate, HistoryError, Store,
+};
 
 /// A history error that can travel in events and be compared: the history could not be
 /// read while acting on a call.
@@ -74,6 +76,8 @@ pub struct Dialer {
     pub(super) watch: Option<WatchConfig>,
     /// The attempts followed right now, so none is followed twice.
     pub(super) watching: Arc<Watching>,
+    /// What an earlier call to the same callee must not be for a new one to go.
+    pub(super) claim: ClaimRule,
 }
 
 impl Dialer {
@@ -93,6 +97,7 @@ impl Dialer {
             backoff: Duration::from_millis(500),
             watch: None,
             watching: Arc::default(),
+            claim: ClaimRule::default(),
         }
     }
 
@@ -100,6 +105,22 @@ impl Dialer {
     pub fn with_watch(mut self, config: WatchConfig) -> Dialer {
         self.watch = Some(config);
         self
+    }
+
+    /// The claim each attempt makes on its callee: the window, and any override (recorded
+    /// on the attempt). A one-off intent (a redial key) uses a clone with its own rule.
+    pub fn with_claim(mut self, rule: ClaimRule) -> Dialer {
+        self.claim = rule;
+        self
+    }
+
+    pub fn claim_rule(&self) -> &ClaimRule {
+        &self.claim
+    }
+
+    /// The endpoint recorded with each attempt, which claims are scoped to.
+    pub fn backend_label(&self) -> &str {
+        &self.backend
     }
 
     /// The watch settings; the defaults when watching was not switched on.

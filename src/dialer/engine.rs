@@ -7,11 +7,13 @@ use serde_json::json;
 
 use super::ctx::{Dialer, now_ms};
 use super::event::{DialerEvent, Failure, Finished};
+use super::held::HeldBack;
 use super::request::DialRequest;
 use crate::ccc::actions::{Action, CreateAIAgentCall};
+use crate::ccc::catalog::Label;
 use crate::ccc::{ApiError, Outcome, Retry};
 use crate::history::event::FailureNote;
-use crate::history::{AttemptId, AttemptStatus, BatchRef, CallEvent, EventUpdate, Store};
+use crate::history::{AttemptId, AttemptStatus, BatchRef, CallEvent, Claimed, EventUpdate, Store};
 
 /// How many times a request the service did not execute (rate limit) or that never left
 /// this machine is tried again before the attempt is given up.
@@ -42,11 +44,24 @@ impl Dialer {
             Err(e) => return self.not_recorded(&id, format!("cannot encode the request: {e}")),
         };
         let new = request.new_attempt(id.clone(), now_ms(), self.backend.clone(), body, batch);
-        if let Err(e) = self.blocking_store(move |s| s.record_queued(&new)).await {
-            return self.not_recorded(
-                &id,
-                format!("not dialed: the history could not record it ({e})"),
-            );
+        // The one place an attempt is recorded before it leaves: every front end claims here.
+        let rule = self.claim.clone();
+        match self.blocking_store(move |s| s.claim(&new, &rule)).await {
+            Ok(Claimed::Won) => {}
+            Ok(Claimed::Held(holder)) => {
+                let held = HeldBack::from_history(&request.callee, holder);
+                self.emit(DialerEvent::Held {
+                    id: id.clone(),
+                    held: held.clone(),
+                });
+                return Finished::Held(held);
+            }
+            Err(e) => {
+                return self.not_recorded(
+                    &id,
+                    format!("not dialed: the history could not record it ({e})"),
+                );
+            }
         }
         self.emit(DialerEvent::Queued {
             id: id.clone(),
@@ -131,7 +146,16 @@ impl Dialer {
     }
 
     async fn failed(&self, id: &AttemptId, e: &ApiError, tries: u32) -> Finished {
-        let failure = Failure::from_error(e);
+        let mut failure = Failure::from_error(e);
+        if failure.label == Label::RateLimited {
+            // The service executed none of the tries: nothing was placed, a rerun sends it.
+            failure.outcome = Outcome::NotSent;
+            failure.hint = format!(
+                "the service's rate limit refused all {tries} tries, so no call was placed; \
+                 run again to send it ({})",
+                failure.hint
+            );
+        }
         let response_json = match e {
             ApiError::Service { code, message, request_id, .. } => Some(
                 json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}})

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::held::HeldBack;
 use super::request::DialRequest;
 use super::word::CallWord;
 use crate::ccc::catalog::Label;
@@ -34,6 +35,8 @@ pub enum DialerEvent {
     Failed { id: AttemptId, failure: Failure },
     /// The attempt could not be recorded, so it was not sent.
     NotRecorded { id: AttemptId, message: String },
+    /// Not recorded, not sent: an earlier call holds the callee.
+    Held { id: AttemptId, held: HeldBack },
     /// Following an accepted call: its status, record, report, hang-up, steering, reconcile.
     Watch(WatchEvent),
 }
@@ -46,7 +49,8 @@ impl DialerEvent {
             | DialerEvent::Retrying { id, .. }
             | DialerEvent::Accepted { id, .. }
             | DialerEvent::Failed { id, .. }
-            | DialerEvent::NotRecorded { id, .. } => id,
+            | DialerEvent::NotRecorded { id, .. }
+            | DialerEvent::Held { id, .. } => id,
             DialerEvent::Watch(w) => w.id(),
         }
     }
@@ -99,6 +103,8 @@ pub enum Finished {
     },
     Failed(Failure),
     NotRecorded(String),
+    /// Not sent: an earlier call holds the callee.
+    Held(HeldBack),
 }
 
 /// What the watch reports to the view, after it is recorded.

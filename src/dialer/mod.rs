@@ -9,11 +9,13 @@ mod control;
 mod ctx;
 mod engine;
 mod event;
+mod held;
 mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
 mod watch;
+mod witness;
 pub mod word;
 
 pub use crate::history::PushKind;
@@ -23,6 +25,7 @@ pub use control::ControlError;
 pub use ctx::{Dialer, HistoryUnreadable, WatchConfig, now_ms};
 pub use engine::{MAX_RETRIES, settle_interrupted};
 pub use event::{DialerEvent, Failure, Finished, ReconcileOutcome, WatchEnd, WatchEvent};
+pub use held::{HeldBack, Witness};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
 pub use reconcile::ReconcileError;
 pub use report::{

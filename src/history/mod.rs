@@ -12,8 +12,10 @@
 //! fsync for writes); async code that cannot afford that should call it from
 //! `tokio::task::spawn_blocking`.
 
+mod aside;
 mod attempt;
 pub mod batch;
+mod claim;
 pub mod event;
 mod export;
 mod open;
@@ -27,6 +29,7 @@ use std::path::PathBuf;
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
+pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Holder, Line, Override};
 pub use event::{CallEvent, CallRecord, Fetched, PushKind};
 pub use export::{ExportFormat, attempt_json, event_json};
 pub use open::QUICK_CHECK_MAX_BYTES;

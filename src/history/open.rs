@@ -25,6 +25,10 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// that the next open checks all of it.
 pub const QUICK_CHECK_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
+/// For a path that is not a regular file.
+const HINT_FILE: &str =
+    "Pass the path of a file (e.g. DIR/history.db) with --db PATH or CCC_DIAL_HISTORY";
+
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Why a file was moved aside; the word goes into the new name.
@@ -49,7 +53,10 @@ impl Aside {
 /// the user that a previous file was moved aside and where to.
 pub fn open(path: &Path) -> Result<(Connection, Option<String>), HistoryError> {
     match try_open(path) {
-        Ok(conn) => Ok((conn, None)),
+        Ok(conn) => {
+            keep_private(path);
+            Ok((conn, None))
+        }
         Err(Failure::Fatal(e)) => Err(e),
         Err(Failure::SetAside(why, reason)) => {
             let moved = move_aside(path, why)?;
@@ -59,7 +66,14 @@ pub fn open(path: &Path) -> Result<(Connection, Option<String>), HistoryError> {
                 moved.display()
             );
             match try_open(path) {
-                Ok(conn) => Ok((conn, Some(notice))),
+                Ok(conn) => {
+                    keep_private(path);
+                    // The new history does not know what was dialed: remembered until the
+                    // user says to go on without the old one.
+                    mark_set_aside(&conn, &notice)
+                        .map_err(|e| unusable(path, e.to_string(), HINT_ELSEWHERE))?;
+                    Ok((conn, Some(notice)))
+                }
                 Err(Failure::Fatal(e)) => Err(e),
                 Err(Failure::SetAside(_, reason)) => Err(unusable(
                     path,
@@ -182,10 +196,12 @@ fn prepare_file(path: &Path) -> Result<(), Failure> {
             }
         }
         Err(e) => Err(io_unusable(path, "cannot read the file's details", &e).into()),
-        Ok(m) if m.is_dir() => Err(unusable(
+        Ok(m) if m.is_dir() => Err(unusable(path, "is a directory, not a file", HINT_FILE).into()),
+        // A FIFO or a device would block the read below, or be no place for a database.
+        Ok(m) if !m.is_file() => Err(unusable(
             path,
-            "is a directory, not a file",
-            "Pass the path of a file (e.g. DIR/history.db) with --db PATH or CCC_DIAL_HISTORY",
+            "is not a regular file (a pipe, socket or device)",
+            HINT_FILE,
         )
         .into()),
         Ok(m) => {
@@ -213,6 +229,28 @@ fn prepare_file(path: &Path) -> Result<(), Failure> {
             }
             Ok(())
         }
+    }
+}
+
+/// The `meta` key under which a new history keeps why the previous one was moved aside.
+pub const SET_ASIDE_KEY: &str = "set_aside";
+
+/// Notes in a new history why the previous one was moved aside.
+fn mark_set_aside(conn: &Connection, notice: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+        [SET_ASIDE_KEY, notice],
+    )?;
+    Ok(())
+}
+
+/// SQLite creates a file through a dangling symlink with the default mode: make it 0600 at
+/// once, since it holds phone numbers. Failing that is not fatal.
+fn keep_private(path: &Path) {
+    if let Ok(m) = fs::metadata(path)
+        && m.permissions().mode() & 0o077 != 0
+    {
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
     }
 }
 

@@ -91,6 +91,12 @@ const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (task_key, part) REFERENCES task (task_key, part) ON DELETE CASCADE
     ) WITHOUT ROWID;
     ",
+    // 3: the claim on a callee looks up its attempts by line; an override is kept with the
+    // attempt it let through.
+    "
+    ALTER TABLE attempt ADD COLUMN claim_override TEXT;
+    CREATE INDEX attempt_claim ON attempt (callee, sdk_app_id, endpoint, created_at_ms);
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -104,60 +104,12 @@ impl Store {
         }
     }
 
-    /// Commits the attempt with status `queued` and a "queued" event. Durable on return: call
-    /// it before the request is sent, and do not send if it fails.
+    /// Commits the attempt with status `queued` and a "queued" event, whatever else the history
+    /// holds for its callee: [`Store::claim`] is the check-then-record that dialing uses.
     pub fn record_queued(&self, a: &NewAttempt) -> Result<()> {
-        let callers = serde_json::to_string(&a.callers).expect("strings serialize");
-        let variables = serde_json::to_string(&a.variables).expect("strings serialize");
-        let agent_id = i64::try_from(a.agent_id).map_err(|_| {
-            HistoryError::Sqlite(rusqlite::Error::ToSqlConversionFailure(
-                format!("agent id {} is too large to store", a.agent_id).into(),
-            ))
-        })?;
-        let (kind, detail) = CallEvent::Queued {
-            batch_id: a.batch.as_ref().map(|b| b.batch_id.clone()),
-            row: a.batch.as_ref().map(|b| b.row),
-        }
-        .to_stored();
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let inserted = tx.execute(
-                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
-                    agent_id, agent_name, callee, callers, variables, max_ring_timeout,
-                    acquire_timeout, request_json, batch_id, batch_row, status)
-                 VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                params![
-                    a.id.0,
-                    a.created_at_ms,
-                    a.endpoint,
-                    a.sdk_app_id,
-                    agent_id,
-                    a.agent_name,
-                    a.callee,
-                    callers,
-                    variables,
-                    a.max_ring_timeout,
-                    a.acquire_timeout,
-                    a.request_json,
-                    a.batch.as_ref().map(|b| &b.batch_id),
-                    a.batch.as_ref().map(|b| b.row as i64),
-                    AttemptStatus::Queued,
-                ],
-            );
-            match inserted {
-                Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
-                    return Err(HistoryError::Duplicate(a.id.0.clone()));
-                }
-                other => other?,
-            };
-            insert_event(
-                &tx,
-                &a.id,
-                a.created_at_ms,
-                &kind,
-                Some(AttemptStatus::Queued),
-                &detail,
-            )?;
+            insert_queued(&tx, a, None)?;
             tx.commit()?;
             Ok(())
         })
@@ -390,6 +342,65 @@ impl Store {
             Ok(lines.collect::<rusqlite::Result<Vec<_>>>()?.join("\n"))
         })
     }
+}
+
+/// Inserts `a` as `queued` with its "queued" event, in the caller's transaction.
+pub(super) fn insert_queued(
+    conn: &Connection,
+    a: &NewAttempt,
+    claim_override: Option<&str>,
+) -> Result<()> {
+    let callers = serde_json::to_string(&a.callers).expect("strings serialize");
+    let variables = serde_json::to_string(&a.variables).expect("strings serialize");
+    let agent_id = i64::try_from(a.agent_id).map_err(|_| {
+        HistoryError::Sqlite(rusqlite::Error::ToSqlConversionFailure(
+            format!("agent id {} is too large to store", a.agent_id).into(),
+        ))
+    })?;
+    let (kind, detail) = CallEvent::Queued {
+        batch_id: a.batch.as_ref().map(|b| b.batch_id.clone()),
+        row: a.batch.as_ref().map(|b| b.row),
+    }
+    .to_stored();
+    let inserted = conn.execute(
+        "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
+            agent_id, agent_name, callee, callers, variables, max_ring_timeout,
+            acquire_timeout, request_json, batch_id, batch_row, status, claim_override)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            a.id.0,
+            a.created_at_ms,
+            a.endpoint,
+            a.sdk_app_id,
+            agent_id,
+            a.agent_name,
+            a.callee,
+            callers,
+            variables,
+            a.max_ring_timeout,
+            a.acquire_timeout,
+            a.request_json,
+            a.batch.as_ref().map(|b| &b.batch_id),
+            a.batch.as_ref().map(|b| b.row as i64),
+            AttemptStatus::Queued,
+            claim_override,
+        ],
+    );
+    match inserted {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+            return Err(HistoryError::Duplicate(a.id.0.clone()));
+        }
+        other => other?,
+    };
+    insert_event(
+        conn,
+        &a.id,
+        a.created_at_ms,
+        &kind,
+        Some(AttemptStatus::Queued),
+        &detail,
+    )?;
+    Ok(())
 }
 
 fn insert_event(

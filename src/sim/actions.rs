@@ -50,6 +50,7 @@ pub fn run(sim: &Sim, action: &str, p: &Map<String, Value>, now_ms: i64) -> Outc
         .into(),
         "HangUpCall" => hang_up(sim, p, now_ms).into(),
         "DescribeTelCdr" => describe_tel_cdr(sim, p, now_ms).into(),
+        "DescribePSTNActiveSessionList" => super::active::describe(sim, p, now_ms).into(),
         "DescribeAICallExtractResult" => extract_result(sim, p, now_ms).into(),
         "DescribeAILatency" => latency(sim, p, now_ms).into(),
         "ControlAIConversation" => control(sim, p, now_ms).into(),

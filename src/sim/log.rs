@@ -33,6 +33,9 @@ pub struct LogEntry {
 pub struct RequestLog {
     memory: Mutex<VecDeque<LogEntry>>,
     file: Option<Mutex<File>>,
+    /// Where the file is, and whether a failed write was already told.
+    path: Option<std::path::PathBuf>,
+    told: std::sync::atomic::AtomicBool,
 }
 
 impl RequestLog {
@@ -55,6 +58,8 @@ impl RequestLog {
         Ok(RequestLog {
             memory: Mutex::new(VecDeque::new()),
             file,
+            path: path.map(Path::to_path_buf),
+            told: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -63,8 +68,17 @@ impl RequestLog {
             && let Ok(line) = serde_json::to_string(&entry)
         {
             let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
-            // A full disk must not take the simulator down; the in-memory log still has it.
-            let _ = writeln!(f, "{line}");
+            // A full disk must not take the simulator down; the in-memory log still has it,
+            // but whoever reads the file must know it is short, once.
+            if let Err(e) = writeln!(f, "{line}")
+                && !self.told.swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                eprintln!(
+                    "warning: cannot write the request log {} ({e}); requests are still served \
+                     but the file misses them from now on",
+                    self.path.as_deref().unwrap_or(Path::new("")).display()
+                );
+            }
         }
         let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
         if memory.len() == MEMORY_CAP {
@@ -81,5 +95,30 @@ impl RequestLog {
     pub fn count(&self, action: &str) -> usize {
         let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
         memory.iter().filter(|e| e.action == action).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_that_cannot_be_written_is_told_once_and_requests_are_kept() {
+        let full = Path::new("/dev/full");
+        if !full.exists() {
+            return; // no /dev/full here: nothing to test
+        }
+        let log = RequestLog::new(Some(full)).unwrap();
+        let entry = LogEntry {
+            time: String::new(),
+            action: "DescribeTelCdr".into(),
+            body: serde_json::Value::Null,
+            verdict: "ok".into(),
+            session_id: None,
+        };
+        log.record(entry.clone());
+        assert!(log.told.load(std::sync::atomic::Ordering::Relaxed));
+        log.record(entry);
+        assert_eq!(log.count("DescribeTelCdr"), 2);
     }
 }

@@ -6,6 +6,7 @@
 //! peer) or standalone with `ccc-dial sim`.
 
 mod actions;
+mod active;
 pub mod auth;
 pub mod clock;
 pub mod faults;

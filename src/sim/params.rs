@@ -92,6 +92,11 @@ const DESCRIBE_TEL_CDR: &[Field] = &[
     opt("Phones", Ty::StrList),
     opt("SessionIds", Ty::StrList),
 ];
+const DESCRIBE_PSTN_ACTIVE_SESSION_LIST: &[Field] = &[
+    req("SdkAppId", Ty::UInt),
+    req("Offset", Ty::Int),
+    req("Limit", Ty::Int),
+];
 const CONTROL_AI_CONVERSATION: &[Field] = &[
     req("SessionId", Ty::Str),
     req("SdkAppId", Ty::Int),
@@ -109,6 +114,7 @@ pub fn schema(action: &str) -> Option<&'static [Field]> {
         "DescribeTelSession" | "DescribeAICallInteractionRecords" => SESSION,
         "HangUpCall" => HANG_UP_CALL,
         "DescribeTelCdr" => DESCRIBE_TEL_CDR,
+        "DescribePSTNActiveSessionList" => DESCRIBE_PSTN_ACTIVE_SESSION_LIST,
         "DescribeAICallExtractResult" | "DescribeAILatency" => SESSION_WINDOW,
         "ControlAIConversation" => CONTROL_AI_CONVERSATION,
         _ => return None,

@@ -107,6 +107,11 @@ impl Flights {
                 self.pending = self.pending.saturating_sub(1);
                 return (Seen::NotRecorded, Some(Notice::new(Level::Error, message)));
             }
+            DialerEvent::Held { held, .. } => {
+                self.pending = self.pending.saturating_sub(1);
+                let text = format!("Not dialed: {held}");
+                return (Seen::NotRecorded, Some(Notice::new(Level::Error, text)));
+            }
             DialerEvent::Watch(w) => return (Seen::Watch(w), None),
         }
         (Seen::Changed, None)

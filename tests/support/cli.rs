@@ -63,6 +63,13 @@ impl Sandbox {
     }
 }
 
+/// Runs `cmd` to its end off the async runtime, so a simulator in this process keeps serving.
+pub async fn output(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

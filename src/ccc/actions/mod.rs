@@ -2,6 +2,7 @@
 //! names; absent optional fields are omitted, never sent as null; unknown response fields are
 //! ignored.
 
+mod active;
 mod agent;
 mod call;
 mod cdr;
@@ -11,6 +12,7 @@ mod report;
 mod session;
 mod task;
 
+pub use active::*;
 pub use agent::*;
 pub use call::*;
 pub use cdr::*;

@@ -62,7 +62,7 @@ impl Results {
     pub fn create(format: Format, out: Option<&PathBuf>) -> Result<Results, String> {
         let sink: Box<dyn Write> = match out {
             Some(path) => Box::new(
-                File::create(path)
+                private_file(path)
                     .map_err(|e| format!("cannot write the results to {}: {e}", path.display()))?,
             ),
             None => Box::new(io::stdout()),
@@ -89,9 +89,35 @@ impl Results {
     }
 }
 
+/// The results hold phone numbers: created 0600, and an existing file is made so.
+fn private_file(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_are_private_even_over_an_open_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        Results::create(Format::Csv, Some(&path)).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+    }
 
     #[test]
     fn format_comes_from_the_flag_or_the_extension() {

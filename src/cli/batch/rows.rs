@@ -2,7 +2,10 @@
 //! (`;`-separated), `agent`, `uui` (data carried with a server task's call) and one
 //! `var.<name>` column per variable.
 
-use crate::dialer::{DialDraft, DialRequest};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use crate::dialer::{DialDraft, DialRequest, Field};
 
 /// What a row does not say, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -12,6 +15,41 @@ pub struct Defaults {
     pub callers: Vec<String>,
     pub max_ring: String,
     pub queue_timeout: String,
+}
+
+impl Defaults {
+    /// Problems with the options every row inherits, named by option. Checked before any
+    /// row: a typo in one of them stops the whole run, even for rows that fill the column.
+    pub fn problems(&self) -> Vec<String> {
+        // A valid stand-in for what only rows give, so that only the options are judged.
+        let draft = DialDraft {
+            sdk_app_id: self.sdk_app_id.clone(),
+            agent_id: self.agent.clone().unwrap_or_else(|| "1".into()),
+            agent_name: None,
+            callee: "008613000000000".into(),
+            callers: self.callers.clone(),
+            variables: Vec::new(),
+            max_ring_timeout: self.max_ring.clone(),
+            acquire_timeout: self.queue_timeout.clone(),
+        };
+        let Err(problems) = draft.validate() else {
+            return Vec::new();
+        };
+        problems
+            .iter()
+            .filter_map(|p| {
+                let option = match p.field {
+                    Field::SdkAppId => "--sdk-app-id",
+                    Field::AgentId => "--agent",
+                    Field::Caller(_) => "--caller",
+                    Field::MaxRingTimeout => "--max-ring",
+                    Field::AcquireTimeout => "--queue-timeout",
+                    Field::Callee | Field::Variable(_) => return None,
+                };
+                Some(format!("{option}: {}", p.message))
+            })
+            .collect()
+    }
 }
 
 /// A row ready to dial, by its line in the file.
@@ -42,8 +80,14 @@ enum Column {
 
 const VAR_PREFIX: &str = "var.";
 
-/// Reads every row. A bad header is an error for the whole file; a bad row is reported and
-/// the others go on.
+/// Longest cell taken, in characters: longer is a stray quote or a pasted file, not a value.
+pub const MAX_CELL_CHARS: usize = 4000;
+
+/// Reads every row, in time linear in the file. A bad header, or a problem with the file's
+/// shape (a quoted cell spanning lines, a cell over [`MAX_CELL_CHARS`], a callee on two
+/// rows), is an error for the whole file that lists every such line, so nothing is dialed
+/// from a file that is not what it seems. A row with bad data is reported and the others go
+/// on.
 pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>), String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -55,6 +99,105 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
         .headers()
         .map_err(|e| format!("cannot read the header line: {e}"))?
         .clone();
+    let columns = columns(&header)?;
+    let position = |c: Column| columns.iter().position(|k| *k == c);
+    let (callee_at, callers_at, agent_at, uui_at) = (
+        position(Column::Callee),
+        position(Column::Callers),
+        position(Column::Agent),
+        position(Column::Uui),
+    );
+
+    let mut lines = Lines::new(bytes);
+    let mut shape = Vec::new();
+    let mut first_line_of: HashMap<String, u64> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+                bad.push(BadRow {
+                    line,
+                    callee: String::new(),
+                    problems: vec![format!("cannot be read: {e}")],
+                });
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+        if let Some(problem) = shape_problem(&record, &header, line) {
+            shape.push(problem);
+            continue;
+        }
+        let cell = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or("");
+        let callee = cell(callee_at).to_string();
+        if record.len() > header.len() {
+            bad.push(BadRow {
+                line,
+                callee,
+                problems: vec![format!(
+                    "has {} fields, the header {}; quote a value that holds a comma",
+                    record.len(),
+                    header.len()
+                )],
+            });
+            continue;
+        }
+        let cells = [callee.as_str(), cell(callers_at), cell(agent_at)];
+        let draft = draft(&header, &record, defaults, cells);
+        match draft.validate() {
+            Ok(request) => {
+                match first_line_of.entry(request.callee.clone()) {
+                    Entry::Occupied(first) => shape.push(format!(
+                        "line {line}: callee {} is also on line {}; each callee once per file",
+                        request.callee,
+                        first.get()
+                    )),
+                    Entry::Vacant(v) => {
+                        v.insert(line);
+                    }
+                }
+                let uui = Some(cell(uui_at)).filter(|u| !u.is_empty());
+                rows.push(Row {
+                    line,
+                    request,
+                    uui: uui.map(String::from),
+                });
+            }
+            Err(problems) => bad.push(BadRow {
+                line,
+                callee,
+                problems: problems
+                    .iter()
+                    .map(|p| match p.field {
+                        Field::AgentId if draft.agent_id.is_empty() => {
+                            "no agent: give --agent or fill the agent column".to_string()
+                        }
+                        _ => p.to_string(),
+                    })
+                    .collect(),
+            }),
+        }
+    }
+    if !shape.is_empty() {
+        return Err(format!(
+            "nothing was dialed; fix {} and run again:\n  {}",
+            if shape.len() == 1 {
+                "this line"
+            } else {
+                "these lines"
+            },
+            shape.join("\n  ")
+        ));
+    }
+    Ok((rows, bad))
+}
+
+fn columns(header: &csv::StringRecord) -> Result<Vec<Column>, String> {
     let mut columns = Vec::with_capacity(header.len());
     for (i, name) in header.iter().enumerate() {
         let column = match name {
@@ -79,117 +222,121 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
     if !columns.contains(&Column::Callee) {
         return Err("the header has no \"callee\" column: the numbers to call".into());
     }
-
-    let mut rows = Vec::new();
-    let mut bad = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(bytes, p.byte()));
-                bad.push(BadRow {
-                    line,
-                    callee: String::new(),
-                    problems: vec![format!("cannot be read: {e}")],
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| line_at(bytes, p.byte()));
-        let cell = |c: Column| {
-            columns
-                .iter()
-                .position(|k| *k == c)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-        };
-        let callee = cell(Column::Callee).to_string();
-        if record.len() > header.len() {
-            bad.push(BadRow {
-                line,
-                callee,
-                problems: vec![format!(
-                    "has {} fields, the header {}; quote a value that holds a comma",
-                    record.len(),
-                    header.len()
-                )],
-            });
-            continue;
-        }
-        let callers = match cell(Column::Callers) {
-            "" => defaults.callers.clone(),
-            list => list
-                .split(';')
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(String::from)
-                .collect(),
-        };
-        let agent = match (cell(Column::Agent), &defaults.agent) {
-            ("", Some(agent)) => agent.clone(),
-            (agent, _) => agent.to_string(),
-        };
-        // An empty cell leaves the variable out for this row.
-        let variables = header
-            .iter()
-            .zip(record.iter())
-            .filter_map(|(name, value)| {
-                let key = name.strip_prefix(VAR_PREFIX)?;
-                (!value.is_empty()).then(|| (key.to_string(), value.to_string()))
-            })
-            .collect();
-        let draft = DialDraft {
-            sdk_app_id: defaults.sdk_app_id.clone(),
-            agent_id: agent,
-            agent_name: None,
-            callee: callee.clone(),
-            callers,
-            variables,
-            max_ring_timeout: defaults.max_ring.clone(),
-            acquire_timeout: defaults.queue_timeout.clone(),
-        };
-        match draft.validate() {
-            Ok(request) => rows.push(Row {
-                line,
-                request,
-                uui: Some(cell(Column::Uui))
-                    .filter(|u| !u.is_empty())
-                    .map(String::from),
-            }),
-            Err(problems) => bad.push(BadRow {
-                line,
-                callee,
-                problems: problems
-                    .iter()
-                    .map(|p| match p.field {
-                        crate::dialer::Field::AgentId if draft.agent_id.is_empty() => {
-                            "no agent: give --agent or fill the agent column".to_string()
-                        }
-                        _ => p.to_string(),
-                    })
-                    .collect(),
-            }),
-        }
-    }
-    Ok((rows, bad))
+    Ok(columns)
 }
 
-/// The line a record read from `offset` is on. The reader places a record at the start of
-/// the comment and blank lines before it (and counts lines without them), so skip those here.
-fn line_at(bytes: &[u8], offset: u64) -> u64 {
-    let mut at = (offset as usize).min(bytes.len());
-    let mut line = bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-    loop {
-        let rest = &bytes[at..];
-        let end = rest.iter().position(|b| *b == b'\n');
-        let text = &rest[..end.unwrap_or(rest.len())];
-        let skipped = text.first() == Some(&b'#') || text.iter().all(|b| *b == b'\r');
-        match end {
-            Some(end) if skipped => {
-                at += end + 1;
-                line += 1;
+/// A record that shows the file is not what it seems: a quote left open swallows the lines
+/// after it into one cell.
+fn shape_problem(
+    record: &csv::StringRecord,
+    header: &csv::StringRecord,
+    line: u64,
+) -> Option<String> {
+    let spanned = record
+        .iter()
+        .map(|cell| cell.bytes().filter(|b| *b == b'\n').count() as u64)
+        .sum::<u64>();
+    if spanned > 0 {
+        return Some(format!(
+            "line {line}: a quoted cell runs on to line {}; a quote is missing or stray \
+             (a cell that holds a quote is written \"like \"\"this\"\"\")",
+            line + spanned
+        ));
+    }
+    let (i, long) = record
+        .iter()
+        .enumerate()
+        .find(|(_, cell)| cell.len() > MAX_CELL_CHARS && cell.chars().count() > MAX_CELL_CHARS)?;
+    Some(format!(
+        "line {line}: the {} cell has {} characters, more than {MAX_CELL_CHARS}",
+        header.get(i).unwrap_or("extra"),
+        long.chars().count()
+    ))
+}
+
+fn draft(
+    header: &csv::StringRecord,
+    record: &csv::StringRecord,
+    defaults: &Defaults,
+    [callee, callers, agent]: [&str; 3],
+) -> DialDraft {
+    let callers = match callers {
+        "" => defaults.callers.clone(),
+        list => list
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect(),
+    };
+    let agent = match (agent, &defaults.agent) {
+        ("", Some(agent)) => agent.clone(),
+        (agent, _) => agent.to_string(),
+    };
+    // An empty cell leaves the variable out for this row.
+    let variables = header
+        .iter()
+        .zip(record.iter())
+        .filter_map(|(name, value)| {
+            let key = name.strip_prefix(VAR_PREFIX)?;
+            (!value.is_empty()).then(|| (key.to_string(), value.to_string()))
+        })
+        .collect();
+    DialDraft {
+        sdk_app_id: defaults.sdk_app_id.clone(),
+        agent_id: agent,
+        agent_name: None,
+        callee: callee.to_string(),
+        callers,
+        variables,
+        max_ring_timeout: defaults.max_ring.clone(),
+        acquire_timeout: defaults.queue_timeout.clone(),
+    }
+}
+
+/// Line numbers of byte offsets met in increasing order, counted once over the file.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Offset counted up to, and the line it is on.
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line a record read from `offset` is on. The reader places a record at the start
+    /// of the comment and blank lines before it (and counts lines without them), so those
+    /// are skipped here.
+    fn line_of(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.bytes.len());
+        if offset < self.at {
+            *self = Lines::new(self.bytes);
+        }
+        self.line += self.bytes[self.at..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.at = offset;
+        let (mut at, mut line) = (offset, self.line);
+        loop {
+            let rest = &self.bytes[at..];
+            let end = rest.iter().position(|b| *b == b'\n');
+            let text = &rest[..end.unwrap_or(rest.len())];
+            let skipped = text.first() == Some(&b'#') || text.iter().all(|b| *b == b'\r');
+            match end {
+                Some(end) if skipped => {
+                    at += end + 1;
+                    line += 1;
+                }
+                _ => return line,
             }
-            _ => return line,
         }
     }
 }
@@ -269,5 +416,95 @@ mod tests {
         let e = parse(b"callee,callee\n1,2\n", &defaults()).unwrap_err();
         assert!(e.contains("twice"), "{e}");
         assert!(parse(b"callee,var.\n1,2\n", &defaults()).is_err());
+    }
+
+    fn thousand_rows() -> String {
+        let mut csv = String::from("callee,var.name\n");
+        for i in 1..=1000 {
+            csv.push_str(&format!("0086130{i:08},person {i}\n"));
+        }
+        csv
+    }
+
+    #[test]
+    fn a_stray_quote_in_row_3_of_1000_refuses_the_file_naming_the_line() {
+        let csv = thousand_rows().replacen("person 3\n", "\"person 3\n", 1);
+        let e = parse(csv.as_bytes(), &defaults()).unwrap_err();
+        assert!(e.starts_with("nothing was dialed"), "{e}");
+        // Header on line 1, row 3 on line 4; the open quote runs to the end of the file.
+        assert!(
+            e.contains("line 4: a quoted cell runs on to line 1001"),
+            "{e}"
+        );
+        assert_eq!(e.lines().count(), 2, "{e}");
+    }
+
+    #[test]
+    fn over_long_cells_and_repeated_callees_are_all_listed() {
+        let long = "x".repeat(MAX_CELL_CHARS + 1);
+        let csv = format!(
+            "callee,var.note\n008613000000001,a\n008613000000002,{long}\n\
+             +86 130 0000 0001,b\n008613000000003,c\n008613000000003,d\n"
+        );
+        let e = parse(csv.as_bytes(), &defaults()).unwrap_err();
+        let lines: Vec<&str> = e.lines().skip(1).map(str::trim).collect();
+        assert_eq!(lines.len(), 3, "{e}");
+        assert!(
+            lines[0].starts_with("line 3: the var.note cell has 4001 characters"),
+            "{e}"
+        );
+        assert!(
+            lines[1].starts_with("line 4: callee 008613000000001 is also on line 2"),
+            "{e}"
+        );
+        assert!(
+            lines[2].starts_with("line 6: callee 008613000000003 is also on line 5"),
+            "{e}"
+        );
+        let at_limit = "x".repeat(MAX_CELL_CHARS);
+        let csv = format!("callee,var.note\n008613000000001,{at_limit}\n");
+        assert_eq!(parse(csv.as_bytes(), &defaults()).unwrap().0.len(), 1);
+    }
+
+    #[test]
+    fn lines_are_counted_once_in_order() {
+        let bytes = b"a\n#c\n\nb\nc\n";
+        let mut lines = Lines::new(bytes);
+        assert_eq!(lines.line_of(0), 1);
+        assert_eq!(lines.line_of(2), 4, "comment and blank skipped");
+        assert_eq!(lines.line_of(8), 5);
+        assert_eq!(lines.line_of(0), 1, "going back counts again");
+    }
+
+    #[test]
+    fn a_hundred_thousand_rows_read_whole() {
+        let mut csv = String::from("callee,var.name\n");
+        for i in 0..100_000 {
+            csv.push_str(&format!("0086130{i:08},p{i}\n"));
+        }
+        let (rows, bad) = parse(csv.as_bytes(), &defaults()).unwrap();
+        assert!(bad.is_empty());
+        assert_eq!(rows.len(), 100_000);
+        assert_eq!(rows[99_999].line, 100_001);
+    }
+
+    #[test]
+    fn a_typo_in_an_option_is_named_whatever_the_rows_say() {
+        assert!(defaults().problems().is_empty());
+        let typo = Defaults {
+            sdk_app_id: "14000O0000".into(),
+            agent: Some("1S".into()),
+            callers: vec!["0086010x".into()],
+            queue_timeout: "9".into(),
+            ..defaults()
+        };
+        let problems = typo.problems();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        for option in ["--sdk-app-id", "--agent", "--caller", "--queue-timeout"] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(option)),
+                "{option}: {problems:?}"
+            );
+        }
     }
 }

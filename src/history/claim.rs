@@ -1,0 +1,373 @@
+//! The claim on a callee: an attempt is recorded only if no other attempt to the same callee
+//! (same SdkAppId and endpoint) may be ringing that phone, or did within the window.
+//!
+//! Check and insert are one `BEGIN IMMEDIATE` transaction, so processes sharing the file
+//! serialize on it and exactly one of two racing attempts wins.
+
+use std::fmt;
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::HistoryError;
+use super::attempt::{AttemptId, AttemptStatus, BatchRef, NewAttempt};
+use super::store::{Store, insert_queued};
+
+type Result<T> = std::result::Result<T, HistoryError>;
+
+/// How long an accepted call holds its callee for `batch` and tasks unless told otherwise.
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// Why an attempt may dial a callee that a recent or unknown attempt holds. Recorded on the
+/// attempt. It never passes an attempt still queued: two calls are never in flight at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Override {
+    /// `--allow-recent` for this run.
+    AllowRecent,
+    /// An explicit intent to call again: the TUI's redial key, a sweep (named by its id).
+    Intent(String),
+}
+
+impl Override {
+    /// As stored in the attempt's `claim_override` column.
+    pub fn as_stored(&self) -> String {
+        match self {
+            Override::AllowRecent => "allow-recent".into(),
+            Override::Intent(what) => format!("intent:{what}"),
+        }
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_stored())
+    }
+}
+
+/// What a claim looks back on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRule {
+    /// An accepted attempt younger than this holds the callee.
+    pub window: Duration,
+    pub overridden: Option<Override>,
+}
+
+impl Default for ClaimRule {
+    fn default() -> Self {
+        ClaimRule {
+            window: DEFAULT_WINDOW,
+            overridden: None,
+        }
+    }
+}
+
+/// The attempt that holds a callee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holder {
+    pub id: AttemptId,
+    pub created_at_ms: i64,
+    pub status: AttemptStatus,
+    pub session_id: Option<String>,
+    pub batch: Option<BatchRef>,
+}
+
+/// The result of a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claimed {
+    /// The attempt is recorded `queued`: it may be sent.
+    Won,
+    /// Nothing was recorded: this earlier attempt holds the callee.
+    Held(Holder),
+}
+
+// The most telling holder first: one in flight, then unknown, then the newest accepted.
+const HOLDER: &str = "
+    SELECT id, created_at_ms, status, session_id, batch_id, batch_row FROM attempt
+    WHERE callee = ?1 AND sdk_app_id = ?2 AND endpoint = ?3
+      AND (status = 'queued'
+           OR (?4 = 0 AND status = 'unknown')
+           OR (?4 = 0 AND status IN ('accepted', 'ringing', 'seat_joining', 'in_progress',
+                                     'finished')
+               AND created_at_ms >= ?5))
+    ORDER BY CASE status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
+             created_at_ms DESC
+    LIMIT 1";
+
+/// The line a claim is about: one callee, on one SdkAppId and endpoint (port included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub callee: &'a str,
+    pub sdk_app_id: i64,
+    pub endpoint: &'a str,
+}
+
+/// The attempt that holds `line` as of `at_ms` under `rule`, if any.
+fn find_holder(
+    conn: &rusqlite::Connection,
+    line: &Line<'_>,
+    at_ms: i64,
+    rule: &ClaimRule,
+) -> rusqlite::Result<Option<Holder>> {
+    let window_ms = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
+    let since = at_ms.saturating_sub(window_ms);
+    conn.prepare_cached(HOLDER)?
+        .query_row(
+            params![
+                line.callee,
+                line.sdk_app_id,
+                line.endpoint,
+                rule.overridden.is_some(),
+                since
+            ],
+            |r| {
+                let batch_id: Option<String> = r.get(4)?;
+                let row: Option<i64> = r.get(5)?;
+                Ok(Holder {
+                    id: AttemptId(r.get(0)?),
+                    created_at_ms: r.get(1)?,
+                    status: r.get(2)?,
+                    session_id: r.get(3)?,
+                    batch: batch_id.zip(row).map(|(batch_id, row)| BatchRef {
+                        batch_id,
+                        row: row.max(0) as u64,
+                    }),
+                })
+            },
+        )
+        .optional()
+}
+
+impl Store {
+    /// Records `a` as `queued` unless another attempt holds its callee: one queued (in
+    /// flight, always), one whose outcome is unknown, or one accepted within `rule.window`
+    /// of `a.created_at_ms` (unless overridden). Durable on `Won`: send only then.
+    pub fn claim(&self, a: &NewAttempt, rule: &ClaimRule) -> Result<Claimed> {
+        let line = Line {
+            callee: &a.callee,
+            sdk_app_id: a.sdk_app_id,
+            endpoint: &a.endpoint,
+        };
+        let overridden = rule.overridden.as_ref().map(Override::as_stored);
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(holder) = find_holder(&tx, &line, a.created_at_ms, rule)? {
+                return Ok(Claimed::Held(holder));
+            }
+            insert_queued(&tx, a, overridden.as_deref())?;
+            tx.commit()?;
+            Ok(Claimed::Won)
+        })
+    }
+
+    /// The attempt that would hold `line` now, without claiming it: for a confirmation that
+    /// names the earlier call, or a task that checks its callees before it is created.
+    pub fn holder(&self, line: &Line<'_>, at_ms: i64, rule: &ClaimRule) -> Result<Option<Holder>> {
+        self.with(|conn| Ok(find_holder(conn, line, at_ms, rule)?))
+    }
+
+    /// The override an attempt was recorded with, if any.
+    pub fn claim_override(&self, id: &AttemptId) -> Result<Option<String>> {
+        self.with(|conn| {
+            conn.query_row(
+                "SELECT claim_override FROM attempt WHERE id = ?1",
+                [&id.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| HistoryError::NotFound(id.0.clone()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR_MS: i64 = 3_600_000;
+    const T0: i64 = 1_800_000_000_000;
+
+    fn attempt(callee: &str, at_ms: i64) -> NewAttempt {
+        NewAttempt {
+            id: AttemptId::new(),
+            created_at_ms: at_ms,
+            endpoint: "http://127.0.0.1:4000".into(),
+            sdk_app_id: 1400000000,
+            agent_id: 15,
+            agent_name: None,
+            callee: callee.into(),
+            callers: vec![],
+            variables: vec![],
+            max_ring_timeout: None,
+            acquire_timeout: None,
+            request_json: "{}".into(),
+            batch: None,
+        }
+    }
+
+    fn settle(store: &Store, id: &AttemptId, status: AttemptStatus) {
+        // Only the status matters here; the event says which, in the stored vocabulary.
+        let event = super::super::CallEvent::Unrecognized {
+            kind: status.as_str().into(),
+            detail: serde_json::Value::Null,
+        };
+        let update = super::super::EventUpdate::new(T0, event).status(status);
+        store.record_event(id, update).unwrap();
+    }
+
+    fn held_by(claimed: Claimed) -> Holder {
+        match claimed {
+            Claimed::Held(h) => h,
+            Claimed::Won => panic!("expected the callee to be held"),
+        }
+    }
+
+    #[test]
+    fn each_status_holds_or_frees_the_callee() {
+        let rule = ClaimRule::default();
+        for (status, holds) in [
+            (AttemptStatus::Queued, true),
+            (AttemptStatus::Unknown, true),
+            (AttemptStatus::Accepted, true),
+            (AttemptStatus::InProgress, true),
+            (AttemptStatus::Finished, true),
+            (AttemptStatus::Rejected, false),
+            (AttemptStatus::NotSent, false),
+        ] {
+            let store = Store::open_in_memory().unwrap();
+            let first = attempt("008613000000001", T0);
+            assert_eq!(store.claim(&first, &rule).unwrap(), Claimed::Won);
+            if status != AttemptStatus::Queued {
+                settle(&store, &first.id, status);
+            }
+            let second = attempt("008613000000001", T0 + HOUR_MS);
+            let got = store.claim(&second, &rule).unwrap();
+            if holds {
+                let h = held_by(got);
+                assert_eq!((h.id, h.status), (first.id.clone(), status));
+                assert!(store.get(&second.id).unwrap().is_none(), "nothing recorded");
+            } else {
+                assert_eq!(got, Claimed::Won, "{status}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_holder_is_named_without_a_claim() {
+        let store = Store::open_in_memory().unwrap();
+        let first = attempt("008613000000001", T0);
+        store.claim(&first, &ClaimRule::default()).unwrap();
+        let line = Line {
+            callee: "008613000000001",
+            sdk_app_id: first.sdk_app_id,
+            endpoint: &first.endpoint,
+        };
+        let rule = ClaimRule::default();
+        let h = store.holder(&line, T0 + 1, &rule).unwrap().unwrap();
+        assert_eq!(h.id, first.id);
+        let other = Line {
+            callee: "008613000000002",
+            ..line.clone()
+        };
+        assert_eq!(store.holder(&other, T0 + 1, &rule).unwrap(), None);
+        assert_eq!(store.count(&Default::default()).unwrap(), 1);
+    }
+
+    #[test]
+    fn the_window_frees_an_old_accepted_call_but_never_an_unknown_one() {
+        let store = Store::open_in_memory().unwrap();
+        let rule = ClaimRule::default();
+        let accepted = attempt("008613000000001", T0);
+        let unknown = attempt("008613000000002", T0);
+        for (a, s) in [
+            (&accepted, AttemptStatus::Accepted),
+            (&unknown, AttemptStatus::Unknown),
+        ] {
+            store.claim(a, &rule).unwrap();
+            settle(&store, &a.id, s);
+        }
+        let day_later = T0 + 24 * HOUR_MS + 1;
+        let again = attempt("008613000000001", day_later);
+        assert_eq!(store.claim(&again, &rule).unwrap(), Claimed::Won);
+        let again = attempt("008613000000002", day_later);
+        assert_eq!(held_by(store.claim(&again, &rule).unwrap()).id, unknown.id);
+    }
+
+    #[test]
+    fn another_sdk_app_id_or_port_is_another_phone_line() {
+        let store = Store::open_in_memory().unwrap();
+        let rule = ClaimRule::default();
+        store.claim(&attempt("008613000000001", T0), &rule).unwrap();
+        let other_app = NewAttempt {
+            sdk_app_id: 1400000001,
+            ..attempt("008613000000001", T0)
+        };
+        assert_eq!(store.claim(&other_app, &rule).unwrap(), Claimed::Won);
+        let other_port = NewAttempt {
+            endpoint: "http://127.0.0.1:4001".into(),
+            ..attempt("008613000000001", T0)
+        };
+        assert_eq!(store.claim(&other_port, &rule).unwrap(), Claimed::Won);
+    }
+
+    #[test]
+    fn an_override_passes_recent_calls_is_recorded_and_never_passes_one_in_flight() {
+        let store = Store::open_in_memory().unwrap();
+        let first = attempt("008613000000001", T0);
+        store.claim(&first, &ClaimRule::default()).unwrap();
+        let rule = ClaimRule {
+            overridden: Some(Override::AllowRecent),
+            ..ClaimRule::default()
+        };
+        let second = attempt("008613000000001", T0 + 1);
+        assert_eq!(
+            held_by(store.claim(&second, &rule).unwrap()).status,
+            AttemptStatus::Queued
+        );
+        settle(&store, &first.id, AttemptStatus::Accepted);
+        assert_eq!(store.claim(&second, &rule).unwrap(), Claimed::Won);
+        assert_eq!(
+            store.claim_override(&second.id).unwrap().as_deref(),
+            Some("allow-recent")
+        );
+        assert_eq!(store.claim_override(&first.id).unwrap(), None);
+        settle(&store, &second.id, AttemptStatus::Unknown);
+        let redial = ClaimRule {
+            overridden: Some(Override::Intent("redial".into())),
+            ..ClaimRule::default()
+        };
+        let third = attempt("008613000000001", T0 + 2);
+        assert_eq!(store.claim(&third, &redial).unwrap(), Claimed::Won);
+        assert_eq!(
+            store.claim_override(&third.id).unwrap().as_deref(),
+            Some("intent:redial")
+        );
+    }
+
+    #[test]
+    fn racing_processes_on_one_file_let_exactly_one_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        Store::open(&path).unwrap();
+        for round in 0..20 {
+            let callee = format!("0086130{round:08}");
+            let winners: usize = std::thread::scope(|s| {
+                let racers: Vec<_> = (0..3)
+                    .map(|_| {
+                        let (path, callee) = (&path, &callee);
+                        s.spawn(move || {
+                            // A handle each: its own connection, like another process.
+                            let (store, _) = Store::open(path).unwrap();
+                            let a = attempt(callee, T0);
+                            store.claim(&a, &ClaimRule::default()).unwrap() == Claimed::Won
+                        })
+                    })
+                    .collect();
+                racers
+                    .into_iter()
+                    .filter_map(|r| r.join().unwrap().then_some(()))
+                    .count()
+            });
+            assert_eq!(winners, 1, "round {round}");
+        }
+    }
+}
