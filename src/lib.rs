@@ -9,6 +9,7 @@ pub mod dialer;
 pub mod endpoint;
 pub mod history;
 pub mod phone;
+pub mod results;
 pub mod sim;
 pub mod tc3;
 pub mod tui;

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod call;
+pub mod compare;
 pub mod exit;
 pub mod follow;
 mod headless;
@@ -81,6 +82,9 @@ pub enum Command {
     Batch(batch::BatchArgs),
     /// List, export, show and prune past call attempts (the durable call history).
     History(history::HistoryArgs),
+    /// Compare runs side by side: variables, outcome, tags and latency (a table, --json or
+    /// --markdown).
+    Compare(compare::CompareArgs),
     /// Run the local CCC simulator: a stand-in for the API that rings no real phone.
     Sim(crate::cli::sim::SimArgs),
 }

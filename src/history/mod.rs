@@ -14,6 +14,7 @@
 
 mod attempt;
 mod export;
+mod label;
 mod open;
 mod query;
 mod schema;
@@ -24,7 +25,10 @@ use std::path::PathBuf;
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
-pub use export::{ExportFormat, attempt_json, event_json};
+pub use export::{
+    CSV_HEADER, ExportFormat, JsonSink, attempt_json, csv_error, csv_record, event_json,
+};
+pub use label::{Entry, LABEL_MAX, LabelError, NOTE_MAX, Notes, parse_label};
 pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
@@ -52,6 +56,8 @@ pub enum HistoryError {
         "no home directory to keep the history in; set {ENV_PATH} to a file path or pass --db PATH"
     )]
     NoDataDir,
+    #[error(transparent)]
+    Label(#[from] LabelError),
     #[error("writing the export: {0}")]
     Io(#[from] std::io::Error),
     #[error("history database: {0}")]

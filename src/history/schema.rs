@@ -57,6 +57,16 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     ",
+    // 2: labels and a note on an attempt.
+    "
+    ALTER TABLE attempt ADD COLUMN note TEXT;
+    CREATE TABLE label (
+        attempt_id TEXT NOT NULL REFERENCES attempt (id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, name)
+    ) WITHOUT ROWID;
+    CREATE INDEX label_name ON label (name, attempt_id);
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +129,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 3);
+        assert_eq!(tables, 4);
     }
 
     #[test]

@@ -362,7 +362,7 @@ fn extract_result(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Valu
     with_session(sim, p, |s| {
         let tags = match sim.fixtures.agent(s.agent_id) {
             Some(a) if s.phase(now_ms) == Phase::Finished && s.accepted_ms().is_some() => {
-                a.extract_results.clone()
+                s.persona().tags(&a.extract_results)
             }
             _ => Vec::new(),
         };
@@ -387,10 +387,15 @@ fn latency(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
             let mut v: Vec<i64> = rounds.iter().map(|(_, l)| f(l)).collect();
             v.sort_unstable();
             let at = |q: f64| v.get(((v.len() - 1) as f64 * q).round() as usize).copied();
+            // The median of an even count is the mean of the middle two.
+            let middle = |n: usize| match v[(n - 1) / 2] + v[n / 2] {
+                sum if sum % 2 == 0 => json!(sum / 2),
+                sum => json!(sum as f64 / 2.0),
+            };
             match v.first() {
                 None => json!({"MinLatency": -1, "MiddleLatency": -1, "P90Latency": -1}),
                 Some(min) => {
-                    json!({"MinLatency": min, "MiddleLatency": at(0.5), "P90Latency": at(0.9)})
+                    json!({"MinLatency": min, "MiddleLatency": middle(v.len()), "P90Latency": at(0.9)})
                 }
             }
         };

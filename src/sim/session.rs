@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::faults::Ending;
-
-/// How long one conversational round of an answered call lasts.
-pub const ROUND_MS: i64 = 2_000;
+pub use super::persona::Latency;
+use super::persona::{Persona, fnv};
 /// How long an unanswered call rings when no MaxRingTimeoutSecond is given.
 pub const NO_ANSWER_RING_MS: i64 = 30_000;
 /// How long a callee that cannot be reached (busy, off, no such number) takes to fail.
@@ -304,8 +303,9 @@ impl Session {
             return Vec::new();
         };
         let until = now_ms.min(self.end_ms());
+        let round_ms = self.persona().round_ms();
         (0..)
-            .map(|i| accepted + i * ROUND_MS)
+            .map(|i| accepted + i * round_ms)
             .take_while(|t| *t < until)
             .collect()
     }
@@ -319,28 +319,20 @@ impl Session {
             "That sounds fine.",
             "Thank you, goodbye.",
         ];
-        let name = self
-            .variables
-            .iter()
-            .find(|(k, _)| k == "name" || k == "dify-inputs-user")
-            .map_or("there", |(_, v)| v.as_str());
+        let persona = self.persona();
         let mut events: Vec<Value> = self
             .rounds(now_ms)
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let latency = self.latency(i);
+                let latency = persona.latency(i);
                 let mut messages = Vec::new();
                 if i > 0 {
                     messages.push(json!({"Timestamp": t, "UserReply": {
                         "ASRTranscript": REPLIES[(i - 1) % REPLIES.len()],
                         "MatchedIntent": "", "ExtractedSlots": "{}", "BranchType": ""}}));
                 }
-                let spoken = if i == 0 {
-                    format!("Hello {name}, this is {}.", self.agent_name)
-                } else {
-                    format!("Answer {i} from {}.", self.agent_name)
-                };
+                let spoken = persona.says(i, &self.agent_name);
                 messages.push(json!({"Timestamp": t + latency.ete, "AISpeak": {
                     "SpokenText": spoken, "SpokenType": "LLM", "CanBeInterrupted": true,
                     "LatencyMetrics": latency.metrics(), "KnowledgeName": "", "TraverseReason": ""}}));
@@ -360,37 +352,14 @@ impl Session {
         json!(events)
     }
 
-    /// Plausible, repeatable per-round latencies (ms) of round `i`.
-    pub fn latency(&self, round: usize) -> Latency {
-        let h = fnv(&format!("{}#{round}", self.id));
-        let pick = |shift: u32, lo: i64, span: u64| lo + ((h >> shift) % span) as i64;
-        let asr = pick(0, 180, 220);
-        let first_token = pick(10, 280, 420);
-        let llm = first_token + pick(20, 250, 500);
-        let tts = pick(30, 90, 160);
-        Latency {
-            asr,
-            llm,
-            first_token,
-            tts,
-            ete: asr + first_token + tts + pick(40, 20, 60),
-        }
+    /// The simulated agent of this call, as its variables make it.
+    pub fn persona(&self) -> Persona {
+        Persona::new(self.agent_id, &self.callee, &self.variables)
     }
-}
 
-#[derive(Debug, Clone, Copy)]
-pub struct Latency {
-    pub asr: i64,
-    pub llm: i64,
-    pub first_token: i64,
-    pub tts: i64,
-    pub ete: i64,
-}
-
-impl Latency {
-    fn metrics(&self) -> Value {
-        json!({"AsrLatency": self.asr, "LLMFirstTokenLatency": self.first_token,
-               "TTSLatency": self.tts, "TotalLatency": self.ete})
+    /// Plausible, repeatable per-round latencies (ms) of round `round`.
+    pub fn latency(&self, round: usize) -> Latency {
+        self.persona().latency(round)
     }
 }
 
@@ -422,12 +391,6 @@ impl Sessions {
 
 pub fn secs(ms: i64) -> i64 {
     ms.div_euclid(1_000)
-}
-
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]
