@@ -13,6 +13,9 @@ fn main() {
         Some(Command::Batch(args)) => std::process::exit(headless(|rt| {
             rt.block_on(ccc_dial::cli::batch::run(&cli.global, args))
         })),
+        Some(Command::Sweep(args)) => std::process::exit(headless(|rt| {
+            rt.block_on(ccc_dial::cli::sweep::run(&cli.global, args))
+        })),
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
         Some(Command::Compare(args)) => ccc_dial::cli::compare::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()

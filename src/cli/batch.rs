@@ -31,7 +31,7 @@ use crate::config::MAX_RATE_PER_SEC;
 use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, RateLimiter, WINDOW, now_ms};
 use crate::history::{AttemptId, AttemptStatus, BatchRef};
 pub use results::{Format, RowResult};
-pub use rows::{BadRow, Defaults, Row};
+pub use rows::{BadRow, Defaults, Row, parse as parse_rows};
 
 /// Place one call per row of a CSV file; rerun the same command to resume.
 ///
@@ -171,13 +171,13 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> i32 {
     }
 }
 
-type Failed = (Exit, String);
+pub(super) type Failed = (Exit, String);
 
-fn invalid(message: impl Into<String>) -> Failed {
+pub(super) fn invalid(message: impl Into<String>) -> Failed {
     (Exit::Invalid, message.into())
 }
 
-fn failure(message: impl std::fmt::Display) -> Failed {
+pub(super) fn failure(message: impl std::fmt::Display) -> Failed {
     (Exit::Failure, format!("{message:#}"))
 }
 
@@ -198,6 +198,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     };
     let defaults = Defaults {
         sdk_app_id,
+        callee: None,
         agent: args.agent.clone().map(|a| a.trim().to_string()),
         callers: args.callers.clone(),
         max_ring: args.max_ring.clone().unwrap_or_default(),
@@ -506,7 +507,7 @@ fn summary(tally: &Tally, batch_id: &str) {
 }
 
 /// The command as typed, to rerun it.
-fn command_line() -> String {
+pub(super) fn command_line() -> String {
     std::env::args()
         .map(|a| {
             if a.chars()

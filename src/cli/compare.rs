@@ -41,15 +41,19 @@ pub struct CompareArgs {
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let store = super::history::open(args.db.clone())?;
     let runs = runs_of(&store, &args)?;
-    let comparison = Comparison::new(runs);
+    print(&Comparison::new(runs), args.json, args.markdown, args.all)
+}
+
+/// Prints the comparison on stdout: JSON, Markdown, or a table; `all` keeps shared variables.
+pub fn print(comparison: &Comparison, json: bool, markdown: bool, all: bool) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    if args.json {
+    if json {
         serde_json::to_writer_pretty(&mut out, &comparison.to_json())?;
         writeln!(out)?;
     } else {
-        let lines = comparison.lines(!args.all);
-        if args.markdown {
+        let lines = comparison.lines(!all);
+        if markdown {
             write_markdown(&lines, &mut out)?;
         } else {
             write_table(&lines, &mut out)?;

@@ -8,6 +8,7 @@ pub mod follow;
 mod headless;
 pub mod history;
 pub mod sim;
+pub mod sweep;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -82,6 +83,9 @@ pub enum Command {
     Batch(batch::BatchArgs),
     /// List, export, show and prune past call attempts (the durable call history).
     History(history::HistoryArgs),
+    /// Call one number once per variable set (a CSV of var.NAME columns), one call at a
+    /// time, each followed to its report, then compare the runs. Rerun to resume.
+    Sweep(sweep::SweepArgs),
     /// Compare runs side by side: variables, outcome, tags and latency (a table, --json or
     /// --markdown).
     Compare(compare::CompareArgs),

@@ -7,6 +7,8 @@ use crate::dialer::{DialDraft, DialRequest};
 #[derive(Debug, Clone, Default)]
 pub struct Defaults {
     pub sdk_app_id: String,
+    /// The callee of rows with no callee column (a sweep calls one number).
+    pub callee: Option<String>,
     pub agent: Option<String>,
     pub callers: Vec<String>,
     pub max_ring: String,
@@ -71,7 +73,7 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
         }
         columns.push(column);
     }
-    if !columns.contains(&Column::Callee) {
+    if !columns.contains(&Column::Callee) && defaults.callee.is_none() {
         return Err("the header has no \"callee\" column: the numbers to call".into());
     }
 
@@ -98,7 +100,10 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
                 .and_then(|i| record.get(i))
                 .unwrap_or("")
         };
-        let callee = cell(Column::Callee).to_string();
+        let callee = match (cell(Column::Callee), &defaults.callee) {
+            ("", Some(callee)) => callee.clone(),
+            (callee, _) => callee.to_string(),
+        };
         if record.len() > header.len() {
             bad.push(BadRow {
                 line,
@@ -190,6 +195,7 @@ mod tests {
     fn defaults() -> Defaults {
         Defaults {
             sdk_app_id: "1400000000".into(),
+            callee: None,
             agent: Some("15".into()),
             callers: vec!["008601012345678".into()],
             ..Default::default()
