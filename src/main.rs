@@ -18,6 +18,7 @@ fn main() {
         })),
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
         Some(Command::Compare(args)) => ccc_dial::cli::compare::run(args),
+        Some(Command::Stats(args)) => ccc_dial::cli::stats::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
             .and_then(|rt| rt.block_on(ccc_dial::cli::sim::run(args))),

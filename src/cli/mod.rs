@@ -8,6 +8,7 @@ pub mod follow;
 mod headless;
 pub mod history;
 pub mod sim;
+pub mod stats;
 pub mod sweep;
 
 use clap::{Args, Parser, Subcommand};
@@ -89,6 +90,9 @@ pub enum Command {
     /// Compare runs side by side: variables, outcome, tags and latency (a table, --json or
     /// --markdown).
     Compare(compare::CompareArgs),
+    /// Statistics over the history: outcomes, answer rate, talk time and latency as bar
+    /// charts, per agent and per label (--json for scripts).
+    Stats(stats::StatsArgs),
     /// Run the local CCC simulator: a stand-in for the API that rings no real phone.
     Sim(crate::cli::sim::SimArgs),
 }

@@ -19,6 +19,7 @@ mod open;
 mod query;
 mod schema;
 mod store;
+mod summary;
 
 use std::path::PathBuf;
 
@@ -33,6 +34,7 @@ pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;
+pub use summary::{Summary, SummaryRow};
 
 /// The environment variable that names the history file, ahead of the default place.
 pub const ENV_PATH: &str = "CCC_DIAL_HISTORY";

@@ -67,6 +67,22 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX label_name ON label (name, attempt_id);
     ",
+    // 3: each attempt's results, made from its events, for statistics.
+    "
+    CREATE TABLE summary (
+        attempt_id     TEXT    NOT NULL PRIMARY KEY REFERENCES attempt (id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,  -- the last event it was made from
+        word           TEXT,
+        end_status     INTEGER,
+        ring_secs      INTEGER,
+        talk_secs      INTEGER,
+        ete_ms         REAL,
+        asr_ms         REAL,
+        llm_ms         REAL,
+        first_token_ms REAL,
+        tts_ms         REAL
+    ) WITHOUT ROWID;
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +145,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 4);
+        assert_eq!(tables, 5);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod export;
+pub mod stats;
 
 use std::collections::BTreeMap;
 
