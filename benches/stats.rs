@@ -7,9 +7,14 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use ccc_dial::history::{Filter, Store};
+use ccc_dial::history::{Filter, Page, Store};
+use ccc_dial::results::Run;
+use ccc_dial::results::compare::Comparison;
 use ccc_dial::results::stats::Stats;
+use ccc_dial::tui::view::{Theme, compare, stats};
 use criterion::Criterion;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use serde_json::json;
 
 const CALLS: i64 = 100_000;
@@ -147,7 +152,45 @@ fn bench(c: &mut Criterion) {
     group.bench_function("gather over 100,000 calls (open + summaries fresh)", |b| {
         b.iter(|| black_box(gather(&path)))
     });
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let theme = Theme::new(true);
+    group.bench_function(
+        "Stats view: gather over 100,000 calls and draw the first frame",
+        |b| {
+            b.iter(|| {
+                let s = gather(&path);
+                terminal
+                    .draw(|f| stats::draw(f, f.area(), &s, &theme))
+                    .unwrap();
+            })
+        },
+    );
     group.finish();
+
+    let (store, _) = Store::open(&path).unwrap();
+    let mut runs = Vec::new();
+    store
+        .for_each_entry(&Filter::default(), Page::first(6), |e| {
+            runs.push(Run::new(e));
+            Ok(())
+        })
+        .unwrap();
+    let six = Comparison::new(runs);
+    let mut small = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    c.bench_function("Compare view: draw 6 runs at 80x24", |b| {
+        b.iter(|| {
+            small
+                .draw(|f| compare::draw(f, f.area(), black_box(&six), 0, true, &theme))
+                .unwrap();
+        })
+    });
+    c.bench_function("Stats view: draw the frame of 100,000 calls' stats", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| stats::draw(f, f.area(), black_box(&stats), &theme))
+                .unwrap();
+        })
+    });
     memory(&path);
 }
 

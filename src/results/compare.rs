@@ -131,8 +131,14 @@ impl Comparison {
                 differs,
             }
         };
+        // Runs always differ by id: that row names the columns.
+        let names = Line {
+            heading: "attempt".into(),
+            cells: each(&|r| r.attempt.id.short().to_owned()),
+            differs: false,
+        };
         let mut out = vec![
-            line("attempt", each(&|r| r.attempt.id.short().to_owned())),
+            names,
             line("labels", each(&|r| r.notes.labels.join(" "))),
             line(
                 "agent",

@@ -4,12 +4,14 @@
 mod agent;
 mod callee;
 mod callers;
+pub mod compare;
 mod detail;
 mod help;
 mod history;
 mod options;
 mod picker;
 mod settings;
+pub mod stats;
 mod status;
 mod variables;
 
