@@ -7,7 +7,7 @@ use ccc_dial::history::{AttemptStatus, Entry, Event, Notes, Summary, SummaryRow}
 use ccc_dial::results::Run;
 use ccc_dial::results::compare::Comparison;
 use ccc_dial::results::stats::Stats;
-use ccc_dial::tui::view::{Theme, compare, stats};
+use ccc_dial::tui::view::{Theme, compare, latency, stats};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -198,4 +198,24 @@ fn stats_at_both_sizes_and_without_colour() {
         plain.contains("120"),
         "answered count reads without colour: {plain}"
     );
+}
+
+#[test]
+fn latency_bars_with_median_and_p90_at_both_sizes_and_without_colour() {
+    let r = run(1);
+    let l = r.report.latency.as_ref().unwrap();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let b = draw(w, h, true, |f, t| latency::draw(f, f.area(), l, t));
+        insta::assert_snapshot!(format!("latency_bars_{w}x{h}"), text(&b));
+    }
+    let plain = draw(80, 24, false, |f, t| latency::draw(f, f.area(), l, t));
+    assert!(uncoloured(&plain));
+    let plain = text(&plain);
+    insta::assert_snapshot!("latency_bars_80x24_no_color", plain.clone());
+    // Rounds of 760, 805, 850 and 895 ms: median 827.5, P90 895.
+    assert!(
+        plain.contains("median 828") && plain.contains("P90 895"),
+        "{plain}"
+    );
+    assert!(plain.contains("ASR 202"), "{plain}");
 }

@@ -8,6 +8,7 @@ pub mod compare;
 mod detail;
 mod help;
 mod history;
+pub mod latency;
 mod options;
 mod picker;
 mod settings;
