@@ -21,7 +21,7 @@ fn main() {
         Some(Command::Stats(args)) => ccc_dial::cli::stats::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(ccc_dial::cli::sim::run(args))),
+            .and_then(|rt| rt.block_on(ccc_dial::cli::sim::run(&cli.global, args))),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -274,7 +274,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
+pub(crate) fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(msg);
     mac.finalize().into_bytes().into()

@@ -33,6 +33,8 @@ async fn rig(store: Store) -> Rig {
     let clock = Arc::new(ManualClock::starting_now());
     let sim = sim::start(SimConfig {
         clock: clock.clone(),
+        // The mainland endpoint offers the interaction records (the transcript).
+        flavour: sim::Flavour::Mainland,
         ..SimConfig::default()
     })
     .await

@@ -66,8 +66,17 @@ async fn peer_with(config: SimConfig) -> Peer {
     }
 }
 
+/// The mainland model, with records visible the moment a call ends.
+fn instant() -> SimConfig {
+    SimConfig {
+        flavour: sim::Flavour::Mainland,
+        record_lag: Duration::ZERO,
+        ..SimConfig::default()
+    }
+}
+
 async fn peer() -> Peer {
-    peer_with(SimConfig::default()).await
+    peer_with(instant()).await
 }
 
 impl Peer {
@@ -437,7 +446,7 @@ async fn timings_are_configurable() {
     let p = peer_with(SimConfig {
         ring: Duration::from_secs(5),
         talk: Duration::from_secs(20),
-        ..SimConfig::default()
+        ..instant()
     })
     .await;
     let id = p.dial(CALLEE).await;
@@ -682,7 +691,7 @@ async fn control_tags_latency_and_interaction_records() {
         .filter(|m| m["AISpeak"]["SpokenText"] == "Your order has shipped.")
         .collect();
     assert_eq!(pushed.len(), 1, "{rec}");
-    assert_eq!(pushed[0]["AISpeak"]["SpokenType"], "ServerPushText");
+    assert_eq!(pushed[0]["AISpeak"]["SpokenType"], "Other");
 }
 
 #[tokio::test]
@@ -690,7 +699,7 @@ async fn every_fault_callee_behaves_as_its_table_says() {
     let p = peer_with(SimConfig {
         slow_answer: Duration::from_millis(1_500),
         rate_limit_per_sec: 1_000,
-        ..SimConfig::default()
+        ..instant()
     })
     .await;
     let impatient = reqwest::Client::builder()
@@ -840,7 +849,7 @@ async fn the_request_log_records_what_the_client_sent() {
     let path = dir.path().join("requests.jsonl");
     let p = peer_with(SimConfig {
         log_file: Some(path.clone()),
-        ..SimConfig::default()
+        ..instant()
     })
     .await;
     let body = json!({"SdkAppId": APP, "AIAgentId": 16, "Callee": CALLEE,

@@ -598,9 +598,9 @@ impl CallReport {
                     self.tags = list
                         .into_iter()
                         .map(|t| Tag {
+                            value: t.value(),
                             name: t.info_name.unwrap_or_default(),
                             kind: t.info_type.unwrap_or_default(),
-                            value: t.result.map(|v| v.display()).unwrap_or_default(),
                         })
                         .collect();
                 }

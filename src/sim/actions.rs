@@ -1,18 +1,24 @@
 //! The actions the simulator serves, after the signature and the parameter types were checked.
 
+use std::ops::RangeInclusive;
+
 use serde_json::{Map, Value, json};
 
 use super::Sim;
 use super::faults::{self, Fault};
 use super::fixtures::is_number;
+use super::interaction;
 use super::reply::{ApiError, Reply};
-use super::session::{Phase, Pushed, Script, Session, secs};
+use super::session::{Phase, Pushed, Script, Session, secs, uuid_from};
 
 /// Most records a page may hold.
 const MAX_PAGE_SIZE: i64 = 100;
 /// How far back DescribeTelCdr may look, and the widest window it accepts.
 const CDR_MAX_AGE_S: i64 = 180 * 86_400;
 const CDR_MAX_WINDOW_S: i64 = 90 * 86_400;
+/// How long the agent takes to say a pushed line: a floor plus a time per character.
+const SPEAK_MIN_MS: i64 = 500;
+const SPEAK_MS_PER_CHAR: i64 = 60;
 
 pub struct Outcome {
     pub reply: Reply,
@@ -46,7 +52,12 @@ pub fn run(sim: &Sim, action: &str, p: &Map<String, Value>, now_ms: i64) -> Outc
         "DescribeAILatency" => latency(sim, p, now_ms).into(),
         "ControlAIConversation" => control(sim, p, now_ms).into(),
         "DescribeAICallInteractionRecords" => with_session(sim, p, |s| {
-            Ok(json!({"InteractionEventList": s.interaction_records(now_ms)}))
+            let list = if s.reported(now_ms, sim.record_lag_ms) {
+                interaction::records(s, now_ms)
+            } else {
+                json!([])
+            };
+            Ok(json!({"InteractionEventList": list}))
         })
         .into(),
         other => Err(ApiError::new(
@@ -81,7 +92,7 @@ fn invalid(message: String) -> ApiError {
     ApiError::new("InvalidParameterValue", message)
 }
 
-fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
+pub(super) fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
     let want = sim.fixtures.sdk_app_id;
     match p.get("SdkAppId").and_then(Value::as_i64) {
         Some(id) if id == want => Ok(()),
@@ -95,7 +106,7 @@ fn check_app(sim: &Sim, p: &Map<String, Value>) -> Result<(), ApiError> {
     }
 }
 
-fn page_bounds(
+pub(super) fn page_bounds(
     number: Option<i64>,
     size: Option<i64>,
     default_size: i64,
@@ -141,8 +152,18 @@ fn create_ai_agent_call(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Outco
         Some(Fault::Ends(e)) => Some(e),
         _ => None,
     };
+    let uuid = uuid::Uuid::new_v4();
+    let mut sessions = sim.sessions();
+    // The service documents both forms (a dashed UUID, and 32 hex digits): serve both.
+    let id = if sessions.created().is_multiple_of(2) {
+        uuid.hyphenated().to_string()
+    } else {
+        uuid.simple().to_string()
+    };
     let session = Session {
-        id: uuid::Uuid::new_v4().to_string(),
+        room_id: (10_000_000 + super::session::fnv(&id) % 90_000_000).to_string(),
+        record_id: uuid_from(&format!("{id}#record")),
+        id,
         agent_id,
         agent_name,
         caller,
@@ -154,7 +175,8 @@ fn create_ai_agent_call(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Outco
         pushed: Vec::new(),
     };
     let id = session.id.clone();
-    sim.sessions().insert(session);
+    sessions.insert(session);
+    drop(sessions);
     let mut fields = Map::new();
     fields.insert("SessionId".into(), json!(id));
     let reply = match fault {
@@ -229,7 +251,7 @@ fn text_of(v: &Value, key: &str) -> String {
 }
 
 /// The first usable caller of the request's pool, or of the instance when none is given.
-fn pick_caller(sim: &Sim, callers: &[String]) -> Result<String, ApiError> {
+pub(super) fn pick_caller(sim: &Sim, callers: &[String]) -> Result<String, ApiError> {
     let numbers = &sim.fixtures.numbers;
     if callers.is_empty() {
         return numbers
@@ -335,16 +357,19 @@ fn describe_tel_cdr(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Va
     let sessions = sim.sessions();
     let matching: Vec<Value> = sessions
         .in_order()
-        .filter(|s| s.phase(now_ms) == Phase::Finished)
+        .filter(|s| s.reported(now_ms, sim.record_lag_ms))
         .filter(|s| (start..=end).contains(&s.start_s()))
         .filter(|s| phones.is_empty() || phones.iter().any(|n| *n == s.caller || *n == s.callee))
         .filter(|s| ids.is_empty() || ids.contains(&s.id))
         .map(Session::cdr)
         .collect();
-    Ok(json!({"TotalCount": matching.len(), "TelCdrList": page(&matching, bounds)}))
+    let list = page(&matching, bounds);
+    // `TelCdrs` is the legacy name of the same list, still in both models.
+    Ok(json!({"TotalCount": matching.len(), "TelCdrs": list, "TelCdrList": list}))
 }
 
-fn check_window(p: &Map<String, Value>) -> Result<(), ApiError> {
+/// The StartTime..EndTime window (Unix seconds) of the AI report actions.
+fn window(p: &Map<String, Value>) -> Result<RangeInclusive<i64>, ApiError> {
     let (start, end) = (
         int(p, "StartTime").unwrap_or(0),
         int(p, "EndTime").unwrap_or(0),
@@ -354,16 +379,36 @@ fn check_window(p: &Map<String, Value>) -> Result<(), ApiError> {
             "StartTime {start} is after EndTime {end}."
         )));
     }
-    Ok(())
+    Ok(start..=end)
+}
+
+/// Whether the AI reports of `s` are found with this request: the call started within the
+/// window (seconds; a window in milliseconds finds nothing) and its reports are in.
+fn reports_found(sim: &Sim, s: &Session, window: &RangeInclusive<i64>, now_ms: i64) -> bool {
+    window.contains(&s.start_s()) && s.reported(now_ms, sim.record_lag_ms)
+}
+
+/// A tag as the service answers it: all four result keys, zero-valued where unused.
+fn full_tag(tag: &Value) -> Value {
+    let mut tag = tag.clone();
+    let mut result = json!({"Text": "", "Chosen": [], "Boolean": false, "Number": 0.0});
+    if let (Some(full), Some(Value::Object(given))) = (result.as_object_mut(), tag.get("Result")) {
+        full.extend(given.clone());
+    }
+    tag["Result"] = result;
+    tag
 }
 
 fn extract_result(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiError> {
-    check_window(p)?;
+    let window = window(p)?;
     with_session(sim, p, |s| {
-        let tags = match sim.fixtures.agent(s.agent_id) {
-            Some(a) if s.phase(now_ms) == Phase::Finished && s.accepted_ms().is_some() => {
-                s.persona().tags(&a.extract_results)
-            }
+        let tags: Vec<Value> = match sim.fixtures.agent(s.agent_id) {
+            Some(a) if reports_found(sim, s, &window, now_ms) && s.accepted_ms().is_some() => s
+                .persona()
+                .tags(&a.extract_results)
+                .iter()
+                .map(full_tag)
+                .collect(),
             _ => Vec::new(),
         };
         Ok(json!({"ResultList": tags}))
@@ -371,15 +416,18 @@ fn extract_result(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Valu
 }
 
 fn latency(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiError> {
-    check_window(p)?;
+    let window = window(p)?;
     with_session(sim, p, |s| {
-        let rounds: Vec<_> = (0..s.rounds(now_ms).len())
-            .map(|i| (i, s.latency(i)))
-            .collect();
+        let held = if reports_found(sim, s, &window, now_ms) {
+            s.rounds(now_ms).len()
+        } else {
+            0
+        };
+        let rounds: Vec<_> = (0..held).map(|i| (i, s.latency(i))).collect();
         let detail: Vec<Value> = rounds
             .iter()
             .map(|(i, l)| {
-                json!({"RoundId": format!("{}-{i}", s.id), "ASRLatency": l.asr, "TTSLatency": l.tts,
+                json!({"RoundId": s.round_id(*i), "ASRLatency": l.asr, "TTSLatency": l.tts,
                        "LLMLatency": l.llm, "LLMFirstTokenLatency": l.first_token, "ETELatency": l.ete})
             })
             .collect();
@@ -411,6 +459,11 @@ fn latency(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
 
 fn control(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiError> {
     let command = text(p, "Command");
+    let stop_after_play = p
+        .get("ServerPushText")
+        .and_then(|v| v.get("StopAfterPlay"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let pushed = match command {
         "ServerPushText" => {
             let push = p
@@ -448,10 +501,16 @@ fn control(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
             ),
         ));
     }
+    if stop_after_play {
+        // The agent says the line, then the call ends.
+        let said_ms = SPEAK_MIN_MS + SPEAK_MS_PER_CHAR * pushed.chars().count() as i64;
+        session.hang_up_at(now_ms, now_ms + said_ms);
+    }
     session.pushed.push(Pushed {
         at_ms: now_ms,
         command: command.to_string(),
         text: pushed,
+        stop_after_play,
     });
     Ok(json!({}))
 }

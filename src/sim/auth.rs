@@ -2,6 +2,7 @@
 //! (including tccli's literal `http://127.0.0.1:PORT` Host).
 
 use axum::http::HeaderMap;
+use base64::Engine;
 
 use super::reply::ApiError;
 use crate::credentials::Credential;
@@ -95,6 +96,95 @@ pub fn verify(
     let to_sign = tc3::string_to_sign(timestamp, &scope, &tc3::sha256_hex(canonical.as_bytes()));
     let key = tc3::signing_key(cred.secret_key().expose(), &date, "ccc");
     if tc3::same_signature(&tc3::signature(&key, &to_sign), auth.signature) {
+        Ok(())
+    } else {
+        Err(ApiError::new("AuthFailure.SignatureFailure", BAD_SIGNATURE))
+    }
+}
+
+/// The parameters of the older signature (HmacSHA256 over the sorted parameters), which a
+/// request carries beside the action's own; the verifier takes them out.
+pub const V1_COMMON: &[&str] = &[
+    "Action",
+    "Version",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "SignatureMethod",
+    "Signature",
+    "Region",
+    "Token",
+    "Language",
+    "RequestClient",
+];
+
+/// Verifies a request signed the older way (`SignatureMethod=HmacSHA256`): the signature is
+/// base64 HMAC-SHA256 of `METHOD` + host + path + `?` + every other parameter as `k=v`, sorted
+/// by name and joined with `&`, values decoded.
+pub fn verify_v1(
+    method: &str,
+    host: &str,
+    path: &str,
+    pairs: &[(String, String)],
+    cred: &Credential,
+    now_s: i64,
+) -> Result<(), ApiError> {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let Some(signature) = get("Signature") else {
+        return Err(ApiError::new(
+            "MissingParameter",
+            "The request is missing a required parameter `Signature`; sign with TC3-HMAC-SHA256 (header Authorization) or HmacSHA256.",
+        ));
+    };
+    let timestamp = get("Timestamp").unwrap_or("");
+    let Ok(timestamp) = timestamp.parse::<i64>() else {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            format!("Timestamp must be Unix seconds, got {timestamp:?}."),
+        ));
+    };
+    if (now_s - timestamp).abs() > MAX_SKEW_SECS {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "Signature expired. Timestamp:{timestamp}, Server Time:{now_s}. Check the client's clock."
+            ),
+        ));
+    }
+    if get("SecretId") != Some(cred.secret_id.as_str()) {
+        return Err(ApiError::new(
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId is not found, please ensure that your SecretId is correct.",
+        ));
+    }
+    match get("SignatureMethod") {
+        Some("HmacSHA256") => {}
+        other => {
+            return Err(ApiError::new(
+                "AuthFailure.SignatureFailure",
+                format!(
+                    "{BAD_SIGNATURE} The simulator verifies SignatureMethod HmacSHA256 and TC3-HMAC-SHA256, not {}.",
+                    other.unwrap_or("HmacSHA1 (the default when SignatureMethod is absent)")
+                ),
+            ));
+        }
+    }
+    let mut signed: Vec<(String, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "Signature")
+        .map(|(k, v)| (k.replace('_', "."), v.as_str()))
+        .collect();
+    signed.sort();
+    let joined: Vec<String> = signed.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let text = format!("{method}{host}{path}?{}", joined.join("&"));
+    let mac = tc3::hmac(cred.secret_key().expose().as_bytes(), text.as_bytes());
+    let expected = base64::engine::general_purpose::STANDARD.encode(mac);
+    if tc3::same_signature(&expected, signature) {
         Ok(())
     } else {
         Err(ApiError::new("AuthFailure.SignatureFailure", BAD_SIGNATURE))

@@ -1,4 +1,4 @@
-//! The service's request rate limit: at most N CreateAIAgentCall a second per SdkAppId.
+//! The service's request rate limit: at most N requests a second per action and SdkAppId.
 //! Real monotonic time, since it compares against how fast a real client sends.
 
 use std::collections::{HashMap, VecDeque};
@@ -9,7 +9,7 @@ const WINDOW: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 pub struct RateLimit {
     per_sec: u32,
-    admitted: HashMap<i64, VecDeque<Instant>>,
+    admitted: HashMap<(String, i64), VecDeque<Instant>>,
 }
 
 impl RateLimit {
@@ -20,10 +20,17 @@ impl RateLimit {
         }
     }
 
-    /// Admits one request for `sdk_app_id` at `now`, unless the last second already holds
-    /// `per_sec` admitted ones. Refused requests do not count.
-    pub fn admit(&mut self, sdk_app_id: i64, now: Instant) -> bool {
-        let window = self.admitted.entry(sdk_app_id).or_default();
+    pub fn per_sec(&self) -> u32 {
+        self.per_sec
+    }
+
+    /// Admits one `action` request for `sdk_app_id` at `now`, unless the last second already
+    /// holds `per_sec` admitted ones. Refused requests do not count.
+    pub fn admit(&mut self, action: &str, sdk_app_id: i64, now: Instant) -> bool {
+        let window = self
+            .admitted
+            .entry((action.to_string(), sdk_app_id))
+            .or_default();
         while window
             .front()
             .is_some_and(|t| now.duration_since(*t) >= WINDOW)
@@ -47,13 +54,20 @@ mod tests {
         let mut l = RateLimit::new(20);
         let t0 = Instant::now();
         for i in 0..20 {
-            assert!(l.admit(1, t0 + Duration::from_millis(i)), "request {i}");
+            assert!(
+                l.admit("A", 1, t0 + Duration::from_millis(i)),
+                "request {i}"
+            );
         }
-        assert!(!l.admit(1, t0 + Duration::from_millis(500)));
+        assert!(!l.admit("A", 1, t0 + Duration::from_millis(500)));
         assert!(
-            l.admit(2, t0 + Duration::from_millis(500)),
+            l.admit("A", 2, t0 + Duration::from_millis(500)),
             "apps are counted apart"
         );
-        assert!(l.admit(1, t0 + Duration::from_millis(1_000)));
+        assert!(
+            l.admit("B", 1, t0 + Duration::from_millis(500)),
+            "actions are counted apart"
+        );
+        assert!(l.admit("A", 1, t0 + Duration::from_millis(1_000)));
     }
 }

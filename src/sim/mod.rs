@@ -10,6 +10,9 @@ pub mod auth;
 pub mod clock;
 pub mod faults;
 pub mod fixtures;
+pub mod flavour;
+mod incoming;
+mod interaction;
 pub mod limit;
 pub mod log;
 mod net;
@@ -17,6 +20,7 @@ pub mod params;
 pub mod persona;
 pub mod reply;
 pub mod session;
+pub mod task;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,16 +30,18 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::watch;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ScaledClock, SystemClock};
 pub use fixtures::Fixtures;
+pub use flavour::Flavour;
 pub use log::LogEntry;
 
 use crate::credentials::Credential;
+use incoming::{Incoming, Signing};
 use limit::RateLimit;
 use log::RequestLog;
 use net::{Cut, SimListener};
@@ -50,8 +56,11 @@ pub const DEFAULT_RING: Duration = Duration::from_secs(2);
 pub const DEFAULT_TALK: Duration = Duration::from_secs(8);
 /// Longer than the official SDK's 60 s default timeout, so the slow fault outlasts it.
 pub const DEFAULT_SLOW_ANSWER: Duration = Duration::from_secs(75);
-/// The service's documented limit for CreateAIAgentCall.
+/// The service's documented limit, for each action.
 pub const DEFAULT_RATE_LIMIT: u32 = 20;
+/// How long after a call ends its record, tags, latency and interaction records appear. The
+/// service does not document its lag; a few seconds makes clients wait for them.
+pub const DEFAULT_RECORD_LAG: Duration = Duration::from_secs(3);
 
 #[derive(Clone)]
 pub struct SimConfig {
@@ -70,8 +79,14 @@ pub struct SimConfig {
     pub clock: Arc<dyn Clock>,
     /// Also write the request log to this file, one JSON object a line.
     pub log_file: Option<PathBuf>,
-    /// CreateAIAgentCall requests admitted per second and SdkAppId.
+    /// Requests admitted per second, action and SdkAppId.
     pub rate_limit_per_sec: u32,
+    /// How long after a call ends its reports become visible.
+    pub record_lag: Duration,
+    /// Which published API model to serve.
+    pub flavour: Flavour,
+    /// Callees one CreateAutoCalloutTask may carry (undocumented; see `task::DEFAULT_MAX_CALLEES`).
+    pub max_task_callees: usize,
 }
 
 impl Default for SimConfig {
@@ -87,6 +102,9 @@ impl Default for SimConfig {
             clock: Arc::new(SystemClock),
             log_file: None,
             rate_limit_per_sec: DEFAULT_RATE_LIMIT,
+            record_lag: DEFAULT_RECORD_LAG,
+            flavour: Flavour::default(),
+            max_task_callees: task::DEFAULT_MAX_CALLEES,
         }
     }
 }
@@ -102,6 +120,9 @@ impl std::fmt::Debug for SimConfig {
             .field("slow_answer", &self.slow_answer)
             .field("log_file", &self.log_file)
             .field("rate_limit_per_sec", &self.rate_limit_per_sec)
+            .field("record_lag", &self.record_lag)
+            .field("flavour", &self.flavour)
+            .field("max_task_callees", &self.max_task_callees)
             .finish_non_exhaustive()
     }
 }
@@ -113,8 +134,13 @@ pub(crate) struct Sim {
     ring_ms: i64,
     talk_ms: i64,
     slow_answer: Duration,
+    record_lag_ms: i64,
+    flavour: Flavour,
     clock: Arc<dyn Clock>,
     sessions: Mutex<Sessions>,
+    /// Locked before `sessions` when both are needed.
+    tasks: Mutex<task::Tasks>,
+    max_task_callees: usize,
     limit: Mutex<RateLimit>,
     log: RequestLog,
     stop: watch::Receiver<bool>,
@@ -123,6 +149,10 @@ pub(crate) struct Sim {
 impl Sim {
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn tasks(&self) -> MutexGuard<'_, task::Tasks> {
+        self.tasks.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -198,8 +228,12 @@ pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         ring_ms: millis(config.ring),
         talk_ms: millis(config.talk),
         slow_answer: config.slow_answer,
+        record_lag_ms: millis(config.record_lag),
+        flavour: config.flavour,
         clock: config.clock,
         sessions: Mutex::new(Sessions::default()),
+        tasks: Mutex::new(task::Tasks::default()),
+        max_task_callees: config.max_task_callees,
         limit: Mutex::new(RateLimit::new(config.rate_limit_per_sec)),
         log,
         stop: stop_rx.clone(),
@@ -235,26 +269,20 @@ async fn handle(
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let now_ms = sim.clock.now_ms();
-    let action = headers
-        .get("x-tc-action")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
-    let parsed: Value = serde_json::from_slice(&body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
-    let (reply, created) = match process(
-        &sim, &method, &uri, &headers, &body, &parsed, &action, now_ms,
-    ) {
+    let incoming = incoming::read(&method, &uri, &headers, &body);
+    let (reply, created) = match process(&sim, &method, &uri, &headers, &body, &incoming, now_ms) {
         Ok(outcome) => (outcome.reply, outcome.created),
         Err(e) => (Reply::Error(e), None),
     };
-    let named = parsed
+    let named = incoming
+        .params
         .get("SessionId")
         .and_then(Value::as_str)
         .map(String::from);
     sim.log.record(LogEntry {
         time: rfc3339(now_ms),
-        action,
-        body: parsed,
+        action: incoming.action,
+        body: incoming.params,
         verdict: reply.verdict(),
         session_id: created.or(named),
     });
@@ -288,30 +316,29 @@ async fn handle(
 
 /// The checks in the service's order: protocol, action and version, signature, rate limit,
 /// parameters; then the action itself.
-#[allow(clippy::too_many_arguments)]
 fn process(
     sim: &Sim,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-    parsed: &Value,
-    action: &str,
+    incoming: &Incoming,
     now_ms: i64,
 ) -> Result<actions::Outcome, ApiError> {
-    if method != Method::POST {
+    if method != Method::POST && method != Method::GET {
         return Err(ApiError::new(
             "UnsupportedProtocol",
-            "The simulator accepts POST requests with a JSON body (the SDKs' default).",
+            "The simulator accepts POST (JSON or form body) and GET requests, as the SDKs send.",
         ));
     }
+    let action = incoming.action.as_str();
     if action.is_empty() {
         return Err(ApiError::new(
             "MissingParameter",
             "The request is missing a required parameter `Action` (header X-TC-Action).",
         ));
     }
-    match headers.get("x-tc-version").map(HeaderValue::as_bytes) {
+    match incoming.version.as_deref().map(str::as_bytes) {
         None => {
             return Err(ApiError::new(
                 "MissingParameter",
@@ -331,51 +358,83 @@ fn process(
         Some(_) => {}
     }
     let real_now_s = clock::wall_ms().div_euclid(1_000);
-    auth::verify(
-        headers,
-        method.as_str(),
-        uri.query().unwrap_or(""),
-        body,
-        &sim.cred,
-        real_now_s,
-    )?;
-    let Some(schema) = params::schema(action) else {
+    match &incoming.signing {
+        Signing::Tc3 => auth::verify(
+            headers,
+            method.as_str(),
+            uri.query().unwrap_or(""),
+            body,
+            &sim.cred,
+            real_now_s,
+        )?,
+        Signing::Hmac(pairs) => {
+            let host = headers
+                .get(header::HOST)
+                .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+                .unwrap_or_default();
+            auth::verify_v1(
+                method.as_str(),
+                &host,
+                uri.path(),
+                pairs,
+                &sim.cred,
+                real_now_s,
+            )?
+        }
+    }
+    let schema = params::schema(action)
+        .or_else(|| task::schema(action))
+        .filter(|_| sim.flavour.offers(action));
+    let Some(schema) = schema else {
         return Err(ApiError::new(
             "InvalidAction",
             format!(
-                "The action `{action}` does not exist for CCC version {}.",
-                crate::ccc::API_VERSION
+                "The action `{action}` does not exist for CCC version {} ({} API).",
+                crate::ccc::API_VERSION,
+                sim.flavour.name()
             ),
         ));
     };
-    let empty = Map::new();
-    let params = match parsed {
-        Value::Object(m) => m,
-        _ if body.iter().all(u8::is_ascii_whitespace) => &empty,
-        _ => {
-            return Err(ApiError::new(
-                "InvalidParameter",
-                "The request body is not a JSON object.",
-            ));
-        }
+    let Some(params) = incoming.object() else {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "The request body is not a JSON object.",
+        ));
     };
-    if action == "CreateAIAgentCall"
-        && let Some(app) = params.get("SdkAppId").and_then(Value::as_i64)
-    {
-        let admitted = sim
-            .limit
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .admit(app, Instant::now());
-        if !admitted {
+    let params = &params;
+    if let Some(app) = params.get("SdkAppId").and_then(Value::as_i64) {
+        let mut limit = sim.limit.lock().unwrap_or_else(|p| p.into_inner());
+        if !limit.admit(action, app, Instant::now()) {
+            let n = limit.per_sec();
             return Err(ApiError::new(
                 "RequestLimitExceeded",
-                "Your current request times equals to `20` in a second, which exceeds the frequency limit `20` for a second. Please reduce the frequency of calls.",
+                format!(
+                    "Your current request times equals to `{n}` in a second, which exceeds the frequency limit `{n}` for a second. Please reduce the frequency of calls."
+                ),
             ));
         }
     }
+    if let Some(name) = params.keys().find(|n| !sim.flavour.accepts(action, n)) {
+        return Err(ApiError::new(
+            "UnknownParameter",
+            format!(
+                "The parameter `{name}` is not recognized ({} API).",
+                sim.flavour.name()
+            ),
+        ));
+    }
     params::check(schema, params, "")?;
-    Ok(actions::run(sim, action, params, now_ms))
+    let mut outcome = if task::schema(action).is_some() {
+        task::run(sim, action, params, now_ms)
+    } else {
+        // Task calls are sessions too: bring them up to now before any session is looked at.
+        sim.tasks().advance(now_ms, &mut sim.sessions());
+        actions::run(sim, action, params, now_ms)
+    };
+    if let Reply::Ok(fields) | Reply::Fault(_, fields) = &mut outcome.reply {
+        sim.flavour.shape(action, fields);
+    }
+    Ok(outcome)
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {

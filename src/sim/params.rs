@@ -23,7 +23,7 @@ pub struct Field {
     pub required: bool,
 }
 
-const fn req(name: &'static str, ty: Ty) -> Field {
+pub(crate) const fn req(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
         ty,
@@ -31,7 +31,7 @@ const fn req(name: &'static str, ty: Ty) -> Field {
     }
 }
 
-const fn opt(name: &'static str, ty: Ty) -> Field {
+pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
         ty,
@@ -191,6 +191,91 @@ fn check_value(ty: Ty, v: &Value, name: &str) -> Result<(), ApiError> {
     }
 }
 
+/// The parameters of a form-encoded request (GET query or form body), as the JSON object a
+/// JSON request would carry: `Callers.0=…` and `Variables.0.Key=…` nest, and each value takes
+/// the type `fields` gives it. A value that does not parse stays a string, which `check`
+/// then reports with the parameter's name.
+pub fn from_form(fields: Option<&[Field]>, pairs: &[(String, String)]) -> Map<String, Value> {
+    let mut tree = Map::new();
+    for (key, value) in pairs {
+        let path: Vec<&str> = key.split('.').collect();
+        insert(&mut tree, &path, value);
+    }
+    let mut typed = Map::new();
+    for (name, v) in tree {
+        let ty = fields
+            .and_then(|f| f.iter().find(|f| f.name == name))
+            .map(|f| f.ty);
+        typed.insert(name, typed_value(ty, v));
+    }
+    typed
+}
+
+fn insert(tree: &mut Map<String, Value>, path: &[&str], value: &str) {
+    match path {
+        [] => {}
+        [last] => {
+            tree.insert((*last).to_string(), Value::String(value.to_string()));
+        }
+        [first, rest @ ..] => {
+            let child = tree
+                .entry((*first).to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = child {
+                insert(m, rest, value);
+            }
+        }
+    }
+}
+
+/// Objects whose keys are all indices become lists, in index order.
+fn as_list(v: Value) -> Value {
+    match v {
+        Value::Object(m) if !m.is_empty() && m.keys().all(|k| k.parse::<usize>().is_ok()) => {
+            let mut items: Vec<(usize, Value)> = m
+                .into_iter()
+                .filter_map(|(k, v)| k.parse().ok().map(|i| (i, v)))
+                .collect();
+            items.sort_by_key(|(i, _)| *i);
+            Value::Array(items.into_iter().map(|(_, v)| v).collect())
+        }
+        other => other,
+    }
+}
+
+fn typed_value(ty: Option<Ty>, v: Value) -> Value {
+    let v = as_list(v);
+    match (ty, v) {
+        (Some(Ty::Int), Value::String(s)) => s.parse::<i64>().map_or(Value::String(s), Value::from),
+        (Some(Ty::UInt), Value::String(s)) => {
+            s.parse::<u64>().map_or(Value::String(s), Value::from)
+        }
+        (Some(Ty::Bool), Value::String(s)) => match s.as_str() {
+            "true" | "True" => Value::Bool(true),
+            "false" | "False" => Value::Bool(false),
+            _ => Value::String(s),
+        },
+        (Some(Ty::Obj(fields)), Value::Object(m)) => Value::Object(from_tree(fields, m)),
+        (Some(Ty::ObjList(fields)), Value::Array(items)) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| typed_value(Some(Ty::Obj(fields)), item))
+                .collect(),
+        ),
+        (Some(Ty::StrList), Value::Array(items)) => Value::Array(items),
+        (_, v) => v,
+    }
+}
+
+fn from_tree(fields: &[Field], m: Map<String, Value>) -> Map<String, Value> {
+    m.into_iter()
+        .map(|(name, v)| {
+            let ty = fields.iter().find(|f| f.name == name).map(|f| f.ty);
+            (name, typed_value(ty, v))
+        })
+        .collect()
+}
+
 fn describe(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
@@ -247,5 +332,42 @@ mod tests {
         let e = run("HangUpCall", json!({"SdkAppId": -1, "SessionId": "x"})).unwrap_err();
         assert_eq!(e.code, "InvalidParameterValue");
         assert!(run("DescribeNumbers", json!({"SdkAppId": 1, "PageSize": null})).is_ok());
+    }
+
+    #[test]
+    fn form_parameters_nest_and_take_their_types() {
+        let pairs: Vec<(String, String)> = [
+            ("SdkAppId", "1400000000"),
+            ("AIAgentId", "15"),
+            ("Callee", "008613012345678"),
+            ("Callers.1", "b"),
+            ("Callers.0", "a"),
+            ("Variables.0.Key", "name"),
+            ("Variables.0.Value", "Alice"),
+            ("MaxRingTimeoutSecond", "x"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let schema = schema("CreateAIAgentCall");
+        let m = from_form(schema, &pairs);
+        assert_eq!(
+            Value::Object(m.clone()),
+            json!({"SdkAppId": 1400000000, "AIAgentId": 15, "Callee": "008613012345678",
+                   "Callers": ["a", "b"], "Variables": [{"Key": "name", "Value": "Alice"}],
+                   "MaxRingTimeoutSecond": "x"})
+        );
+        let e = check(schema.unwrap(), &m, "").unwrap_err();
+        assert!(e.message.contains("MaxRingTimeoutSecond"), "{}", e.message);
+        let push = [(
+            "ServerPushText.StopAfterPlay".to_string(),
+            "True".to_string(),
+        )];
+        let m = from_form(schema_of_control(), &push);
+        assert_eq!(m["ServerPushText"]["StopAfterPlay"], true);
+    }
+
+    fn schema_of_control() -> Option<&'static [Field]> {
+        schema("ControlAIConversation")
     }
 }

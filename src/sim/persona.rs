@@ -16,13 +16,6 @@ pub struct Latency {
     pub ete: i64,
 }
 
-impl Latency {
-    pub fn metrics(&self) -> Value {
-        json!({"AsrLatency": self.asr, "LLMFirstTokenLatency": self.first_token,
-               "TTSLatency": self.tts, "TotalLatency": self.ete})
-    }
-}
-
 /// How long one conversational round lasts when no `dify-inputs-*` variable is given.
 pub const ROUND_MS: i64 = 2_000;
 

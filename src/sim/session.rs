@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::faults::Ending;
-pub use super::persona::Latency;
-use super::persona::{Persona, fnv};
+use super::persona::Persona;
+pub use super::persona::{Latency, fnv};
 /// How long an unanswered call rings when no MaxRingTimeoutSecond is given.
 pub const NO_ANSWER_RING_MS: i64 = 30_000;
 /// How long a callee that cannot be reached (busy, off, no such number) takes to fail.
@@ -146,11 +146,17 @@ pub struct Pushed {
     pub at_ms: i64,
     pub command: String,
     pub text: String,
+    /// ServerPushText.StopAfterPlay: the agent hangs up once the line is said.
+    pub stop_after_play: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: String,
+    /// RoomID of the live session: digits, as in the documented example.
+    pub room_id: String,
+    /// RecordId of the recording: a UUID of its own, as in the documented example.
+    pub record_id: String,
     pub agent_id: u64,
     pub agent_name: String,
     pub caller: String,
@@ -211,11 +217,22 @@ impl Session {
 
     /// Ends a live call now; a finished one stays as it was. Tells whether it was live.
     pub fn hang_up(&mut self, now_ms: i64) -> bool {
+        self.hang_up_at(now_ms, now_ms)
+    }
+
+    /// Ends a call live at `now_ms` at the later moment `at_ms` (an earlier end stands).
+    pub fn hang_up_at(&mut self, now_ms: i64, at_ms: i64) -> bool {
         if self.phase(now_ms) == Phase::Finished {
             return false;
         }
-        self.hung_up_ms = Some(now_ms);
+        self.hung_up_ms = Some(self.hung_up_ms.map_or(at_ms, |h| h.min(at_ms)));
         true
+    }
+
+    /// Whether the record, tags, latency and interaction records of the call are visible:
+    /// `lag_ms` after it ended.
+    pub fn reported(&self, now_ms: i64, lag_ms: i64) -> bool {
+        self.phase(now_ms) == Phase::Finished && now_ms >= self.end_ms().saturating_add(lag_ms)
     }
 
     pub fn start_s(&self) -> i64 {
@@ -227,7 +244,7 @@ impl Session {
         let accepted = self.accepted_ms().filter(|a| now_ms >= *a).map_or(0, secs);
         json!({
             "SessionID": self.id,
-            "RoomID": format!("{}", 100_000 + fnv(&self.id) % 900_000),
+            "RoomID": self.room_id,
             "Caller": self.caller,
             "Callee": self.callee,
             "StartTimestamp": self.start_s(),
@@ -244,9 +261,18 @@ impl Session {
         })
     }
 
-    /// The TelCdrInfo of a finished call.
+    /// SysHangupReason and its text: documented for a callee hanging up an answered AI call.
+    fn sys_hangup_reason(&self) -> (i64, &'static str) {
+        match self.end() {
+            OK_BY_USER => (1010, "用户挂断智能体通话"),
+            _ => (0, ""),
+        }
+    }
+
+    /// The TelCdrInfo of a finished call, with every field of the mainland model.
     pub fn cdr(&self) -> Value {
         let end = self.end();
+        let (reason, reason_text) = self.sys_hangup_reason();
         let ended = secs(self.end_ms());
         let accepted = self.accepted_ms().map(secs);
         let answered = accepted.is_some();
@@ -257,7 +283,7 @@ impl Session {
                 String::new()
             }
         };
-        json!({
+        let mut cdr = json!({
             "SessionId": self.id,
             "Caller": self.caller,
             "Callee": self.callee,
@@ -266,35 +292,57 @@ impl Session {
             "CallType": 1,
             "Duration": accepted.map_or(0, |a| ended - a),
             "RecordURL": url("record", "mp3"),
-            "RecordId": if answered { self.id.clone() } else { String::new() },
+            "RecordId": if answered { self.record_id.clone() } else { String::new() },
             "CustomRecordURL": "",
             "AsrUrl": url("asr", "json"),
             "AsrStatus": if answered { "Complete" } else { "NotExists" },
             "EndStatus": end.code,
+            "EndStatusV2": end.code,
             "EndStatusString": end.name,
             "HungUpSide": end.side,
             "StartTimestamp": self.start_s(),
             "RingTimestamp": if self.rang() { self.start_s() } else { 0 },
             "AcceptTimestamp": accepted.unwrap_or(0),
             "EndedTimestamp": ended,
+            "AIAgentId": self.agent_id,
+            "AIAgentName": self.agent_name,
+            "SysHangupReason": reason,
+            "SysHangupReasonString": reason_text,
+        });
+        // Fields an AI call leaves empty (no IVR, no queue, no seat), in a second object to
+        // keep each json! small.
+        let empty = json!({
             "QueuedTimestamp": 0,
             "IVRDuration": 0,
             "IVRKeyPressed": [],
             "IVRKeyPressedEx": [],
             "PostIVRKeyPressed": [],
+            "PostIVRKeyPressedEx": [],
+            "SeatUser": {"Name": "", "Mail": "", "StaffNumber": "", "Phone": "", "Nick": "",
+                         "UserId": "", "SkillGroupNameList": [], "Role": 0, "ExtensionNumber": ""},
             "ServeParticipants": [],
             "SkillGroup": "",
             "SkillGroupId": 0,
+            "QueuedSkillGroupId": 0,
+            "QueuedSkillGroupName": "",
             "CallerLocation": "",
+            "ProtectedCaller": "",
+            "ProtectedCallee": "",
             "UUI": "",
+            "Uui": "",
             "Remark": "",
             "VoicemailRecordURL": [],
             "VoicemailAsrURL": [],
-            "AIAgentId": self.agent_id,
-            "AIAgentName": self.agent_name,
-            "SysHangupReason": 0,
-            "SysHangupReasonString": "",
-        })
+        });
+        if let (Value::Object(all), Value::Object(rest)) = (&mut cdr, empty) {
+            all.extend(rest);
+        }
+        cdr
+    }
+
+    /// The RoundId of round `i`, the same in the latency and the interaction records.
+    pub fn round_id(&self, i: usize) -> String {
+        uuid_from(&format!("{}#round{i}", self.id))
     }
 
     /// Start times of the conversational rounds held so far (round 0 is the greeting).
@@ -308,48 +356,6 @@ impl Session {
             .map(|i| accepted + i * round_ms)
             .take_while(|t| *t < until)
             .collect()
-    }
-
-    /// DescribeAICallInteractionRecords: the scripted rounds, then any pushed text.
-    pub fn interaction_records(&self, now_ms: i64) -> Value {
-        const REPLIES: &[&str] = &[
-            "Yes, speaking.",
-            "Tell me more.",
-            "How much does it cost?",
-            "That sounds fine.",
-            "Thank you, goodbye.",
-        ];
-        let persona = self.persona();
-        let mut events: Vec<Value> = self
-            .rounds(now_ms)
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let latency = persona.latency(i);
-                let mut messages = Vec::new();
-                if i > 0 {
-                    messages.push(json!({"Timestamp": t, "UserReply": {
-                        "ASRTranscript": REPLIES[(i - 1) % REPLIES.len()],
-                        "MatchedIntent": "", "ExtractedSlots": "{}", "BranchType": ""}}));
-                }
-                let spoken = persona.says(i, &self.agent_name);
-                messages.push(json!({"Timestamp": t + latency.ete, "AISpeak": {
-                    "SpokenText": spoken, "SpokenType": "LLM", "CanBeInterrupted": true,
-                    "LatencyMetrics": latency.metrics(), "KnowledgeName": "", "TraverseReason": ""}}));
-                json!({"RoundId": format!("{}-{i}", self.id), "RoundIndex": i, "Tags": "{}",
-                       "Messages": messages,
-                       "Paths": [{"NodeName": "Dialogue", "NodeType": "DIALOGUE", "Timestamp": t}]})
-            })
-            .collect();
-        for (i, p) in self.pushed.iter().filter(|p| p.at_ms <= now_ms).enumerate() {
-            events.push(json!({"RoundId": format!("{}-push-{i}", self.id), "RoundIndex": events.len(),
-                "Tags": "{}", "Paths": [],
-                "Messages": [{"Timestamp": p.at_ms, "AISpeak": {
-                    "SpokenText": p.text, "SpokenType": p.command, "CanBeInterrupted": true,
-                    "LatencyMetrics": {"AsrLatency": 0, "LLMFirstTokenLatency": 0, "TTSLatency": 0, "TotalLatency": 0},
-                    "KnowledgeName": "", "TraverseReason": ""}}]}));
-        }
-        json!(events)
     }
 
     /// The simulated agent of this call, as its variables make it.
@@ -384,6 +390,11 @@ impl Sessions {
         self.by_id.get_mut(id)
     }
 
+    /// How many sessions were created.
+    pub fn created(&self) -> usize {
+        self.order.len()
+    }
+
     pub fn in_order(&self) -> impl Iterator<Item = &Session> {
         self.order.iter().filter_map(|id| self.by_id.get(id))
     }
@@ -393,6 +404,18 @@ pub fn secs(ms: i64) -> i64 {
     ms.div_euclid(1_000)
 }
 
+/// A repeatable UUID (version 4 layout) made from `seed`.
+pub fn uuid_from(seed: &str) -> String {
+    let (a, b) = (fnv(seed), fnv(&format!("{seed}#")));
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&a.to_be_bytes());
+    bytes[8..].copy_from_slice(&b.to_be_bytes());
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +423,8 @@ mod tests {
     fn session(script: Script) -> Session {
         Session {
             id: "s".into(),
+            room_id: "32929373".into(),
+            record_id: "r".into(),
             agent_id: 15,
             agent_name: "a".into(),
             caller: "008601012345678".into(),

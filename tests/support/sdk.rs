@@ -33,6 +33,12 @@ pub fn python() -> PathBuf {
     root().join("target/sdk-venv/bin/python")
 }
 
+/// The Python of the venv holding tencentcloud-sdk-python-intl-en (the international models).
+pub fn python_intl() -> PathBuf {
+    ensure_installed();
+    root().join("target/sdk-intl-venv/bin/python")
+}
+
 /// The `tccli` of the tccli-intl-en venv.
 pub fn tccli() -> PathBuf {
     ensure_installed();

@@ -9,6 +9,7 @@ mod control;
 mod number;
 mod report;
 mod session;
+mod task;
 
 pub use agent::*;
 pub use call::*;
@@ -17,6 +18,7 @@ pub use control::*;
 pub use number::*;
 pub use report::*;
 pub use session::*;
+pub use task::*;
 
 use serde::{Serialize, de::DeserializeOwned};
 

@@ -41,19 +41,27 @@ pub struct AICallExtractResultInfo {
     pub number: Option<f64>,
 }
 
-impl AICallExtractResultInfo {
-    /// The value whichever type it has, for display.
-    pub fn display(&self) -> String {
-        if let Some(t) = &self.text {
-            t.clone()
-        } else if let Some(c) = &self.chosen {
-            c.join(", ")
-        } else if let Some(b) = self.boolean {
-            b.to_string()
-        } else if let Some(n) = self.number {
-            n.to_string()
-        } else {
-            String::new()
+impl AICallExtractResultElement {
+    /// The tag's value for display, read from the key its `InfoType` names: the service
+    /// answers all four keys, zero-valued where unused.
+    pub fn value(&self) -> String {
+        let Some(r) = &self.result else {
+            return String::new();
+        };
+        let text = || r.text.clone().unwrap_or_default();
+        let chosen = || r.chosen.as_deref().unwrap_or_default().join(", ");
+        let boolean = || r.boolean.map(|b| b.to_string()).unwrap_or_default();
+        let number = || r.number.map(|n| n.to_string()).unwrap_or_default();
+        match self.info_type.as_deref() {
+            Some("Text") => text(),
+            Some("Selector") => chosen(),
+            Some("Boolean") => boolean(),
+            Some("Number") => number(),
+            // A type this client does not know: the first key that holds something.
+            _ => [text(), chosen(), boolean(), number()]
+                .into_iter()
+                .find(|v| !v.is_empty())
+                .unwrap_or_default(),
         }
     }
 }
@@ -181,6 +189,26 @@ pub struct InteractionPath {
     pub timestamp: Option<i64>,
     #[serde(rename = "APICall")]
     pub api_call: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(kind: &str) -> AICallExtractResultElement {
+        let v = serde_json::json!({"InfoType": kind, "InfoName": "n",
+            "Result": {"Text": "", "Chosen": ["a", "b"], "Boolean": true, "Number": 9.5}});
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_tag_shows_the_value_of_its_type() {
+        assert_eq!(tag("Text").value(), "");
+        assert_eq!(tag("Selector").value(), "a, b");
+        assert_eq!(tag("Boolean").value(), "true");
+        assert_eq!(tag("Number").value(), "9.5");
+        assert_eq!(tag("Rating").value(), "a, b");
+    }
 }
 
 action!(
