@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the headless commands against the standalone simulator:
 #   1. `ccc-dial call`, process start to exit (release build), beside the official
-#      `tccli ccc CreateAIAgentCall` against the same simulator: medians and their ratio;
+#      `tccli ccc CreateAIAgentCall` against the same simulator: medians with min and max,
+#      their ratio, and the peak resident memory of `ccc-dial call`;
 #   2. a 1,000-row `ccc-dial batch` at the default rate: wall time, RequestLimitExceeded
 #      answers, and resident memory sampled every second (VmRSS) with its peak (VmHWM).
 # Usage: benches/cli_vs_tccli.sh [RUNS] [ROWS]   (defaults 30 and 1000)
@@ -13,31 +14,39 @@ cd "$root"
 cargo build --release --quiet
 bash tests/sdk/setup.sh
 exec python3 - "$root" "$runs" "$rows" <<'PY'
-import json, os, statistics, subprocess, sys, tempfile, time
+import json, os, statistics, subprocess, sys, time
 
 root, runs, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-bin_ = os.path.join(root, "target/release/ccc-dial")
+sys.path.insert(0, os.path.join(root, "benches"))
+import bench_support
+
 tccli = os.path.join(root, "target/tccli-venv/bin/tccli")
-work = tempfile.mkdtemp(prefix="ccc-dial-bench-")
+bin_, url, env, work, sim = bench_support.start(
+    root, "ccc-dial-bench-", log=lambda work: os.path.join(work, "sim.jsonl"))
 log = os.path.join(work, "sim.jsonl")
-sim = subprocess.Popen([bin_, "sim", "--port", "0", "--log", log],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-url = sim.stdout.readline().split()[-1]
-env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "TCCLI_"))}
-env.update(HOME=work, CCC_DIAL_HISTORY=os.path.join(work, "history.db"),
-           CCC_DIAL_CONFIG=os.path.join(work, "settings.toml"),
-           TENCENTCLOUD_SECRET_ID="AKIDccc-dial-simulator",
-           TENCENTCLOUD_SECRET_KEY="ccc-dial-simulator-key")
 
 def timed(cmd):
+    """Wall seconds of one process, start to exit."""
     t = time.perf_counter()
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = child.communicate()
     took = time.perf_counter() - t
-    if out.returncode != 0:
-        sys.exit(f"{cmd[0]} failed ({out.returncode}): {out.stderr or out.stdout}")
+    if child.returncode != 0:
+        sys.exit(f"{cmd[0]} failed ({child.returncode}): {(err or out).decode()}")
     # Stay well under the simulator's 20 calls a second (not timed).
     time.sleep(0.06)
     return took
+
+def peak_rss(cmd):
+    """Peak resident memory (KiB) of one run of `cmd`, from the kernel's accounting."""
+    child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)
+    time.sleep(0.06)
+    return usage.ru_maxrss
+
+def line(name, xs):
+    return (f"  {name:<29} median {statistics.median(xs)*1000:8.2f} ms  "
+            f"(min {min(xs)*1000:.2f}, max {max(xs)*1000:.2f})")
 
 ours, theirs = [], []
 for i in range(runs):
@@ -49,11 +58,15 @@ for i in range(runs):
                          "--secretKey", env["TENCENTCLOUD_SECRET_KEY"],
                          "--SdkAppId", "1400000000", "--AIAgentId", "15",
                          "--Callee", callee]))
+rss = [peak_rss([bin_, "--endpoint", url, "call", "--sdk-app-id", "1400000000", "--agent",
+                 "15", "--callee", f"0086133{i:08d}", "--json"]) for i in range(5)]
 m_ours, m_theirs = statistics.median(ours), statistics.median(theirs)
 print(f"call, {runs} runs each, process start to exit:")
-print(f"  ccc-dial call                 median {m_ours*1000:8.1f} ms  (min {min(ours)*1000:.1f})")
-print(f"  tccli ccc CreateAIAgentCall   median {m_theirs*1000:8.1f} ms  (min {min(theirs)*1000:.1f})")
-print(f"  ratio {m_theirs/m_ours:.1f}x")
+print(line("ccc-dial call", ours))
+print(line("tccli ccc CreateAIAgentCall", theirs))
+print(f"  ratio of the medians {m_theirs/m_ours:.1f}x")
+print(f"  ccc-dial call peak RSS: median {statistics.median(rss)/1024:.1f} MiB "
+      f"(min {min(rss)/1024:.1f}, max {max(rss)/1024:.1f}) over {len(rss)} runs")
 
 csv = os.path.join(work, "calls.csv")
 with open(csv, "w") as f:

@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ccc_dial::history::{
-    AttemptId, AttemptStatus, EventUpdate, ExportFormat, Filter, NewAttempt, Page, Store,
+    AttemptId, AttemptStatus, CallEvent, EventUpdate, ExportFormat, Filter, NewAttempt, Page, Store,
 };
 use criterion::{Criterion, Throughput};
 
@@ -42,6 +42,14 @@ fn new_attempt(i: i64) -> NewAttempt {
 }
 
 /// A realistic lifecycle: queued, accepted with the answer, ringing, finished.
+fn session_status(status: &str) -> CallEvent {
+    CallEvent::Status(ccc_dial::history::event::SessionChange::Status {
+        status: status.into(),
+        ring_ts: None,
+        accept_ts: None,
+    })
+}
+
 fn record_lifecycle(store: &Store, i: i64) {
     let a = new_attempt(i);
     store.record_queued(&a).unwrap();
@@ -50,30 +58,28 @@ fn record_lifecycle(store: &Store, i: i64) {
         .record_event(
             &a.id,
             EventUpdate {
-                at_ms: a.created_at_ms + 300,
-                kind: "accepted".into(),
                 status: Some(AttemptStatus::Accepted),
                 session_id: Some(session.clone()),
                 request_id: Some(format!("req-{session}")),
                 response_json: Some(format!(
                     r#"{{"Response":{{"SessionId":"{session}","RequestId":"req-{session}"}}}}"#
                 )),
-                ..Default::default()
+                ..EventUpdate::new(a.created_at_ms + 300, CallEvent::Accepted { tries: 1 })
             },
         )
         .unwrap();
     store
         .record_event(
             &a.id,
-            EventUpdate::new(a.created_at_ms + 2_000, "status").status(AttemptStatus::Ringing),
+            EventUpdate::new(a.created_at_ms + 2_000, session_status("ringing"))
+                .status(AttemptStatus::Ringing),
         )
         .unwrap();
     store
         .record_event(
             &a.id,
-            EventUpdate::new(a.created_at_ms + 60_000, "status")
-                .status(AttemptStatus::Finished)
-                .detail(serde_json::json!({"EndStatus": 1, "Duration": 58})),
+            EventUpdate::new(a.created_at_ms + 60_000, session_status("finished"))
+                .status(AttemptStatus::Finished),
         )
         .unwrap();
 }

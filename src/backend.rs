@@ -6,10 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::ccc::{Client, ClientConfig};
-use crate::cli::GlobalArgs;
+use crate::ccc::{ApiError, Client, ClientConfig};
 use crate::config::{EndpointChoice, Settings};
-use crate::credentials::{self, Env, Explicit, Source};
+use crate::credentials::{self, CredentialError, Env, Explicit, Source};
 use crate::sim::{self, SimConfig, SimHandle};
 
 /// When the simulator may stand in for the service.
@@ -21,6 +20,31 @@ pub enum SimChoice {
     Always,
     /// Headless commands without `--sim`: never; missing credentials are an error.
     Never,
+}
+
+/// What the user chose for this run over the settings: where calls go and how long an
+/// answer may take.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceOverrides {
+    /// A host or an https:// URL (http:// to this machine only).
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// The credential profile; given, the environment's credentials are not consulted.
+    pub profile: Option<String>,
+    /// Seconds to wait for each answer.
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error("{NO_CREDENTIALS}")]
+    NoCredentials,
+    #[error(transparent)]
+    Credentials(#[from] CredentialError),
+    #[error(transparent)]
+    Client(#[from] ApiError),
+    #[error("cannot start the built-in simulator: {0}")]
+    Simulator(#[from] std::io::Error),
 }
 
 /// What the status bar and the history say about where calls go.
@@ -80,13 +104,13 @@ TENCENTCLOUD_CREDENTIALS_FILE); or add --sim to use the built-in simulator (no r
 /// Connects as the options, settings and environment say. Precedence: flags, then the
 /// settings file, then what the credential source configures (tccli's region and endpoint).
 pub async fn connect(
-    global: &GlobalArgs,
+    overrides: &ServiceOverrides,
     settings: &Settings,
     env: &Env,
     choice: SimChoice,
-) -> anyhow::Result<Backend> {
+) -> Result<Backend, BackendError> {
     let timeout = Duration::from_secs_f64(
-        global
+        overrides
             .timeout
             .unwrap_or(settings.timeout_secs)
             .clamp(0.1, 3600.0),
@@ -94,21 +118,21 @@ pub async fn connect(
     let resolved = if choice == SimChoice::Always {
         None
     } else {
-        let profile = global.profile.as_deref().or(settings.profile.as_deref());
+        let profile = overrides.profile.as_deref().or(settings.profile.as_deref());
         credentials::resolve(&Explicit::default(), profile, env)?
     };
     let Some(resolved) = resolved else {
         if choice == SimChoice::Never {
-            anyhow::bail!(NO_CREDENTIALS);
+            return Err(BackendError::NoCredentials);
         }
         return simulator(timeout).await;
     };
-    let endpoint = match (&global.endpoint, &settings.endpoint, &resolved.endpoint) {
+    let endpoint = match (&overrides.endpoint, &settings.endpoint, &resolved.endpoint) {
         (Some(flag), _, _) => flag.clone(),
         (None, EndpointChoice::International, Some(from_profile)) => from_profile.clone(),
         (None, choice, _) => choice.host_or_url().to_string(),
     };
-    let region = global
+    let region = overrides
         .region
         .clone()
         .or_else(|| settings.region.clone())
@@ -136,7 +160,7 @@ pub async fn connect(
 }
 
 /// Starts the in-process simulator and a client for it.
-pub async fn simulator(timeout: Duration) -> anyhow::Result<Backend> {
+pub async fn simulator(timeout: Duration) -> Result<Backend, BackendError> {
     let handle = sim::start(SimConfig::default()).await?;
     let client = Client::new(ClientConfig {
         timeout,
@@ -165,7 +189,7 @@ mod tests {
         let (_home, env) = empty_env();
         let settings = Settings::default();
         let b = connect(
-            &GlobalArgs::default(),
+            &ServiceOverrides::default(),
             &settings,
             &env,
             SimChoice::IfUnconfigured,
@@ -175,11 +199,16 @@ mod tests {
         assert!(b.is_simulator());
         assert!(b.client.is_loopback());
         assert_eq!(b.label(), "simulator");
-        let e = connect(&GlobalArgs::default(), &settings, &env, SimChoice::Never)
-            .await
-            .err()
-            .unwrap()
-            .to_string();
+        let e = connect(
+            &ServiceOverrides::default(),
+            &settings,
+            &env,
+            SimChoice::Never,
+        )
+        .await
+        .err()
+        .unwrap()
+        .to_string();
         assert!(
             e.contains("TENCENTCLOUD_SECRET_ID") && e.contains("--sim"),
             "{e}"
@@ -193,7 +222,7 @@ mod tests {
             .with_var("TENCENTCLOUD_SECRET_ID", "AKIDlive0000000000001234")
             .with_var("TENCENTCLOUD_SECRET_KEY", "live-secret-key");
         let b = connect(
-            &GlobalArgs::default(),
+            &ServiceOverrides::default(),
             &Settings::default(),
             &env,
             SimChoice::Never,
@@ -206,15 +235,15 @@ mod tests {
             shown.contains("1234") && !shown.contains("live-secret-key"),
             "{shown}"
         );
-        let global = GlobalArgs {
+        let overrides = ServiceOverrides {
             endpoint: Some("ccc.tencentcloudapi.com".into()),
             ..Default::default()
         };
-        let b = connect(&global, &Settings::default(), &env, SimChoice::Never)
+        let b = connect(&overrides, &Settings::default(), &env, SimChoice::Never)
             .await
             .unwrap();
         assert_eq!(b.label(), "ccc.tencentcloudapi.com");
-        let b = connect(&global, &Settings::default(), &env, SimChoice::Always)
+        let b = connect(&overrides, &Settings::default(), &env, SimChoice::Always)
             .await
             .unwrap();
         assert!(b.is_simulator());

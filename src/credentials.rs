@@ -12,10 +12,15 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
+
+use crate::fsutil::{create_private_dir, write_atomically};
+
+mod ini;
+use ini::parse_ini;
 
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
@@ -652,52 +657,6 @@ fn from_ini(
     Ok(Some((credential, file.warnings(path))))
 }
 
-type IniSections = HashMap<String, HashMap<String, String>>;
-
-/// The INI dialect of the SDKs' credentials file: `[section]`, `key = value` (or `key: value`),
-/// `#`/`;` comments; keys are case-insensitive; values are trimmed. Problems are reported by
-/// line number only, since a line may hold a secret.
-fn parse_ini(text: &str) -> Result<IniSections, String> {
-    let mut sections = IniSections::new();
-    let mut current: Option<String> = None;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (index, raw) in text.lines().enumerate() {
-        let n = index + 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix('[') {
-            let name = rest
-                .strip_suffix(']')
-                .ok_or_else(|| format!("line {n}: a section header must end with `]`"))?
-                .trim();
-            if name.is_empty() {
-                return Err(format!("line {n}: empty section name `[]`"));
-            }
-            sections.entry(name.to_string()).or_default();
-            current = Some(name.to_string());
-            continue;
-        }
-        let split = line
-            .find(['=', ':'])
-            .ok_or_else(|| format!("line {n}: expected `[section]`, `key = value` or a comment"))?;
-        let key = line[..split].trim().to_ascii_lowercase();
-        let value = line[split + 1..].trim();
-        if key.is_empty() {
-            return Err(format!("line {n}: a value without a key"));
-        }
-        let section = current
-            .as_ref()
-            .ok_or_else(|| format!("line {n}: `{key}` comes before any [section]"))?;
-        let entries = sections.entry(section.clone()).or_default();
-        if entries.insert(key.clone(), value.to_string()).is_some() {
-            return Err(format!("line {n}: `{key}` is set twice in [{section}]"));
-        }
-    }
-    Ok(sections)
-}
-
 struct FileText {
     text: String,
     /// Permission bits (0 where the platform has none).
@@ -791,52 +750,6 @@ fn string_field(
             problem: format!("\"{label}\" must be a string"),
         }),
     }
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
-}
-
-/// Writes a sibling temporary file (created 0600) and renames it over `path`, so a reader
-/// sees the old file or the new one, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options.open(&temp).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    });
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written?;
-    // Make the rename itself durable; not every platform can sync a directory.
-    if let Ok(dir) = fs::File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }
 
 #[cfg(test)]

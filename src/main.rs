@@ -29,9 +29,14 @@ fn main() {
     }
 }
 
-/// Runs a headless command, which prints its own outcome and returns its exit code.
+/// Runs a headless command, which prints its own outcome and returns its exit code. One
+/// thread serves it: its requests wait on the network, and starting workers costs more than
+/// a call.
 fn headless(command: impl FnOnce(&tokio::runtime::Runtime) -> i32) -> i32 {
-    match tokio::runtime::Runtime::new() {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => command(&rt),
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

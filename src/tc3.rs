@@ -3,6 +3,9 @@
 //! Everything here is a pure function of its inputs (no clock, no IO), so the client, the
 //! simulator's verifier and the test vectors all go through the same code.
 
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -57,6 +60,23 @@ impl<'a> Request<'a> {
         }
     }
 
+    fn write_canonical(&self, out: &mut impl Sink, payload_hash: &str) {
+        write_canonical(
+            out,
+            self.method,
+            self.query,
+            self.signed_headers.len(),
+            |i| self.signed_header(i),
+            payload_hash,
+        );
+    }
+
+    /// The `i`th signed header name and the value signed for it (empty when none is sent).
+    fn signed_header(&self, i: usize) -> (&'a str, &'a str) {
+        let name = self.signed_headers[i];
+        (name, self.header_value(name).unwrap_or(""))
+    }
+
     /// The value this request sends for a (lower-case) header name, if it sends one.
     pub fn header_value(&self, lower_name: &str) -> Option<&'a str> {
         match lower_name {
@@ -83,30 +103,134 @@ pub struct Signed {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// Signs `req` with `cred`. A signed header name the request has no value for is signed empty.
+/// Signs `req` with `cred`, keeping every intermediate text. A signed header name the request
+/// has no value for is signed empty. [`Signer`] computes the same signature without the texts.
 pub fn sign(cred: &Credential, req: &Request<'_>) -> Signed {
-    let date = utc_date(req.timestamp);
-    let signed: Vec<(&str, &str)> = req
-        .signed_headers
-        .iter()
-        .map(|name| (*name, req.header_value(name).unwrap_or("")))
-        .collect();
-    let payload_hash = sha256_hex(req.payload);
-    let canonical = canonical_request(req.method, req.query, &signed, &payload_hash);
+    let date = date_of(req.timestamp);
+    let mut canonical = String::with_capacity(256);
+    req.write_canonical(&mut canonical, &sha256_hex(req.payload));
     let hashed_canonical = sha256_hex(canonical.as_bytes());
-    let scope = credential_scope(&date, req.service);
+    let scope = credential_scope(date.as_str(), req.service);
     let to_sign = string_to_sign(req.timestamp, &scope, &hashed_canonical);
-    let key = signing_key(cred.secret_key().expose(), &date, req.service);
+    let key = signing_key(cred.secret_key().expose(), date.as_str(), req.service);
     let signature = signature(&key, &to_sign);
-    let authorization = authorization(&cred.secret_id, &scope, &signed_names(&signed), &signature);
+    let headers = headers(cred, req, date.as_str(), &signature);
+    Signed {
+        canonical_request: canonical,
+        hashed_canonical_request: hashed_canonical,
+        string_to_sign: to_sign,
+        signature,
+        authorization: headers.last().map(|(_, v)| v.clone()).unwrap_or_default(),
+        headers,
+    }
+}
 
-    let mut headers = vec![
+/// Signs for one credential, keeping the derived key of the UTC day it last signed for: a
+/// signature is then two SHA-256 hashes and one HMAC, and computing it allocates nothing.
+pub struct Signer {
+    credential: Credential,
+    day_key: Mutex<Option<DayKey>>,
+}
+
+/// `SecretSigning` for one (UTC day, service), as an HMAC already keyed with it.
+struct DayKey {
+    day: i64,
+    service: String,
+    mac: HmacSha256,
+}
+
+impl Signer {
+    pub fn new(credential: Credential) -> Signer {
+        Signer {
+            credential,
+            day_key: Mutex::new(None),
+        }
+    }
+
+    /// The lower-case hex signature of `req`, byte for byte the one [`sign`] computes.
+    pub fn signature(&self, req: &Request<'_>) -> Hex {
+        let date = date_of(req.timestamp);
+        let payload_hash = hex_of(&Sha256::digest(req.payload));
+        let mut canonical = Sha256::new();
+        req.write_canonical(&mut canonical, payload_hash.as_str());
+        let hashed_canonical = hex_of(&canonical.finalize());
+        let mut mac = self.keyed_mac(req.timestamp, date.as_str(), req.service);
+        write_string_to_sign(
+            &mut mac,
+            req.timestamp,
+            &[date.as_str(), "/", req.service, "/tc3_request"],
+            hashed_canonical.as_str(),
+        );
+        hex_of(&mac.finalize().into_bytes())
+    }
+
+    /// The headers to send, `Authorization` last, as [`sign`] gives them.
+    pub fn headers(&self, req: &Request<'_>) -> Vec<(&'static str, String)> {
+        let signature = self.signature(req);
+        headers(
+            &self.credential,
+            req,
+            date_of(req.timestamp).as_str(),
+            signature.as_str(),
+        )
+    }
+
+    fn keyed_mac(&self, timestamp: i64, date: &str, service: &str) -> HmacSha256 {
+        let day = timestamp.div_euclid(86_400);
+        let mut slot = self.day_key.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(key) = slot
+            .as_ref()
+            .filter(|k| k.day == day && k.service == service)
+        {
+            return key.mac.clone();
+        }
+        let key = signing_key(self.credential.secret_key().expose(), date, service);
+        let mac = keyed(&key);
+        *slot = Some(DayKey {
+            day,
+            service: service.to_owned(),
+            mac: mac.clone(),
+        });
+        mac
+    }
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("credential", &self.credential)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The headers to send for `req` signed with `signature`, in a stable order.
+fn headers(
+    cred: &Credential,
+    req: &Request<'_>,
+    date: &str,
+    signature: &str,
+) -> Vec<(&'static str, String)> {
+    let mut authorization = String::with_capacity(192);
+    for part in [ALGORITHM, " Credential=", &cred.secret_id, "/", date, "/"] {
+        authorization.push_str(part);
+    }
+    for part in [req.service, "/tc3_request, SignedHeaders="] {
+        authorization.push_str(part);
+    }
+    write_names(&mut authorization, req.signed_headers.len(), |i| {
+        req.signed_headers[i]
+    });
+    authorization.push_str(", Signature=");
+    authorization.push_str(signature);
+
+    let mut headers = Vec::with_capacity(9);
+    headers.extend([
         ("Content-Type", req.content_type.to_string()),
         ("Host", req.host.to_string()),
         ("X-TC-Action", req.action.to_string()),
         ("X-TC-Version", req.version.to_string()),
         ("X-TC-Timestamp", req.timestamp.to_string()),
-    ];
+    ]);
     if let Some(region) = req.region.filter(|r| !r.is_empty()) {
         headers.push(("X-TC-Region", region.to_string()));
     }
@@ -116,15 +240,30 @@ pub fn sign(cred: &Credential, req: &Request<'_>) -> Signed {
     if let Some(language) = req.language.filter(|l| !l.is_empty()) {
         headers.push(("X-TC-Language", language.to_string()));
     }
-    headers.push(("Authorization", authorization.clone()));
+    headers.push(("Authorization", authorization));
+    headers
+}
 
-    Signed {
-        canonical_request: canonical,
-        hashed_canonical_request: hashed_canonical,
-        string_to_sign: to_sign,
-        signature,
-        authorization,
-        headers,
+/// Where canonical text goes: a `String` to show it, or a hash to sign it without building it.
+trait Sink {
+    fn put(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, text: &str) {
+        Digest::update(self, text.as_bytes());
+    }
+}
+
+impl Sink for HmacSha256 {
+    fn put(&mut self, text: &str) {
+        Mac::update(self, text.as_bytes());
     }
 }
 
@@ -135,34 +274,85 @@ pub fn canonical_request(
     signed: &[(&str, &str)],
     payload_hash: &str,
 ) -> String {
-    let mut sorted: Vec<(String, String)> = signed
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_lowercase()))
-        .collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::with_capacity(256);
-    out.push_str(method);
-    out.push_str("\n/\n");
-    out.push_str(query);
-    out.push('\n');
-    for (k, v) in &sorted {
-        out.push_str(k);
-        out.push(':');
-        out.push_str(v);
-        out.push('\n');
-    }
-    out.push('\n');
-    let names: Vec<&str> = sorted.iter().map(|(k, _)| k.as_str()).collect();
-    out.push_str(&names.join(";"));
-    out.push('\n');
-    out.push_str(payload_hash);
+    write_canonical(
+        &mut out,
+        method,
+        query,
+        signed.len(),
+        |i| signed[i],
+        payload_hash,
+    );
     out
 }
 
-fn signed_names(signed: &[(&str, &str)]) -> String {
-    let mut names: Vec<String> = signed.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
-    names.sort();
-    names.join(";")
+/// The canonical request of the `count` headers `header(i)` gives, in name order.
+fn write_canonical<'h>(
+    out: &mut impl Sink,
+    method: &str,
+    query: &str,
+    count: usize,
+    header: impl Fn(usize) -> (&'h str, &'h str),
+    payload_hash: &str,
+) {
+    for part in [method, "\n/\n", query, "\n"] {
+        out.put(part);
+    }
+    for i in name_order(count, |i| header(i).0) {
+        let (name, value) = header(i);
+        put_ascii_lower(out, name);
+        out.put(":");
+        let value = value.trim();
+        if value.is_ascii() {
+            put_ascii_lower(out, value);
+        } else {
+            out.put(&value.to_lowercase());
+        }
+        out.put("\n");
+    }
+    out.put("\n");
+    write_names(out, count, |i| header(i).0);
+    out.put("\n");
+    out.put(payload_hash);
+}
+
+/// The lower-case names joined by `;`, in name order.
+fn write_names<'h>(out: &mut impl Sink, count: usize, name: impl Fn(usize) -> &'h str) {
+    for (n, i) in name_order(count, &name).enumerate() {
+        if n > 0 {
+            out.put(";");
+        }
+        put_ascii_lower(out, name(i));
+    }
+}
+
+/// Indices in the order of a stable sort by lower-case name, without allocating: a request
+/// signs a handful of headers, so choosing the next one each time costs nothing.
+fn name_order<'h>(count: usize, name: impl Fn(usize) -> &'h str) -> impl Iterator<Item = usize> {
+    let before = move |a: usize, b: usize| {
+        let lower = |i: usize| name(i).bytes().map(|c| c.to_ascii_lowercase());
+        lower(a).cmp(lower(b)).then(a.cmp(&b)).is_lt()
+    };
+    let mut last: Option<usize> = None;
+    std::iter::from_fn(move || {
+        let next = (0..count)
+            .filter(|&i| last.is_none_or(|l| before(l, i)))
+            .reduce(|m, i| if before(i, m) { i } else { m })?;
+        last = Some(next);
+        Some(next)
+    })
+}
+
+/// Writes `text` with ASCII capitals lowered, in runs, without a copy.
+fn put_ascii_lower(out: &mut impl Sink, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c.is_ascii_uppercase()) {
+        out.put(&rest[..at]);
+        let mut buf = [0u8; 4];
+        out.put(char::from(rest.as_bytes()[at].to_ascii_lowercase()).encode_utf8(&mut buf));
+        rest = &rest[at + 1..];
+    }
+    out.put(rest);
 }
 
 pub fn credential_scope(date: &str, service: &str) -> String {
@@ -170,7 +360,27 @@ pub fn credential_scope(date: &str, service: &str) -> String {
 }
 
 pub fn string_to_sign(timestamp: i64, scope: &str, hashed_canonical: &str) -> String {
-    format!("{ALGORITHM}\n{timestamp}\n{scope}\n{hashed_canonical}")
+    let mut out = String::with_capacity(128);
+    write_string_to_sign(&mut out, timestamp, &[scope], hashed_canonical);
+    out
+}
+
+/// The string to sign; the scope is given in parts so signing need not join them.
+fn write_string_to_sign(
+    out: &mut impl Sink,
+    timestamp: i64,
+    scope: &[&str],
+    hashed_canonical: &str,
+) {
+    out.put(ALGORITHM);
+    out.put("\n");
+    out.put(Short::of(format_args!("{timestamp}")).as_str());
+    out.put("\n");
+    for part in scope {
+        out.put(part);
+    }
+    out.put("\n");
+    out.put(hashed_canonical);
 }
 
 /// SecretSigning = HMAC(HMAC(HMAC("TC3" + key, date), service), "tc3_request").
@@ -187,15 +397,63 @@ pub fn signature(signing_key: &[u8], string_to_sign: &str) -> String {
     hex::encode(hmac(signing_key, string_to_sign.as_bytes()))
 }
 
-pub fn authorization(
-    secret_id: &str,
-    scope: &str,
-    signed_headers: &str,
-    signature: &str,
-) -> String {
-    format!(
-        "{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
-    )
+/// A SHA-256 or HMAC-SHA256 value as lower-case hex, kept on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Hex([u8; 64]);
+
+impl Hex {
+    pub fn as_str(&self) -> &str {
+        // Only hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn hex_of(digest: &[u8]) -> Hex {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [b'0'; 64];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+    Hex(out)
+}
+
+/// A short text formatted on the stack: a timestamp or a date, so signing does not allocate.
+struct Short {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl Short {
+    /// The text of `args`, cut short if it were longer than any i64 or date can be.
+    fn of(args: fmt::Arguments<'_>) -> Short {
+        let mut out = Short {
+            buf: [0; 24],
+            len: 0,
+        };
+        let _ = fmt::Write::write_fmt(&mut out, args);
+        out
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for Short {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let room = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+        room.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// The parts of an `Authorization` header, for the simulator's verifier.
@@ -252,8 +510,12 @@ pub fn service_of(host: &str) -> &str {
 
 /// UTC calendar date of a Unix timestamp as YYYY-MM-DD (never local time).
 pub fn utc_date(timestamp: i64) -> String {
+    date_of(timestamp).as_str().to_owned()
+}
+
+fn date_of(timestamp: i64) -> Short {
     let (y, m, d) = civil_from_days(timestamp.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    Short::of(format_args!("{y:04}-{m:02}-{d:02}"))
 }
 
 // Howard Hinnant's days-to-civil algorithm: proleptic Gregorian, exact for any i64 day.
@@ -275,9 +537,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 pub(crate) fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts any key length");
+    let mut mac = keyed(key);
     mac.update(msg);
     mac.finalize().into_bytes().into()
+}
+
+fn keyed(key: &[u8]) -> HmacSha256 {
+    <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC accepts any key length")
 }
 
 /// Constant-time comparison, so the verifier does not leak how much of a signature matched.
@@ -546,6 +812,96 @@ mod tests {
             s.signature,
             "159cf0d91875ce98640fbcdab706f59307b330c024946b26f5df76411f7de870"
         );
+    }
+
+    /// The cached-key path gives what the step-by-step path gives, headers included.
+    fn same_as_sign(signer: &Signer, cred: &Credential, req: &Request<'_>) {
+        let full = sign(cred, req);
+        assert_eq!(signer.signature(req).as_str(), full.signature, "{req:?}");
+        assert_eq!(signer.headers(req), full.headers, "{req:?}");
+    }
+
+    #[test]
+    fn signer_matches_the_vectors_across_days_and_services() {
+        let cred = Credential::new(C_ID.into(), C_KEY.into(), Some("tok".into())).unwrap();
+        let signer = Signer::new(cred.clone());
+        // 1_700_006_399 and 1_700_006_400 straddle a UTC midnight: the kept key must change.
+        for v in CCC_VECTORS.iter().chain(CCC_VECTORS) {
+            let req = Request {
+                service: "ccc",
+                ..Request::post_json(v.host, "CreateAIAgentCall", v.ts, v.body.as_bytes())
+            };
+            assert_eq!(signer.signature(&req).as_str(), v.signature);
+            same_as_sign(&signer, &cred, &req);
+        }
+        let other = Signer::new(Credential::new(C_ID.into(), "another-key".into(), None).unwrap());
+        let req = Request::post_json("ccc.tencentcloudapi.com", "X", 1_551_113_065, b"{}");
+        assert_ne!(other.signature(&req), signer.signature(&req));
+        let cvm = cvm(V_PAYLOAD, DEFAULT_SIGNED_HEADERS);
+        assert_eq!(
+            signer.signature(&cvm).as_str(),
+            "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+        );
+    }
+
+    #[test]
+    fn signer_sorts_and_lowers_names_and_values_as_the_service_does() {
+        let cred = Credential::new(C_ID.into(), C_KEY.into(), None).unwrap();
+        let signer = Signer::new(cred.clone());
+        for names in [
+            &["host", "content-type"][..],
+            &["X-TC-Action", "Host", "content-type"],
+            &[
+                "x-tc-region",
+                "x-tc-action",
+                "x-tc-language",
+                "host",
+                "content-type",
+            ],
+            &["host", "host", "content-type", "x-unknown"],
+            &[],
+        ] {
+            let req = Request {
+                host: "CCC.Example.COM",
+                region: Some(" Ap-Singapore "),
+                language: Some("Ünïcode-ΣΑΣ"),
+                signed_headers: names,
+                ..cvm(V_PAYLOAD, names)
+            };
+            same_as_sign(&signer, &cred, &req);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn signer_equals_the_step_by_step_signature(
+            ts in -100_000_000_000i64..100_000_000_000,
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            host in "[A-Za-z0-9.:-]{1,30}",
+            region in proptest::option::of("\\PC{0,12}"),
+            picks in proptest::collection::vec(0usize..6, 0..8),
+        ) {
+            const NAMES: [&str; 6] =
+                ["content-type", "Host", "x-tc-action", "X-TC-Region", "x-tc-language", "x-other"];
+            let names: Vec<&str> = picks.iter().map(|&i| NAMES[i]).collect();
+            let cred = Credential::new(C_ID.into(), C_KEY.into(), None).unwrap();
+            let req = Request {
+                region: region.as_deref(),
+                language: Some("en-US"),
+                signed_headers: &names,
+                ..Request::post_json(&host, "CreateAIAgentCall", ts, &body)
+            };
+            same_as_sign(&Signer::new(cred.clone()), &cred, &req);
+        }
+    }
+
+    #[test]
+    fn signer_debug_hides_the_key() {
+        let signer = Signer::new(Credential::new(C_ID.into(), C_KEY.into(), None).unwrap());
+        let req = Request::post_json("ccc.tencentcloudapi.com", "X", 1, b"{}");
+        signer.signature(&req);
+        let shown = format!("{signer:?}");
+        assert!(shown.contains(C_ID) && !shown.contains(C_KEY), "{shown}");
     }
 
     #[test]

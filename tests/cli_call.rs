@@ -251,7 +251,12 @@ fn wait_follows_the_call_and_prints_its_record() {
         .iter()
         .map(|r| r["action"].as_str().unwrap().to_string())
         .collect();
-    assert!(actions.contains(&"DescribeTelSession".to_string()));
-    assert_eq!(actions.last().map(String::as_str), Some("DescribeTelCdr"));
+    // Followed through the dialer: the call record, then the AI details.
+    let after_session = actions
+        .iter()
+        .skip_while(|a| *a != "DescribeTelSession")
+        .collect::<Vec<_>>();
+    assert!(after_session.contains(&&"DescribeTelCdr".to_string()));
+    assert!(after_session.contains(&&"DescribeAILatency".to_string()));
     assert_eq!(attempts(&sandbox)[0].status, AttemptStatus::Finished);
 }

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ccc_dial::history::event::SessionChange;
 use ccc_dial::history::{
-    AttemptId, AttemptStatus, BatchRef, EventUpdate, ExportFormat, Filter, HistoryError,
+    AttemptId, AttemptStatus, BatchRef, CallEvent, EventUpdate, ExportFormat, Filter, HistoryError,
     NewAttempt, Page, QUICK_CHECK_MAX_BYTES, SCHEMA_VERSION, Store,
 };
 use serde_json::json;
@@ -38,20 +39,30 @@ fn new_attempt(at_ms: i64, callee: &str) -> NewAttempt {
     }
 }
 
+fn session_status(status: &str) -> CallEvent {
+    CallEvent::Status(SessionChange::Status {
+        status: status.into(),
+        ring_ts: None,
+        accept_ts: None,
+    })
+}
+
+fn rejected() -> CallEvent {
+    CallEvent::Rejected(Default::default())
+}
+
 fn accept(store: &Store, id: &AttemptId, at_ms: i64, session: &str) {
     store
         .record_event(
             id,
             EventUpdate {
-                at_ms,
-                kind: "accepted".into(),
                 status: Some(AttemptStatus::Accepted),
                 session_id: Some(session.into()),
                 request_id: Some(format!("req-{session}")),
                 response_json: Some(format!(
                     r#"{{"Response":{{"SessionId":"{session}","RequestId":"req-{session}"}}}}"#
                 )),
-                ..Default::default()
+                ..EventUpdate::new(at_ms, CallEvent::Accepted { tries: 1 })
             },
         )
         .unwrap();
@@ -78,21 +89,23 @@ fn an_attempt_and_its_timeline_read_back() {
     assert_eq!(got.session_id, None);
 
     store
-        .record_event(&a.id, EventUpdate::new(T0 + 5, "sent"))
+        .record_event(
+            &a.id,
+            EventUpdate::new(T0 + 5, CallEvent::Sent { try_no: 1 }),
+        )
         .unwrap();
     accept(&store, &a.id, T0 + 200, "sess-1");
     store
         .record_event(
             &a.id,
-            EventUpdate::new(T0 + 2_000, "status")
-                .status(AttemptStatus::Ringing)
-                .detail(json!({"Status": "ringing"})),
+            EventUpdate::new(T0 + 2_000, session_status("ringing")).status(AttemptStatus::Ringing),
         )
         .unwrap();
     store
         .record_event(
             &a.id,
-            EventUpdate::new(T0 + 9_000, "status").status(AttemptStatus::Finished),
+            EventUpdate::new(T0 + 9_000, session_status("finished"))
+                .status(AttemptStatus::Finished),
         )
         .unwrap();
 
@@ -118,14 +131,21 @@ fn an_attempt_and_its_timeline_read_back() {
             (5, "status", Some(AttemptStatus::Finished)),
         ]
     );
-    assert_eq!(events[3].detail, json!({"Status": "ringing"}));
+    assert_eq!(
+        events[3].detail,
+        json!({"status": "ringing", "ring_ts": null, "accept_ts": null})
+    );
+    assert_eq!(events[3].call_event(), session_status("ringing"));
 }
 
 #[test]
 fn an_event_for_an_unknown_attempt_is_refused() {
     let store = Store::open_in_memory().unwrap();
     let err = store
-        .record_event(&AttemptId::from("nope"), EventUpdate::new(T0, "note"))
+        .record_event(
+            &AttemptId::from("nope"),
+            EventUpdate::new(T0, CallEvent::Accepted { tries: 1 }),
+        )
         .unwrap_err();
     assert!(
         matches!(err, HistoryError::NotFound(ref id) if id == "nope"),
@@ -184,12 +204,10 @@ fn populated() -> (Store, Vec<NewAttempt>) {
                 .record_event(
                     &a.id,
                     EventUpdate {
-                        at_ms: a.created_at_ms + 100,
-                        kind: "rejected".into(),
                         status: Some(AttemptStatus::Rejected),
                         error_code: Some("FailedOperation.CalleeIsBlackUser".into()),
                         error_message: Some("callee is on the block list".into()),
-                        ..Default::default()
+                        ..EventUpdate::new(a.created_at_ms + 100, rejected())
                     },
                 )
                 .unwrap(),
@@ -345,7 +363,8 @@ fn batch_rows_and_live_attempts() {
     store
         .record_event(
             &rows[0].id,
-            EventUpdate::new(T0 + 10, "not_sent").status(AttemptStatus::NotSent),
+            EventUpdate::new(T0 + 10, CallEvent::NotSent(Default::default()))
+                .status(AttemptStatus::NotSent),
         )
         .unwrap();
     accept(&store, &rows[2].id, T0 + 20, "s-2");
@@ -372,14 +391,15 @@ fn batch_rows_and_live_attempts() {
     store
         .record_event(
             &rows[2].id,
-            EventUpdate::new(T0 + 30, "status").status(AttemptStatus::InProgress),
+            EventUpdate::new(T0 + 30, session_status("inProgress"))
+                .status(AttemptStatus::InProgress),
         )
         .unwrap();
     assert_eq!(store.live_attempts().unwrap().len(), 1);
     store
         .record_event(
             &rows[2].id,
-            EventUpdate::new(T0 + 40, "status").status(AttemptStatus::Finished),
+            EventUpdate::new(T0 + 40, session_status("finished")).status(AttemptStatus::Finished),
         )
         .unwrap();
     assert!(store.live_attempts().unwrap().is_empty());

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use ccc_dial::history::{AttemptId, AttemptStatus, EventUpdate, NewAttempt, Store};
+use ccc_dial::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate, NewAttempt, Store};
 use serde_json::json;
 
 const DAY: i64 = 86_400_000;
@@ -42,22 +42,26 @@ fn populated() -> (tempfile::TempDir, PathBuf) {
         .record_event(
             &a.id,
             EventUpdate {
-                at_ms: T0 - 2 * DAY + 310,
-                kind: "accepted".into(),
                 status: Some(AttemptStatus::Accepted),
                 session_id: Some("SESSION-A".into()),
                 request_id: Some("REQ-A".into()),
                 response_json: Some(r#"{"Response":{"SessionId":"SESSION-A"}}"#.into()),
-                ..Default::default()
+                ..EventUpdate::new(T0 - 2 * DAY + 310, CallEvent::Accepted { tries: 1 })
             },
         )
         .unwrap();
     store
         .record_event(
             &a.id,
-            EventUpdate::new(T0 - 2 * DAY + 60_000, "status")
-                .status(AttemptStatus::Finished)
-                .detail(json!({"duration_s": 42})),
+            EventUpdate::new(
+                T0 - 2 * DAY + 60_000,
+                // Written by a newer version: shown as stored.
+                CallEvent::Unrecognized {
+                    kind: "status".into(),
+                    detail: json!({"duration_s": 42}),
+                },
+            )
+            .status(AttemptStatus::Finished),
         )
         .unwrap();
     let b = attempt(
@@ -70,12 +74,10 @@ fn populated() -> (tempfile::TempDir, PathBuf) {
         .record_event(
             &b.id,
             EventUpdate {
-                at_ms: T0 + 200,
-                kind: "rejected".into(),
                 status: Some(AttemptStatus::Rejected),
                 error_code: Some("FailedOperation.CalleeIsBlackUser".into()),
                 error_message: Some("callee is on the block list".into()),
-                ..Default::default()
+                ..EventUpdate::new(T0 + 200, CallEvent::Rejected(Default::default()))
             },
         )
         .unwrap();

@@ -11,7 +11,7 @@ use support::cli::{Sandbox, stderr, stdout};
 
 /// A history file written by the version before labels (schema 1): one answered call
 /// placed with `call --sim --wait`.
-const V1: &str = "tests/fixtures/history-v1.db";
+const V1: &str = "tests/fixtures/history-v1-call.db";
 const V1_ATTEMPT: &str = "94311f06-dc38-43b0-9e4b-fcbacd9aff9a";
 
 fn v1_copy(dir: &std::path::Path) -> std::path::PathBuf {

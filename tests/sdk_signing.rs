@@ -156,6 +156,8 @@ fn headers_equal_the_official_sdk_for_generated_inputs() {
             )
         };
         let ours = tc3::sign(&cred, &req);
+        // The client's path (the key kept per day) sends exactly these headers.
+        assert_eq!(tc3::Signer::new(cred.clone()).headers(&req), ours.headers);
         let sdk_headers = sdk["headers"].as_object().unwrap();
         for (name, value) in &ours.headers {
             assert_eq!(

@@ -4,7 +4,7 @@
 
 mod support;
 
-use ccc_dial::history::{AttemptId, AttemptStatus, EventUpdate, NewAttempt, Store};
+use ccc_dial::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate, NewAttempt, Store};
 use serde_json::{Value, json};
 use support::cli::{Sandbox, stderr, stdout};
 
@@ -31,7 +31,7 @@ fn queued(store: &Store, n: i64, agent: u64) -> AttemptId {
 }
 
 fn event(store: &Store, id: &AttemptId, kind: &str, status: Option<AttemptStatus>, d: Value) {
-    let mut e = EventUpdate::new(T0 + 100_000, kind).detail(d);
+    let mut e = EventUpdate::new(T0 + 100_000, CallEvent::from_stored(kind, &d));
     e.status = status;
     store.record_event(id, e).unwrap();
 }

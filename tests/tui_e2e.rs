@@ -7,11 +7,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ccc_dial::history::{AttemptStatus, Filter, Page, Store};
 
 const TMUX: &str = "/usr/bin/tmux";
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 
 struct Session {
     socket: String,
@@ -26,7 +29,12 @@ impl Session {
         );
         let dir = tempfile::tempdir().unwrap();
         Session {
-            socket: format!("ccc-dial-e2e-{}", std::process::id()),
+            // One server per session: the tests of this file run side by side.
+            socket: format!(
+                "ccc-dial-e2e-{}-{}",
+                std::process::id(),
+                SESSIONS.fetch_add(1, Ordering::SeqCst)
+            ),
             dir,
         }
     }
@@ -191,6 +199,48 @@ fn dial_by_keys_on_the_simulator_then_find_the_form_again() {
     s.start();
     let screen = s.wait_for("008613012345678");
     assert!(screen.contains("AIAgentId 15"), "{screen}");
+    s.keys(&["C-c"]);
+    s.wait_gone();
+}
+
+#[test]
+fn a_long_paste_lands_whole_and_the_key_after_it_acts() {
+    let s = Session::new();
+    s.start();
+    s.keys(&["Tab", "Tab"]); // Callee, then Variables
+    s.text("anote");
+    s.keys(&["Enter", "Right", "Enter"]); // the value of `note`
+    let pasted: String = (0..20_000)
+        .map(|i| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[i % 36]))
+        .collect();
+    // A real paste: tmux writes its buffer to the terminal as fast as it is read.
+    let file = s.path("paste.txt");
+    std::fs::write(&file, &pasted).unwrap();
+    s.tmux(&["load-buffer", "-b", "paste", &file.to_string_lossy()]);
+    s.tmux(&["paste-buffer", "-b", "paste", "-t", "e2e"]);
+    // Enter ends the typing, and only that saves the draft: it holds the whole value once the
+    // Enter has acted. Without draining the terminal, the paste stalls until further keys.
+    s.keys(&["Enter"]);
+    let sent = Instant::now();
+    let draft = s.path("config/draft.json");
+    // Generous: a debug build handles 20,000 keys slowly; benches/tui_paste.sh times a release one.
+    let deadline = sent + Duration::from_secs(120);
+    loop {
+        let saved = std::fs::read_to_string(&draft).unwrap_or_default();
+        if saved.contains(&pasted) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the value never arrived whole; the screen:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    println!(
+        "paste of 20,000 characters, then Enter: saved {} ms after the Enter was sent",
+        sent.elapsed().as_millis()
+    );
     s.keys(&["C-c"]);
     s.wait_gone();
 }

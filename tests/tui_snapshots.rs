@@ -232,10 +232,12 @@ fn a_call_report() {
     ]});
     let mut interaction = event(&a, 7, 62_000, "interaction", None);
     interaction.detail = json!({"offered": false});
+    let mut finished = event(&a, 3, 53_000, "status", Some(AttemptStatus::Finished));
+    finished.detail = json!({"status": "finished"});
     let events = vec![
         event(&a, 1, 0, "queued", Some(AttemptStatus::Queued)),
         event(&a, 2, 190, "accepted", Some(AttemptStatus::Accepted)),
-        event(&a, 3, 53_000, "status", Some(AttemptStatus::Finished)),
+        finished,
         cdr,
         extract,
         latency,

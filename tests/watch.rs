@@ -218,7 +218,14 @@ async fn a_call_is_followed_from_ringing_to_its_report() {
         ]
     );
     let report = r.report(&id);
-    assert_eq!(report.outcome_line(), "answered (1 ok)");
+    assert_eq!(
+        (
+            report.word,
+            report.end_status,
+            report.end_status_string.as_deref()
+        ),
+        (Some(CallWord::Answered), Some(1), Some("ok"))
+    );
     assert_eq!(report.hung_up_side.as_deref(), Some("user"));
     assert_eq!((report.ring_secs, report.talk_secs), (Some(2), Some(8)));
     let session = attempt.session_id.unwrap();
@@ -307,8 +314,16 @@ async fn hang_up_ends_a_live_call_and_is_recorded() {
     reported(&mut r.events, &ringing).await;
     let report = r.report(&ringing);
     assert_eq!(
-        report.outcome_line(),
-        "no answer (220 callerCancelWhileRing)"
+        (
+            report.word,
+            report.end_status,
+            report.end_status_string.as_deref()
+        ),
+        (
+            Some(CallWord::NoAnswer),
+            Some(220),
+            Some("callerCancelWhileRing")
+        )
     );
     assert!(report.hung_up_here);
 
@@ -768,7 +783,10 @@ fn accepted(store: &Store, session_id: &str) -> AttemptId {
             EventUpdate {
                 status: Some(AttemptStatus::Accepted),
                 session_id: Some(session_id.into()),
-                ..EventUpdate::new(ccc_dial::dialer::now_ms(), "accepted")
+                ..EventUpdate::new(
+                    ccc_dial::dialer::now_ms(),
+                    ccc_dial::history::CallEvent::Accepted { tries: 1 },
+                )
             },
         )
         .unwrap();

@@ -1,5 +1,6 @@
 //! The signed HTTP client: one generic `send` for every action.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Url;
@@ -7,6 +8,7 @@ use serde_json::Value;
 
 use super::actions::Action;
 use super::error::ApiError;
+use super::tls;
 use crate::credentials::Credential;
 use crate::endpoint;
 use crate::tc3;
@@ -120,7 +122,8 @@ pub struct Client {
     host: String,
     region: Option<String>,
     language: String,
-    credential: Credential,
+    /// Shared by the clones, so the derived key is computed once a day for all of them.
+    signer: Arc<tc3::Signer>,
 }
 
 impl Client {
@@ -132,7 +135,8 @@ impl Client {
             passing: false,
         };
         let endpoint = endpoint::endpoint_url(&config.endpoint).map_err(not_sent)?;
-        let http = reqwest::Client::builder()
+        let http = tls::with_roots(reqwest::Client::builder(), &endpoint.url)
+            .map_err(|e| not_sent(e.to_string()))?
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .build()
@@ -143,7 +147,7 @@ impl Client {
             host: endpoint.host_header,
             region: config.region.filter(|r| !r.is_empty()),
             language: config.language,
-            credential: config.credential,
+            signer: Arc::new(tc3::Signer::new(config.credential)),
         })
     }
 
@@ -163,18 +167,15 @@ impl Client {
             reason: format!("cannot encode the request: {e}"),
             passing: false,
         })?;
-        let signed = tc3::sign(
-            &self.credential,
-            &tc3::Request {
-                region: self.region.as_deref(),
-                language: Some(&self.language),
-                ..tc3::Request::post_json(&self.host, A::NAME, timestamp, &body)
-            },
-        );
+        let headers = self.signer.headers(&tc3::Request {
+            region: self.region.as_deref(),
+            language: Some(&self.language),
+            ..tc3::Request::post_json(&self.host, A::NAME, timestamp, &body)
+        });
         Ok(Prepared {
             action: A::NAME,
             url: self.url.to_string(),
-            headers: signed.headers,
+            headers,
             body,
         })
     }
@@ -320,7 +321,10 @@ fn transport_error(action: &'static str, e: &reqwest::Error) -> ApiError {
         // Connecting failed (refused, DNS, TLS handshake): no byte of the request left.
         ApiError::NotSent {
             action,
-            reason: format!("cannot connect: {detail}"),
+            reason: format!(
+                "cannot connect: {detail}{}",
+                tls::hint(&detail).unwrap_or_default()
+            ),
             passing: true,
         }
     } else if e.is_timeout() {

@@ -4,6 +4,8 @@ pub mod actions;
 pub mod catalog;
 mod client;
 mod error;
+pub mod paginate;
+pub mod tls;
 
 pub use client::{
     Client, ClientConfig, DEFAULT_LANGUAGE, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, Prepared, Reply,

@@ -11,12 +11,10 @@ mod rows;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use sha2::{Digest, Sha256};
 use std::time::Instant;
 use tokio::sync::mpsc;
 
@@ -28,8 +26,11 @@ use super::headless;
 use crate::ccc::{Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::config::MAX_RATE_PER_SEC;
-use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, RateLimiter, WINDOW, now_ms};
-use crate::history::{AttemptId, AttemptStatus, BatchRef};
+use crate::dialer::word::outcome_words;
+use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, WINDOW, now_ms};
+use crate::history::batch::{BatchKey, Earlier, batch_id};
+use crate::history::{AttemptId, AttemptStatus, BatchRef, Store};
+use crate::session;
 pub use results::{Format, RowResult};
 pub use rows::{BadRow, Defaults, Row, parse as parse_rows};
 
@@ -83,55 +84,6 @@ pub struct BatchArgs {
     pub sim: bool,
 }
 
-/// What an earlier run of the same batch did with a row.
-#[derive(Debug, Clone, PartialEq)]
-enum Earlier {
-    /// Never recorded, or recorded and never left: send it.
-    Never,
-    /// Dialed; skip it.
-    Dialed {
-        status: AttemptStatus,
-        id: AttemptId,
-    },
-}
-
-fn earlier(attempts: &[(AttemptStatus, AttemptId)]) -> Earlier {
-    // The most telling attempt: one that placed a call, then one that may have, then a refusal.
-    let rank = |s: AttemptStatus| match s {
-        AttemptStatus::NotSent => 0,
-        AttemptStatus::Rejected => 1,
-        AttemptStatus::Unknown | AttemptStatus::Queued => 2,
-        _ => 3,
-    };
-    attempts
-        .iter()
-        .filter(|(s, _)| *s != AttemptStatus::NotSent)
-        .max_by_key(|(s, _)| rank(*s))
-        .map_or(Earlier::Never, |(status, id)| Earlier::Dialed {
-            status: *status,
-            id: id.clone(),
-        })
-}
-
-/// The batch id: SHA-256 of the file and of what every row inherits. The endpoint is in it
-/// so that a rehearsal on the simulator does not mark rows done for the real service.
-pub fn batch_id(file: &[u8], defaults: &Defaults, endpoint: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(b"ccc-dial batch 1\0");
-    h.update((file.len() as u64).to_be_bytes());
-    h.update(file);
-    for part in [
-        defaults.sdk_app_id.as_str(),
-        defaults.agent.as_deref().unwrap_or(""),
-        &defaults.callers.join(";"),
-        endpoint,
-    ] {
-        h.update(b"\0");
-        h.update(part.as_bytes());
-    }
-    hex::encode(h.finalize())
-}
-
 /// Counts per outcome, for the progress bar and the summary.
 #[derive(Debug, Default)]
 struct Tally {
@@ -181,21 +133,23 @@ pub(super) fn failure(message: impl std::fmt::Display) -> Failed {
     (Exit::Failure, format!("{message:#}"))
 }
 
-async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed> {
-    let env = crate::credentials::Env::from_process();
-    let settings = headless::settings(&env);
+/// The file read and checked, before anything is sent.
+struct Plan {
+    bytes: Vec<u8>,
+    defaults: Defaults,
+    rows: Vec<Row>,
+    bad: Vec<BadRow>,
+    format: Option<Format>,
+}
+
+/// Reads the file and the call settings; bad rows are told on stderr.
+fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
+    let (settings, _, _) = session::load_settings(&crate::credentials::Env::from_process());
     let format = Format::choose(args.format, args.out.as_deref()).map_err(invalid)?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
-    let sdk_app_id = match (&args.sdk_app_id, settings.default_sdk_app_id) {
-        (Some(id), _) => id.trim().to_string(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => {
-            return Err(invalid(
-                "--sdk-app-id is required (or set default_sdk_app_id in the settings)",
-            ));
-        }
-    };
+    let sdk_app_id =
+        session::sdk_app_id(args.sdk_app_id.as_deref(), &settings, args.sim).map_err(invalid)?;
     let defaults = Defaults {
         sdk_app_id,
         callee: None,
@@ -214,21 +168,45 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
             b.problems.join("; ")
         );
     }
+    Ok(Plan {
+        bytes,
+        defaults,
+        rows,
+        bad,
+        format,
+    })
+}
 
-    let backend = headless::connect(global, &settings, args.sim)
-        .await
-        .map_err(failure)?;
-    if backend.is_simulator() {
-        eprintln!("using the built-in simulator: no real phone rings");
+/// Where each row's result goes, and the count of each outcome.
+struct Outcomes {
+    output: Option<results::Results>,
+    tally: Tally,
+}
+
+impl Outcomes {
+    fn add(&mut self, result: &RowResult, outcome: &'static str, exit: Exit) -> Result<(), Failed> {
+        self.tally.add(outcome, exit);
+        match self.output.as_mut() {
+            Some(o) => o
+                .write(result)
+                .map_err(|e| failure(format!("writing the results: {e}"))),
+            None => Ok(()),
+        }
     }
-    let bad_exit = if bad.is_empty() {
+}
+
+async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed> {
+    let plan = plan(&args)?;
+    let connected = headless::connect(global, args.sim).await.map_err(failure)?;
+    let bad_exit = if plan.bad.is_empty() {
         Exit::Accepted
     } else {
         Exit::Invalid
     };
     if args.dry_run {
-        for row in &rows {
-            let prepared = backend
+        for row in &plan.rows {
+            let prepared = connected
+                .backend
                 .client
                 .prepare(&row.request.to_action(), unix_now())
                 .map_err(failure)?;
@@ -237,72 +215,118 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         }
         return Ok(bad_exit);
     }
-
-    let store = headless::history().map_err(failure)?;
-    let batch_id = batch_id(&bytes, &defaults, &backend.label());
-    let mut output = format
+    let session = headless::open(connected).map_err(failure)?;
+    let batch_id = batch_id(&BatchKey {
+        file: &plan.bytes,
+        sdk_app_id: &plan.defaults.sdk_app_id,
+        agent: plan.defaults.agent.as_deref(),
+        callers: &plan.defaults.callers,
+        endpoint: &session.backend.label(),
+    });
+    let output = plan
+        .format
         .map(|f| results::Results::create(f, args.out.as_ref()))
         .transpose()
         .map_err(failure)?;
-    let mut write = |r: &RowResult| -> Result<(), Failed> {
-        match output.as_mut() {
-            Some(o) => o
-                .write(r)
-                .map_err(|e| failure(format!("writing the results: {e}"))),
-            None => Ok(()),
-        }
+    let mut outcomes = Outcomes {
+        output,
+        tally: Tally::default(),
     };
-    let mut tally = Tally::default();
-    for b in &bad {
-        tally.add("invalid", Exit::Invalid);
-        write(&RowResult {
+    for b in &plan.bad {
+        let result = RowResult {
             line: b.line,
             callee: b.callee.clone(),
             outcome: "invalid".into(),
             message: Some(b.problems.join("; ")),
             ..Default::default()
-        })?;
+        };
+        outcomes.add(&result, "invalid", Exit::Invalid)?;
     }
+    let (to_send, last_request_ms) =
+        skip_dialed(&session.store, &batch_id, plan.rows, &mut outcomes)?;
 
-    // Resume: rows an earlier run dialed are not dialed again.
-    let before = store.batch_rows(&batch_id).map_err(failure)?;
+    let rate = args.rate.unwrap_or(session.settings.rate_limit_per_sec);
+    // The dialer's own budget paces its retries; first tries are paced by `launch`.
+    session.dialer.limiter().set_per_sec(rate);
+    // The run resumed may have sent a moment ago (killed, or stopped by Ctrl-C): let its
+    // last window pass, so that together they stay within the rate.
+    let window = WINDOW + DEFAULT_MARGIN;
+    let wait_ms = last_request_ms + window.as_millis() as i64 - now_ms();
+    if !to_send.is_empty() && wait_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(wait_ms as u64).min(window)).await;
+    }
+    let total = to_send.len();
+    let launch = Launch {
+        dialer: session.dialer,
+        events: session.events,
+        batch_id: batch_id.clone(),
+        pacer: Pacer::new(rate, window),
+        concurrency: args.concurrency as usize,
+    };
+    let started = launch.run(to_send, &mut outcomes).await?;
+    summary(&outcomes.tally, &batch_id);
+    if let Some(started) = started {
+        eprintln!(
+            "stopped after starting {started} of {total} rows; every row started is recorded. \
+             To resume, run the same command again: {}",
+            command_line()
+        );
+        return Ok(Exit::Interrupted);
+    }
+    Ok(outcomes
+        .tally
+        .exit
+        .unwrap_or(Exit::Accepted)
+        .worst(bad_exit))
+}
+
+/// Resume: the rows an earlier run dialed are told and skipped. Returns the rows to send and
+/// when the earlier run last sent.
+fn skip_dialed(
+    store: &Store,
+    batch_id: &str,
+    rows: Vec<Row>,
+    outcomes: &mut Outcomes,
+) -> Result<(Vec<Row>, i64), Failed> {
     let mut by_line: HashMap<u64, Vec<(AttemptStatus, AttemptId)>> = HashMap::new();
-    for (line, status, id) in before {
+    for (line, status, id) in store.batch_rows(batch_id).map_err(failure)? {
         by_line.entry(line).or_default().push((status, id));
     }
     let mut to_send = Vec::new();
     let mut unknown_earlier = Vec::new();
     let mut last_request_ms = 0i64;
     for row in rows {
-        match earlier(by_line.get(&row.line).map(Vec::as_slice).unwrap_or(&[])) {
-            Earlier::Never => to_send.push(row),
-            Earlier::Dialed { status, id } => {
-                let attempt = store.get(&id).map_err(failure)?;
-                if let Some(a) = &attempt {
-                    last_request_ms = last_request_ms.max(a.updated_at_ms);
-                }
-                let outcome = match status {
-                    AttemptStatus::Rejected => ("skipped_rejected", Exit::Rejected),
-                    AttemptStatus::Unknown | AttemptStatus::Queued => {
-                        unknown_earlier.push((row.line, row.request.callee.clone(), id.clone()));
-                        ("skipped_unknown", Exit::Unknown)
-                    }
-                    _ => ("skipped_accepted", Exit::Accepted),
-                };
-                tally.add(outcome.0, outcome.1);
-                write(&RowResult {
-                    line: row.line,
-                    callee: row.request.callee.clone(),
-                    outcome: outcome.0.into(),
-                    session_id: attempt.as_ref().and_then(|a| a.session_id.clone()),
-                    request_id: attempt.as_ref().and_then(|a| a.request_id.clone()),
-                    error_code: attempt.as_ref().and_then(|a| a.error_code.clone()),
-                    message: Some(format!("{status} in an earlier run")),
-                    attempt_id: Some(id.0.clone()),
-                })?;
-            }
+        let Earlier::Dialed { status, id } =
+            Earlier::of(by_line.get(&row.line).map(Vec::as_slice).unwrap_or(&[]))
+        else {
+            to_send.push(row);
+            continue;
+        };
+        let attempt = store.get(&id).map_err(failure)?;
+        if let Some(a) = &attempt {
+            last_request_ms = last_request_ms.max(a.updated_at_ms);
         }
+        let (outcome, exit) = match status {
+            AttemptStatus::Rejected => ("skipped_rejected", Exit::Rejected),
+            AttemptStatus::Unknown | AttemptStatus::Queued => {
+                unknown_earlier.push((row.line, row.request.callee.clone(), id.clone()));
+                ("skipped_unknown", Exit::Unknown)
+            }
+            _ => ("skipped_accepted", Exit::Accepted),
+        };
+        let result = RowResult {
+            line: row.line,
+            callee: row.request.callee.clone(),
+            outcome: outcome.into(),
+            session_id: attempt.as_ref().and_then(|a| a.session_id.clone()),
+            request_id: attempt.as_ref().and_then(|a| a.request_id.clone()),
+            error_code: attempt.as_ref().and_then(|a| a.error_code.clone()),
+            message: Some(format!("{status} in an earlier run")),
+            attempt_id: Some(id.0.clone()),
+        };
+        outcomes.add(&result, outcome, exit)?;
     }
+    let tally = &outcomes.tally;
     let skipped = tally.get("skipped_accepted")
         + tally.get("skipped_rejected")
         + tally.get("skipped_unknown");
@@ -321,122 +345,123 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
             eprintln!("  line {line}: {callee} (attempt {})", id.short());
         }
     }
+    Ok((to_send, last_request_ms))
+}
 
-    let rate = args.rate.unwrap_or(settings.rate_limit_per_sec);
-    let (events, mut event_rx) = mpsc::unbounded_channel();
-    // The dialer's own budget paces its retries; first tries are paced below.
-    let dialer = Dialer::new(
-        backend.client.clone(),
-        store.clone(),
-        Arc::new(RateLimiter::new(rate)),
-        backend.label(),
-        events,
-    );
-    // The run resumed may have sent a moment ago (killed, or stopped by Ctrl-C): let its
-    // last window pass, so that together they stay within the rate.
-    let window = WINDOW + DEFAULT_MARGIN;
-    let wait_ms = last_request_ms + window.as_millis() as i64 - now_ms();
-    if !to_send.is_empty() && wait_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(wait_ms as u64).min(window)).await;
-    }
-    let mut pacer = Pacer::new(rate, window);
-    let progress = progress_bar(to_send.len() as u64);
-    let total = to_send.len();
-    let mut pending = to_send.into_iter().peekable();
-    let mut tasks: JoinSet<(Row, AttemptId, Finished)> = JoinSet::new();
-    let mut interrupted = false;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let mut started = 0usize;
-    loop {
-        let launching = pending.peek().is_some() && !interrupted;
-        let turn = if launching && tasks.len() < args.concurrency as usize {
-            Some(pacer.turn(Instant::now()))
-        } else {
-            None
-        };
-        let wait = match turn {
-            Some(Turn::After(d)) => Some(d),
-            _ => None,
-        };
-        tokio::select! {
-            biased;
-            _ = &mut ctrl_c, if !interrupted && (launching || !tasks.is_empty()) => {
-                interrupted = true;
-                progress.suspend(|| eprintln!(
-                    "interrupted: starting no more rows; waiting for {} in flight",
-                    tasks.len()
-                ));
-            }
-            Some(event) = event_rx.recv(), if launching || !tasks.is_empty() => match event {
-                DialerEvent::Sent { id, .. } => pacer.sent(&id, Instant::now()),
-                DialerEvent::Failed { id, .. } | DialerEvent::NotRecorded { id, .. } => {
-                    pacer.ended(&id)
-                }
-                _ => {}
-            },
-            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                let (row, id, finished) = done.map_err(failure)?;
-                pacer.ended(&id);
-                let result = row_result(&row, &id, &finished);
-                let exit = match &finished {
-                    Finished::Accepted { .. } => Exit::Accepted,
-                    Finished::Failed(f) => Exit::of_outcome(f.outcome),
-                    Finished::NotRecorded(_) => Exit::Failure,
-                };
-                if exit == Exit::Rejected || exit == Exit::Unknown {
+/// Starting the rows: paced by the moments requests leave, `concurrency` in flight at most,
+/// until every row is done or Ctrl-C.
+struct Launch {
+    dialer: Dialer,
+    events: mpsc::UnboundedReceiver<DialerEvent>,
+    batch_id: String,
+    pacer: Pacer,
+    concurrency: usize,
+}
+
+impl Launch {
+    /// Runs the rows; `Some(started)` when Ctrl-C stopped it.
+    async fn run(
+        mut self,
+        rows: Vec<Row>,
+        outcomes: &mut Outcomes,
+    ) -> Result<Option<usize>, Failed> {
+        let progress = progress_bar(rows.len() as u64);
+        let mut pending = rows.into_iter().peekable();
+        let mut tasks: JoinSet<(Row, AttemptId, Finished)> = JoinSet::new();
+        let mut interrupted = false;
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        let mut started = 0usize;
+        loop {
+            let launching = pending.peek().is_some() && !interrupted;
+            let turn = (launching && tasks.len() < self.concurrency)
+                .then(|| self.pacer.turn(Instant::now()));
+            let wait = match turn {
+                Some(Turn::After(d)) => Some(d),
+                _ => None,
+            };
+            tokio::select! {
+                biased;
+                _ = &mut ctrl_c, if !interrupted && (launching || !tasks.is_empty()) => {
+                    interrupted = true;
                     progress.suspend(|| eprintln!(
-                        "line {}: {} {}: {}{}",
-                        row.line,
-                        row.request.callee,
-                        result.outcome,
-                        result.error_code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default(),
-                        result.message.as_deref().unwrap_or_default()
+                        "interrupted: starting no more rows; waiting for {} in flight",
+                        tasks.len()
                     ));
                 }
-                tally.add(outcome_name(&finished), exit);
-                write(&result)?;
-                progress.inc(1);
-                progress.set_message(tally.progress());
+                Some(event) = self.events.recv(), if launching || !tasks.is_empty() => match event {
+                    DialerEvent::Sent { id, .. } => self.pacer.sent(&id, Instant::now()),
+                    DialerEvent::Failed { id, .. } | DialerEvent::NotRecorded { id, .. } => {
+                        self.pacer.ended(&id)
+                    }
+                    _ => {}
+                },
+                Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                    let (row, id, finished) = done.map_err(failure)?;
+                    self.pacer.ended(&id);
+                    finish_row(&row, &id, &finished, outcomes, &progress)?;
+                }
+                _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
+                _ = std::future::ready(()), if turn == Some(Turn::Now) => {
+                    let Some(row) = pending.next() else { continue };
+                    started += 1;
+                    let id = AttemptId::new();
+                    self.pacer.started(id.clone());
+                    let dialer = self.dialer.clone();
+                    let batch = BatchRef { batch_id: self.batch_id.clone(), row: row.line };
+                    tasks.spawn(async move {
+                        let finished = dialer.run(id.clone(), row.request.clone(), Some(batch)).await;
+                        (row, id, finished)
+                    });
+                }
+                else => break,
             }
-            _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
-            _ = std::future::ready(()), if turn == Some(Turn::Now) => {
-                let Some(row) = pending.next() else { continue };
-                started += 1;
-                let id = AttemptId::new();
-                pacer.started(id.clone());
-                let dialer = dialer.clone();
-                let batch = BatchRef { batch_id: batch_id.clone(), row: row.line };
-                tasks.spawn(async move {
-                    let finished = dialer.run(id.clone(), row.request.clone(), Some(batch)).await;
-                    (row, id, finished)
-                });
-            }
-            else => break,
         }
+        progress.finish_and_clear();
+        Ok(interrupted.then_some(started))
     }
-    progress.finish_and_clear();
-    summary(&tally, &batch_id);
-    if interrupted {
-        eprintln!(
-            "stopped after starting {started} of {total} rows; every row started is recorded. \
-             To resume, run the same command again: {}",
-            command_line()
-        );
-        return Ok(Exit::Interrupted);
+}
+
+/// Records a row's outcome, telling a rejected or unknown one on stderr.
+fn finish_row(
+    row: &Row,
+    id: &AttemptId,
+    finished: &Finished,
+    outcomes: &mut Outcomes,
+    progress: &ProgressBar,
+) -> Result<(), Failed> {
+    let result = row_result(row, id, finished);
+    let exit = match finished {
+        Finished::Accepted { .. } => Exit::Accepted,
+        Finished::Failed(f) => Exit::of_outcome(f.outcome),
+        Finished::NotRecorded(_) => Exit::Failure,
+    };
+    if exit == Exit::Rejected || exit == Exit::Unknown {
+        progress.suspend(|| {
+            eprintln!(
+                "line {}: {} {}: {}{}",
+                row.line,
+                row.request.callee,
+                result.outcome,
+                result
+                    .error_code
+                    .as_deref()
+                    .map(|c| format!("{c}: "))
+                    .unwrap_or_default(),
+                result.message.as_deref().unwrap_or_default()
+            )
+        });
     }
-    Ok(tally.exit.unwrap_or(Exit::Accepted).worst(bad_exit))
+    outcomes.add(&result, outcome_name(finished), exit)?;
+    progress.inc(1);
+    progress.set_message(outcomes.tally.progress());
+    Ok(())
 }
 
 fn outcome_name(finished: &Finished) -> &'static str {
     match finished {
         Finished::Accepted { .. } => "accepted",
-        Finished::Failed(f) => match f.outcome {
-            Outcome::Rejected => "rejected",
-            Outcome::Unknown => "unknown",
-            Outcome::NotSent => "not_sent",
-            Outcome::Accepted => "accepted",
-        },
+        Finished::Failed(f) => f.status().as_str(),
         Finished::NotRecorded(_) => "not_recorded",
     }
 }
@@ -487,8 +512,8 @@ fn progress_bar(len: u64) -> ProgressBar {
 fn summary(tally: &Tally, batch_id: &str) {
     let lines = [
         ("accepted", "accepted"),
-        ("rejected", "rejected by the service"),
-        ("unknown", "outcome unknown"),
+        ("rejected", outcome_words(Outcome::Rejected)),
+        ("unknown", outcome_words(Outcome::Unknown)),
         ("not_sent", "not sent (will be sent on a rerun)"),
         ("not_recorded", "not recorded, not sent"),
         ("invalid", "bad data, skipped"),
@@ -520,64 +545,4 @@ pub(super) fn command_line() -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_that_may_have_rung_are_never_sent_again() {
-        let id = AttemptId::from("a");
-        let at = |s| (s, id.clone());
-        assert_eq!(earlier(&[]), Earlier::Never);
-        assert_eq!(earlier(&[at(AttemptStatus::NotSent)]), Earlier::Never);
-        for status in [
-            AttemptStatus::Queued,
-            AttemptStatus::Unknown,
-            AttemptStatus::Rejected,
-            AttemptStatus::Accepted,
-            AttemptStatus::Finished,
-        ] {
-            assert_eq!(
-                earlier(&[at(AttemptStatus::NotSent), at(status)]),
-                Earlier::Dialed {
-                    status,
-                    id: id.clone()
-                }
-            );
-        }
-        assert_eq!(
-            earlier(&[at(AttemptStatus::Unknown), at(AttemptStatus::Rejected)]),
-            Earlier::Dialed {
-                status: AttemptStatus::Unknown,
-                id
-            }
-        );
-    }
-
-    #[test]
-    fn the_batch_id_follows_content_and_settings_only() {
-        let d = Defaults {
-            sdk_app_id: "1400000000".into(),
-            agent: Some("15".into()),
-            callers: vec!["008601012345678".into()],
-            ..Default::default()
-        };
-        let id = batch_id(b"callee\n1\n", &d, "simulator");
-        assert_eq!(id.len(), 64);
-        assert_eq!(id, batch_id(b"callee\n1\n", &d, "simulator"));
-        assert_ne!(id, batch_id(b"callee\n2\n", &d, "simulator"));
-        assert_ne!(id, batch_id(b"callee\n1\n", &d, "ccc.tencentcloudapi.com"));
-        let other_agent = Defaults {
-            agent: Some("16".into()),
-            ..d.clone()
-        };
-        assert_ne!(id, batch_id(b"callee\n1\n", &other_agent, "simulator"));
-        let other_ring = Defaults {
-            max_ring: "30".into(),
-            ..d
-        };
-        assert_eq!(id, batch_id(b"callee\n1\n", &other_ring, "simulator"));
-    }
 }

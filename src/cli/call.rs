@@ -2,20 +2,24 @@
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use super::exit::{EXIT_CODES_HELP, Exit};
-use super::follow::{self, Pace};
 use super::headless;
 use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
 use crate::cli::GlobalArgs;
-use crate::dialer::{DialDraft, DialRequest, Dialer, Failure, Finished, RateLimiter, now_ms};
-use crate::history::{AttemptId, AttemptStatus, EventUpdate};
+use crate::config::Settings;
+use crate::dialer::word::{outcome_words, status_words};
+use crate::dialer::{
+    CallReport, DialDraft, DialRequest, Dialer, DialerEvent, Failure, Finished, WatchEvent,
+};
+use crate::history::event::Fetched;
+use crate::history::{AttemptId, CallEvent, Event};
+use crate::session;
 
 /// Place one call and print its SessionId and RequestId.
 ///
@@ -51,7 +55,7 @@ pub struct CallArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["sdk_app_id", "agent", "callee", "callers", "vars", "max_ring", "queue_timeout"])]
     pub input: Option<PathBuf>,
     /// Follow the call to its end (DescribeTelSession), then print its call record
-    /// (DescribeTelCdr).
+    /// (DescribeTelCdr), extracted tags and latency; all of it is recorded in the history.
     #[arg(long)]
     pub wait: bool,
     /// Print one JSON object on stdout, with the service's field names.
@@ -67,37 +71,34 @@ pub struct CallArgs {
 
 /// Runs the command and returns its exit code; everything is already printed.
 pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
-    let env = crate::credentials::Env::from_process();
-    let settings = headless::settings(&env);
-    let draft = match draft(&args, settings.default_sdk_app_id) {
-        Ok(d) => d,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Exit::Invalid.code();
-        }
-    };
-    let request = match draft.validate() {
-        Ok(r) => r,
-        Err(problems) => {
+    let (settings, _, _) = session::load_settings(&crate::credentials::Env::from_process());
+    let request = match draft(&args, &settings).map(|d| d.validate()) {
+        Ok(Ok(r)) => r,
+        Ok(Err(problems)) => {
             eprintln!("error: the request is not valid:");
             for p in problems {
                 eprintln!("  {p}");
             }
             return Exit::Invalid.code();
         }
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Invalid.code();
+        }
     };
-    let backend = match headless::connect(global, &settings, args.sim).await {
-        Ok(b) => b,
+    let connected = match headless::connect(global, args.sim).await {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             return Exit::Failure.code();
         }
     };
-    if backend.is_simulator() {
-        eprintln!("using the built-in simulator: no real phone rings");
-    }
     if args.dry_run {
-        return match backend.client.prepare(&request.to_action(), unix_now()) {
+        return match connected
+            .backend
+            .client
+            .prepare(&request.to_action(), unix_now())
+        {
             Ok(prepared) => {
                 print!("{}", headless::dry_run_text(&prepared));
                 Exit::Accepted.code()
@@ -108,25 +109,17 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             }
         };
     }
-    let store = match headless::history() {
+    let mut session = match headless::open(connected) {
+        // Followed from the moment it is accepted, as on the dialer's screen.
+        Ok(s) if args.wait => s.watching(),
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             return Exit::Failure.code();
         }
     };
-    // Nobody reads the events: the outcome comes back from `run`.
-    let (events, _) = mpsc::unbounded_channel();
-    let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
-    let dialer = Dialer::new(
-        backend.client.clone(),
-        store.clone(),
-        limiter,
-        backend.label(),
-        events,
-    );
     let id = AttemptId::new();
-    match dialer.run(id.clone(), request.clone(), None).await {
+    match session.dialer.run(id.clone(), request.clone(), None).await {
         Finished::Accepted {
             session_id,
             request_id,
@@ -142,41 +135,14 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
                 return Exit::Accepted.code();
             }
             eprintln!("accepted: SessionId {session_id}, RequestId {request_id}");
-            let json = args.json;
-            let followed = follow::follow(
-                &backend.client,
-                request.sdk_app_id,
-                &session_id,
-                Pace {
-                    poll: std::time::Duration::from_millis(settings.poll_interval_ms.max(100)),
-                    ..Pace::default()
-                },
-                |status| {
-                    if !json {
-                        eprintln!("status: {status}");
-                    }
-                },
+            wait(
+                &session.dialer,
+                &id,
+                accepted,
+                &mut session.events,
+                args.json,
             )
-            .await;
-            match followed {
-                Ok(record) => {
-                    let record_json =
-                        without_nulls(serde_json::to_value(&record).unwrap_or_default());
-                    let update = EventUpdate::new(now_ms(), "status")
-                        .status(AttemptStatus::Finished)
-                        .detail(json!({"call_record": record_json}));
-                    if let Err(e) = store.record_event(&id, update) {
-                        eprintln!("warning: the end of the call was not recorded: {e}");
-                    }
-                    print_finished(accepted, &record, record_json, args.json);
-                    Exit::Accepted.code()
-                }
-                Err(message) => {
-                    print_accepted(&accepted, args.json);
-                    eprintln!("error: lost track of the call: {message}");
-                    Exit::Failure.code()
-                }
-            }
+            .await
         }
         Finished::Failed(failure) => {
             print_failure(&failure, &id, args.json);
@@ -189,22 +155,78 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
     }
 }
 
+/// Follows the accepted call through the dialer, as the dialer's screen does, and prints its
+/// call record once everything about it is recorded.
+async fn wait(
+    dialer: &Dialer,
+    id: &AttemptId,
+    accepted: Value,
+    statuses: &mut mpsc::UnboundedReceiver<DialerEvent>,
+    json: bool,
+) -> i32 {
+    // `run` started the watch when the call was accepted; its events say how it goes.
+    let ended = loop {
+        let Some(event) = statuses.recv().await else {
+            break Err("the dialer stopped".to_string());
+        };
+        match event {
+            DialerEvent::Watch(WatchEvent::Status { status, .. }) if !json => {
+                eprintln!("status: {}", status_words(status));
+            }
+            DialerEvent::Watch(WatchEvent::Report { id: done }) if done == *id => break Ok(()),
+            DialerEvent::Watch(WatchEvent::WatchError {
+                id: failed,
+                message,
+                stopped: true,
+            }) if failed == *id => break Err(message),
+            _ => {}
+        }
+    };
+    let report = ended.and_then(|()| {
+        let store = dialer.store();
+        let attempt = store.get(id).ok().flatten();
+        let events = store.events(id).map_err(|e| e.to_string())?;
+        attempt
+            .map(|a| (CallReport::from_events(&a, &events), events))
+            .ok_or_else(|| format!("no attempt {id} in the history"))
+    });
+    match report {
+        Ok((report, events)) => match last_record(&events) {
+            Some(record) => {
+                print_finished(accepted, &report, &record, json);
+                Exit::Accepted.code()
+            }
+            None => {
+                print_accepted(&accepted, json);
+                let why = report.record_error.unwrap_or_default();
+                eprintln!("error: the call finished without a call record: {why}");
+                Exit::Failure.code()
+            }
+        },
+        Err(message) => {
+            print_accepted(&accepted, json);
+            eprintln!("error: lost track of the call: {message}");
+            Exit::Failure.code()
+        }
+    }
+}
+
+/// The call record the watch recorded.
+fn last_record(events: &[Event]) -> Option<TelCdrInfo> {
+    events.iter().rev().find_map(|e| match e.call_event() {
+        CallEvent::Cdr(Fetched::Got(r)) => Some(*r.record),
+        _ => None,
+    })
+}
+
 /// The form as given on the command line or in `--input`.
-fn draft(args: &CallArgs, default_sdk_app_id: Option<i64>) -> Result<DialDraft, String> {
+fn draft(args: &CallArgs, settings: &Settings) -> Result<DialDraft, String> {
     if let Some(path) = &args.input {
         let text = read_input(path)?;
         let action = parse_body(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(DialRequest::from_action(&action));
     }
-    let sdk_app_id = match (&args.sdk_app_id, default_sdk_app_id) {
-        (Some(id), _) => id.clone(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => {
-            return Err(
-                "--sdk-app-id is required (or set default_sdk_app_id in the settings)".into(),
-            );
-        }
-    };
+    let sdk_app_id = session::sdk_app_id(args.sdk_app_id.as_deref(), settings, args.sim)?;
     let variables = args
         .vars
         .iter()
@@ -282,9 +304,9 @@ fn print_accepted(accepted: &Value, json: bool) {
     }
 }
 
-fn print_finished(mut accepted: Value, record: &TelCdrInfo, record_json: Value, json: bool) {
+fn print_finished(mut accepted: Value, report: &CallReport, record: &TelCdrInfo, json: bool) {
     if json {
-        accepted["CallRecord"] = record_json;
+        accepted["CallRecord"] = without_nulls(serde_json::to_value(record).unwrap_or_default());
         println!("{accepted}");
         return;
     }
@@ -295,20 +317,24 @@ fn print_finished(mut accepted: Value, record: &TelCdrInfo, record_json: Value, 
             println!("{name}: {v}");
         }
     };
+    show("Outcome", report.word.map(|w| w.to_string()));
     show("EndStatus", record.end_status_string.clone());
     show("Duration", record.duration.map(|d| format!("{d} s")));
     show("Caller", record.caller.clone());
     show("HungUpSide", record.hung_up_side.clone());
     show("RecordURL", record.record_url.clone());
+    for tag in &report.tags {
+        println!("Tag: {} = {}", tag.name, tag.value);
+    }
+    let ete = report.latency.as_ref().and_then(|l| l.ete.median);
+    show(
+        "Latency",
+        ete.map(|ms| format!("{ms:.0} ms median end to end")),
+    );
 }
 
 fn print_failure(failure: &Failure, id: &AttemptId, json: bool) {
-    let what = match failure.outcome {
-        crate::ccc::Outcome::Rejected => "rejected by the service",
-        crate::ccc::Outcome::Unknown => "outcome unknown",
-        crate::ccc::Outcome::NotSent => "not sent",
-        crate::ccc::Outcome::Accepted => "accepted",
-    };
+    let what = outcome_words(failure.outcome);
     match &failure.code {
         Some(code) => eprintln!("error: {what}: {code}: {}", failure.message),
         None => eprintln!("error: {what}: {}", failure.message),

@@ -1,50 +1,47 @@
-//! What `call` and `batch` share: the backend (never the simulator unless `--sim`), the
-//! history, the request printout of `--dry-run`.
+//! What `call` and `batch` share: one start-up (never the simulator unless `--sim`) with its
+//! notices on stderr, and the request printout of `--dry-run`.
 
-use crate::backend::{self, Backend, SimChoice};
+use crate::backend::SimChoice;
 use crate::ccc::Prepared;
 use crate::cli::GlobalArgs;
-use crate::config::{Settings, settings_path};
+use crate::config::Settings;
 use crate::credentials::Env;
-use crate::history::Store;
+use crate::session::{self, Connected};
 
 /// The settings, with any notice about them printed on stderr.
 pub fn settings(env: &Env) -> Settings {
-    let path = settings_path(env).ok();
-    let (settings, notice) = Settings::load(path.as_deref());
+    let (settings, _, notice) = session::load_settings(env);
     if let Some(notice) = notice {
         eprintln!("warning: {notice}");
     }
     settings
 }
 
-/// The service, or the in-process simulator when `sim` is set. Without credentials and
-/// without `sim`, an error that names the ways to configure them and `--sim`.
-pub async fn connect(
-    global: &GlobalArgs,
-    settings: &Settings,
-    sim: bool,
-) -> anyhow::Result<Backend> {
-    let env = Env::from_process();
+/// Connects as the options say: the simulator only with `--sim`, never in place of missing
+/// credentials. Notices go to stderr.
+pub async fn connect(global: &GlobalArgs, sim: bool) -> Result<Connected, session::SessionError> {
     let choice = if sim {
         SimChoice::Always
     } else {
         SimChoice::Never
     };
-    let backend = backend::connect(global, settings, &env, choice).await?;
-    for warning in &backend.warnings {
-        eprintln!("warning: {warning}");
-    }
-    Ok(backend)
-}
-
-/// The history every attempt is recorded in, with any notice printed on stderr.
-pub fn history() -> anyhow::Result<Store> {
-    let (store, notice) = Store::open_default()?;
-    if let Some(notice) = notice {
+    let mut connected = session::connect(&global.overrides(choice), Env::from_process()).await?;
+    for notice in connected.notices.drain(..) {
         eprintln!("warning: {notice}");
     }
-    Ok(store)
+    if connected.is_simulator() {
+        eprintln!("using the built-in simulator: no real phone rings");
+    }
+    Ok(connected)
+}
+
+/// Opens the history and the dialer; notices go to stderr.
+pub fn open(connected: Connected) -> Result<session::Session, session::SessionError> {
+    let mut session = connected.open()?;
+    for notice in session.notices.drain(..) {
+        eprintln!("warning: {notice}");
+    }
+    Ok(session)
 }
 
 /// The signed request as HTTP and as curl. The SecretKey only signs; it is in neither.

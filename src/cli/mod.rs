@@ -4,7 +4,6 @@ pub mod batch;
 pub mod call;
 pub mod compare;
 pub mod exit;
-pub mod follow;
 mod headless;
 pub mod history;
 pub mod sim;
@@ -12,6 +11,9 @@ pub mod stats;
 pub mod sweep;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::backend::{ServiceOverrides, SimChoice};
+use crate::session::Overrides;
 
 /// Launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
 ///
@@ -72,6 +74,22 @@ pub struct GlobalArgs {
     /// Seconds to wait for each API answer (default 15).
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+}
+
+impl GlobalArgs {
+    /// The start-up's overrides: these options, and where the simulator may serve.
+    pub fn overrides(&self, sim: SimChoice) -> Overrides {
+        Overrides {
+            service: ServiceOverrides {
+                endpoint: self.endpoint.clone(),
+                region: self.region.clone(),
+                profile: self.profile.clone(),
+                timeout: self.timeout,
+            },
+            history: None,
+            sim,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,20 +3,20 @@
 //! rerun skips every set an earlier run may have dialed.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::Args;
 use sha2::{Digest, Sha256};
-use tokio::sync::mpsc;
 
 use super::batch::{Defaults, Failed, Row, command_line, failure, invalid, parse_rows};
 use super::exit::{EXIT_CODES_HELP, Exit};
 use super::headless;
 use crate::ccc::Outcome;
-use crate::dialer::{Dialer, Finished, RateLimiter, WatchEnd};
+use crate::dialer::{Dialer, Finished, WatchEnd};
+use crate::history::batch::{BatchKey, batch_id};
 use crate::history::{AttemptId, AttemptStatus, BatchRef, Store};
 use crate::results::Run;
 use crate::results::compare::Comparison;
+use crate::session;
 
 /// Call one number once per variable set, one call at a time, then compare the runs.
 ///
@@ -74,7 +74,14 @@ pub async fn run(global: &super::GlobalArgs, args: SweepArgs) -> i32 {
 fn sweep_id(file: &[u8], defaults: &Defaults, endpoint: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"ccc-dial sweep 1\0");
-    h.update(super::batch::batch_id(file, defaults, endpoint).as_bytes());
+    let batch = batch_id(&BatchKey {
+        file,
+        sdk_app_id: &defaults.sdk_app_id,
+        agent: defaults.agent.as_deref(),
+        callers: &defaults.callers,
+        endpoint,
+    });
+    h.update(batch.as_bytes());
     h.update(b"\0");
     h.update(defaults.callee.as_deref().unwrap_or("").as_bytes());
     hex::encode(h.finalize())
@@ -96,15 +103,8 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
     let settings = headless::settings(&env);
     let bytes = std::fs::read(&args.vars_file)
         .map_err(|e| invalid(format!("cannot read {}: {e}", args.vars_file.display())))?;
-    let sdk_app_id = match (&args.sdk_app_id, settings.default_sdk_app_id) {
-        (Some(id), _) => id.trim().to_string(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => {
-            return Err(invalid(
-                "--sdk-app-id is required (or set default_sdk_app_id in the settings)",
-            ));
-        }
-    };
+    let sdk_app_id =
+        session::sdk_app_id(args.sdk_app_id.as_deref(), &settings, args.sim).map_err(invalid)?;
     let defaults = Defaults {
         sdk_app_id,
         callee: Some(args.callee.trim().to_string()),
@@ -130,23 +130,10 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
         )));
     }
 
-    let backend = headless::connect(global, &settings, args.sim)
-        .await
-        .map_err(failure)?;
-    if backend.is_simulator() {
-        eprintln!("using the built-in simulator: no real phone rings");
-    }
-    let store = headless::history().map_err(failure)?;
-    let sweep_id = sweep_id(&bytes, &defaults, &backend.label());
-    let (events, _event_rx) = mpsc::unbounded_channel();
-    let dialer = Dialer::new(
-        backend.client.clone(),
-        store.clone(),
-        Arc::new(RateLimiter::new(settings.rate_limit_per_sec)),
-        backend.label(),
-        events,
-    );
-    let exit = dial_sets(&dialer, &store, &sweep_id, rows).await?;
+    let connected = headless::connect(global, args.sim).await.map_err(failure)?;
+    let session = headless::open(connected).map_err(failure)?;
+    let sweep_id = sweep_id(&bytes, &defaults, &session.backend.label());
+    let exit = dial_sets(&session.dialer, &session.store, &sweep_id, rows).await?;
     if exit == Exit::Interrupted {
         eprintln!(
             "stopped; to resume, run the same command again: {}",
@@ -154,7 +141,7 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
         );
         return Ok(exit);
     }
-    print_comparison(&store, &sweep_id, &args)?;
+    print_comparison(&session.store, &sweep_id, &args)?;
     eprintln!("sweep {sweep_id}");
     Ok(exit)
 }
@@ -221,7 +208,7 @@ async fn follow(dialer: &Dialer, id: &AttemptId, set: &str) {
         WatchEnd::Reported { .. } | WatchEnd::NotLive(_) | WatchEnd::AlreadyWatched => {
             match dialer.store().find(id.as_str()) {
                 Ok(Some(a)) => match dialer.store().entry(a) {
-                    Ok(entry) => eprintln!("{set}: {}", Run::new(entry).report.outcome_line()),
+                    Ok(entry) => eprintln!("{set}: {}", Run::new(entry).outcome_line()),
                     Err(e) => eprintln!("{set}: {e}"),
                 },
                 Ok(None) => {}

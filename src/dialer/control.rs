@@ -2,13 +2,12 @@
 //! (ControlAIConversation: pushed text or an LLM turn). Each action is recorded in the call's
 //! timeline with its result, and reported.
 
-use serde_json::json;
-
-use super::engine::{Dialer, DialerEvent, Failure, now_ms};
-use super::watch::{PushKind, WatchEvent};
+use super::ctx::{Dialer, HistoryUnreadable};
+use super::event::{DialerEvent, Failure, WatchEvent};
 use crate::ccc::ApiError;
 use crate::ccc::actions::{ControlAIConversation, HangUpCall};
-use crate::history::{Attempt, AttemptId, EventUpdate};
+use crate::history::event::ActionResult;
+use crate::history::{Attempt, AttemptId, CallEvent, PushKind};
 
 const NOT_IN_CONTROL_STATE: &str = "FailedOperation.SessionNotInControlState";
 
@@ -25,8 +24,8 @@ pub enum ControlError {
     NotControllable { hint: String },
     #[error("{}: {}", .0.message, .0.hint)]
     Failed(Failure),
-    #[error("cannot read the history: {0}")]
-    History(String),
+    #[error(transparent)]
+    History(#[from] HistoryUnreadable),
 }
 
 impl Dialer {
@@ -38,7 +37,7 @@ impl Dialer {
         let attempt = self
             .load(id)
             .await
-            .map_err(ControlError::History)?
+            .map_err(HistoryUnreadable::from)?
             .ok_or_else(|| ControlError::NotFound(id.clone()))?;
         match attempt.session_id.clone() {
             Some(s) => Ok((attempt, s)),
@@ -66,9 +65,8 @@ impl Dialer {
             })
             .await
             .map(|_| ());
-        let detail = outcome_detail(&result, json!({}));
-        self.record(id, EventUpdate::new(now_ms(), "hangup").detail(detail))
-            .await;
+        let event = CallEvent::Hangup(action_result(&result));
+        self.note(id, event).await;
         let result = result.map_err(|e| ControlError::Failed(Failure::from_error(&e)));
         self.emit(DialerEvent::Watch(WatchEvent::HangUp {
             id: id.clone(),
@@ -118,12 +116,13 @@ impl Dialer {
             }
         };
         let result = self.send(&request).await.map(|_| ());
-        let detail = outcome_detail(
-            &result,
-            json!({"kind": kind.as_str(), "text": text, "interrupt": interrupt}),
-        );
-        self.record(id, EventUpdate::new(now_ms(), "push").detail(detail))
-            .await;
+        let event = CallEvent::Push {
+            kind,
+            text: text.to_string(),
+            interrupt,
+            result: action_result(&result),
+        };
+        self.note(id, event).await;
         let result = result.map_err(|e| match e.code() {
             Some(NOT_IN_CONTROL_STATE) => ControlError::NotControllable { hint: e.hint() },
             _ => ControlError::Failed(Failure::from_error(&e)),
@@ -138,20 +137,24 @@ impl Dialer {
     }
 }
 
-/// `base` with `ok` and, on failure, the code, message and hint.
-fn outcome_detail(result: &Result<(), ApiError>, mut base: serde_json::Value) -> serde_json::Value {
+/// How the action went, as recorded.
+fn action_result(result: &Result<(), ApiError>) -> ActionResult {
     match result {
-        Ok(()) => base["ok"] = json!(true),
+        Ok(()) => ActionResult {
+            ok: true,
+            ..Default::default()
+        },
         Err(e) => {
             let f = Failure::from_error(e);
-            base["ok"] = json!(false);
-            base["code"] = json!(f.code);
-            base["message"] = json!(f.message);
-            base["hint"] = json!(f.hint);
-            base["request_id"] = json!(f.request_id);
+            ActionResult {
+                ok: false,
+                code: f.code,
+                message: Some(f.message),
+                hint: Some(f.hint),
+                request_id: f.request_id,
+            }
         }
     }
-    base
 }
 
 fn local_failure(message: String) -> Failure {

@@ -1,183 +1,23 @@
 //! The dialer: records each attempt, waits for the request budget, sends, classifies the
 //! outcome and reports every change. Shared by the TUI and the headless commands.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use tokio::sync::mpsc;
 
-use super::limiter::RateLimiter;
+use super::ctx::{Dialer, now_ms};
+use super::event::{DialerEvent, Failure, Finished};
 use super::request::DialRequest;
-use super::watch::{WatchConfig, WatchEvent, Watching};
 use crate::ccc::actions::{Action, CreateAIAgentCall};
-use crate::ccc::catalog::Label;
-use crate::ccc::{ApiError, Client, Outcome, Retry};
-use crate::history::{AttemptId, AttemptStatus, BatchRef, EventUpdate, Store};
+use crate::ccc::{ApiError, Outcome, Retry};
+use crate::history::event::FailureNote;
+use crate::history::{AttemptId, AttemptStatus, BatchRef, CallEvent, EventUpdate, Store};
 
 /// How many times a request the service did not execute (rate limit) or that never left
 /// this machine is tried again before the attempt is given up.
 pub const MAX_RETRIES: u32 = 4;
 
-/// What happened to an attempt; the view and the headless commands read these.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DialerEvent {
-    /// Recorded in history; not sent yet.
-    Queued { id: AttemptId, request: DialRequest },
-    /// Left for the service.
-    Sent { id: AttemptId, try_no: u32 },
-    /// Will be sent again after `after`: nothing was executed.
-    Retrying {
-        id: AttemptId,
-        after: Duration,
-        reason: String,
-        label: Label,
-    },
-    /// The service placed the call.
-    Accepted {
-        id: AttemptId,
-        session_id: String,
-        request_id: String,
-    },
-    /// It did not: rejected, not sent, or unknown, with what to tell the user.
-    Failed { id: AttemptId, failure: Failure },
-    /// The attempt could not be recorded, so it was not sent.
-    NotRecorded { id: AttemptId, message: String },
-    /// Following an accepted call: its status, record, report, hang-up, steering, reconcile.
-    Watch(WatchEvent),
-}
-
-impl DialerEvent {
-    pub fn id(&self) -> &AttemptId {
-        match self {
-            DialerEvent::Queued { id, .. }
-            | DialerEvent::Sent { id, .. }
-            | DialerEvent::Retrying { id, .. }
-            | DialerEvent::Accepted { id, .. }
-            | DialerEvent::Failed { id, .. }
-            | DialerEvent::NotRecorded { id, .. } => id,
-            DialerEvent::Watch(w) => w.id(),
-        }
-    }
-}
-
-/// A failed attempt as the user sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub outcome: Outcome,
-    pub label: Label,
-    pub code: Option<String>,
-    pub message: String,
-    pub hint: String,
-    pub request_id: Option<String>,
-}
-
-impl Failure {
-    pub fn from_error(e: &ApiError) -> Failure {
-        let class = e.class();
-        let message = match e {
-            ApiError::Service { message, .. } => message.clone(),
-            other => other.to_string(),
-        };
-        Failure {
-            outcome: class.outcome,
-            label: class.label,
-            code: e.code().map(String::from),
-            message,
-            hint: e.hint(),
-            request_id: e.request_id().map(String::from),
-        }
-    }
-
-    pub fn status(&self) -> AttemptStatus {
-        match self.outcome {
-            Outcome::NotSent => AttemptStatus::NotSent,
-            Outcome::Rejected => AttemptStatus::Rejected,
-            Outcome::Unknown => AttemptStatus::Unknown,
-            Outcome::Accepted => AttemptStatus::Accepted,
-        }
-    }
-}
-
-/// The end of one attempt, for callers that wait for it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Finished {
-    Accepted {
-        session_id: String,
-        request_id: String,
-    },
-    Failed(Failure),
-    NotRecorded(String),
-}
-
-#[derive(Clone)]
-pub struct Dialer {
-    client: Arc<Client>,
-    store: Store,
-    limiter: Arc<RateLimiter>,
-    events: mpsc::UnboundedSender<DialerEvent>,
-    /// Recorded as the attempt's endpoint: the live host, or "simulator".
-    backend: String,
-    backoff: Duration,
-    /// Follow each accepted attempt until its report is in.
-    watch: Option<WatchConfig>,
-    /// The attempts followed right now, so none is followed twice.
-    watching: Arc<Watching>,
-}
-
 impl Dialer {
-    pub fn new(
-        client: Arc<Client>,
-        store: Store,
-        limiter: Arc<RateLimiter>,
-        backend: impl Into<String>,
-        events: mpsc::UnboundedSender<DialerEvent>,
-    ) -> Dialer {
-        Dialer {
-            client,
-            store,
-            limiter,
-            events,
-            backend: backend.into(),
-            backoff: Duration::from_millis(500),
-            watch: None,
-            watching: Arc::default(),
-        }
-    }
-
-    /// Follows every accepted attempt live (status, then its record and report).
-    pub fn with_watch(mut self, config: WatchConfig) -> Dialer {
-        self.watch = Some(config);
-        self
-    }
-
-    /// The watch settings; the defaults when watching was not switched on.
-    pub fn watch_config(&self) -> WatchConfig {
-        self.watch.clone().unwrap_or_default()
-    }
-
-    pub(super) fn watching(&self) -> &Arc<Watching> {
-        &self.watching
-    }
-
-    /// First pause before a retry; it doubles each time.
-    pub fn with_backoff(mut self, backoff: Duration) -> Dialer {
-        self.backoff = backoff;
-        self
-    }
-
-    pub fn client(&self) -> &Arc<Client> {
-        &self.client
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    pub fn limiter(&self) -> &Arc<RateLimiter> {
-        &self.limiter
-    }
-
     /// Starts an attempt in the background and returns its id at once.
     pub fn dial(&self, request: DialRequest, batch: Option<BatchRef>) -> AttemptId {
         let id = AttemptId::new();
@@ -245,8 +85,7 @@ impl Dialer {
                         session_id: Some(session_id.clone()),
                         request_id: Some(reply.request_id.clone()),
                         response_json: Some(reply.raw),
-                        detail: json!({"tries": try_no}),
-                        ..EventUpdate::new(now_ms(), "accepted")
+                        ..EventUpdate::new(now_ms(), CallEvent::Accepted { tries: try_no })
                     };
                     self.record(&id, update).await;
                     self.emit(DialerEvent::Accepted {
@@ -268,17 +107,14 @@ impl Dialer {
                     if may_retry && try_no <= MAX_RETRIES {
                         let after = self.backoff * 2u32.pow(try_no - 1);
                         let reason = e.to_string();
-                        self.record(
-                            &id,
-                            EventUpdate::new(now_ms(), "retry").detail(json!({
-                                "after_ms": after.as_millis() as u64,
-                                "reason": reason,
-                                "code": e.code(),
-                                "request_id": e.request_id(),
-                                "label": class.label.as_str(),
-                            })),
-                        )
-                        .await;
+                        let retry = CallEvent::Retry {
+                            after_ms: after.as_millis() as u64,
+                            reason: reason.clone(),
+                            code: e.code().map(String::from),
+                            request_id: e.request_id().map(String::from),
+                            label: class.label.as_str().to_string(),
+                        };
+                        self.note(&id, retry).await;
                         self.emit(DialerEvent::Retrying {
                             id: id.clone(),
                             after,
@@ -305,19 +141,28 @@ impl Dialer {
             ApiError::Decode { body, .. } => Some(body.clone()),
             ApiError::NotSent { .. } => None,
         };
-        let kind = match failure.outcome {
-            Outcome::NotSent => "not_sent",
-            Outcome::Rejected => "rejected",
-            _ => "unknown",
+        let note = FailureNote {
+            hint: failure.hint.clone(),
+            label: failure.label.as_str().to_string(),
+            tries,
+        };
+        let event = match failure.outcome {
+            Outcome::NotSent => CallEvent::NotSent(note),
+            Outcome::Rejected => CallEvent::Rejected(note),
+            _ => CallEvent::Unknown(note),
         };
         let update = EventUpdate {
             status: Some(failure.status()),
             request_id: failure.request_id.clone(),
             response_json,
-            error_code: Some(failure.code.clone().unwrap_or_else(|| kind.to_string())),
+            error_code: Some(
+                failure
+                    .code
+                    .clone()
+                    .unwrap_or_else(|| event.kind().to_string()),
+            ),
             error_message: Some(failure.message.clone()),
-            detail: json!({"hint": failure.hint, "label": failure.label.as_str(), "tries": tries}),
-            ..EventUpdate::new(now_ms(), kind)
+            ..EventUpdate::new(now_ms(), event)
         };
         self.record(id, update).await;
         self.emit(DialerEvent::Failed {
@@ -334,37 +179,6 @@ impl Dialer {
         });
         Finished::NotRecorded(message)
     }
-
-    /// Records an event after the request left. A failure here cannot un-send the call, so it
-    /// is logged rather than stopping the attempt.
-    pub(super) async fn record(&self, id: &AttemptId, update: EventUpdate) {
-        let id2 = id.clone();
-        if let Err(e) = self
-            .blocking_store(move |s| s.record_event(&id2, update))
-            .await
-        {
-            tracing::error!(attempt = %id, "history write failed: {e}");
-        }
-    }
-
-    pub(super) async fn blocking_store<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> Result<T, crate::history::HistoryError> + Send + 'static,
-    ) -> Result<T, String> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store).map_err(|e| e.to_string()))
-            .await
-            .map_err(|e| e.to_string())?
-    }
-
-    pub(super) fn emit(&self, event: DialerEvent) {
-        // No one listening (a closed view) is not an error for the attempt.
-        let _ = self.events.send(event);
-    }
-}
-
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// Attempts a stopped run left `queued`: their request may have left before the stop, so they
@@ -385,8 +199,14 @@ pub fn settle_interrupted(
             status: Some(AttemptStatus::Unknown),
             error_code: Some("interrupted".into()),
             error_message: Some("ccc-dial stopped before the outcome was known".into()),
-            detail: json!({"hint": "the request may have reached the service: reconcile before dialing again"}),
-            ..EventUpdate::new(now_ms(), "interrupted")
+            ..EventUpdate::new(
+                now_ms(),
+                CallEvent::Interrupted {
+                    hint: "the request may have reached the service: reconcile before dialing \
+                           again"
+                        .into(),
+                },
+            )
         };
         store.record_event(&a.id, update)?;
     }

@@ -1,21 +1,32 @@
 //! The background engine that places calls, follows them live and reports them, shared by the
-//! TUI and the headless commands.
+//! TUI and the headless commands. `ctx` holds what every part shares and `event` what they
+//! report; `engine` dials, `watch` follows, `cdr` fetches a finished call's record and
+//! details, `control` acts on a live call, `reconcile` settles an unknown outcome: each of
+//! these uses `ctx`, `event` and `cdr`, none the others.
 
+mod cdr;
 mod control;
+mod ctx;
 mod engine;
+mod event;
 mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
 mod watch;
+pub mod word;
 
+pub use crate::history::PushKind;
+pub use crate::history::event::Candidate;
+pub use cdr::{CLOCK_SLACK_S, LOOKBACK_S};
 pub use control::ControlError;
-pub use engine::{Dialer, DialerEvent, Failure, Finished, MAX_RETRIES, now_ms, settle_interrupted};
+pub use ctx::{Dialer, HistoryUnreadable, WatchConfig, now_ms};
+pub use engine::{MAX_RETRIES, settle_interrupted};
+pub use event::{DialerEvent, Failure, Finished, ReconcileOutcome, WatchEnd, WatchEvent};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
-pub use reconcile::{Candidate, ReconcileError, ReconcileOutcome};
+pub use reconcile::ReconcileError;
 pub use report::{
-    CallReport, CallWord, END_STATUS, EndStatus, Interactions, LatencyReport, LatencyRound,
-    LiveCall, Stat, Steer, Tag, TimelineEntry, Tone, elapsed,
+    CallReport, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
-pub use watch::{CLOCK_SLACK_S, LOOKBACK_S, PushKind, WatchConfig, WatchEnd, WatchEvent};
+pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};

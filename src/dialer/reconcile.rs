@@ -3,76 +3,19 @@
 //! placed. Exactly one unclaimed record is taken as the attempt's call; otherwise the user is
 //! told what was found.
 
-use serde_json::json;
-
-use super::engine::{Dialer, DialerEvent, Failure, now_ms};
-use super::report::CallWord;
-use super::watch::{WatchEvent, window_s};
+use super::cdr::window_s;
+use super::ctx::{Dialer, HistoryUnreadable, now_ms};
+use super::event::{DialerEvent, Failure, ReconcileOutcome, WatchEvent};
+use super::word::CallWord;
 use crate::ccc::actions::{DescribeTelCdr, TelCdrInfo};
-use crate::history::{AttemptId, AttemptStatus, EventUpdate};
+use crate::ccc::paginate::all_pages;
+use crate::history::event::Candidate;
+use crate::history::{Attempt, AttemptId, AttemptStatus, CallEvent, EventUpdate};
 
 /// Records asked for per page, and pages at most: 1000 calls to one number in the window is
 /// far past any real case.
-const PAGE_SIZE: i64 = 100;
-const MAX_PAGES: i64 = 10;
-
-/// A call record that could be the attempt's call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
-    pub session_id: String,
-    /// When the call started, Unix seconds.
-    pub start_s: Option<i64>,
-    pub end_status_string: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReconcileOutcome {
-    /// One call matched: the attempt now has its SessionId and record.
-    Matched {
-        session_id: String,
-        word: Option<CallWord>,
-    },
-    /// No call to the callee in the window `from_s..=to_s` (Unix seconds).
-    NoneFound { from_s: i64, to_s: i64 },
-    /// More than one call could be it; none was attached.
-    Ambiguous(Vec<Candidate>),
-}
-
-impl ReconcileOutcome {
-    /// One line for the user.
-    pub fn describe(&self) -> String {
-        match self {
-            ReconcileOutcome::Matched { session_id, word } => format!(
-                "reconciled: the call was placed as session {session_id}{}",
-                word.map(|w| format!(" ({w})")).unwrap_or_default()
-            ),
-            ReconcileOutcome::NoneFound { from_s, to_s } => format!(
-                "no call to this callee between {} and {} in the call records; a call still in \
-                 progress appears there only once it ends, so try again later",
-                clock(*from_s),
-                clock(*to_s)
-            ),
-            ReconcileOutcome::Ambiguous(c) => format!(
-                "{} calls to this callee could be it, none attached: {}",
-                c.len(),
-                c.iter()
-                    .map(|c| format!(
-                        "{} at {}",
-                        c.session_id,
-                        c.start_s.map_or_else(|| "?".into(), clock)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-    }
-}
-
-fn clock(s: i64) -> String {
-    chrono::DateTime::from_timestamp(s, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| s.to_string())
-}
+const PAGE_SIZE: u64 = 100;
+const MAX_PAGES: u64 = 10;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReconcileError {
@@ -88,53 +31,31 @@ pub enum ReconcileError {
     },
     #[error("the call records could not be read: {}: {}", .0.message, .0.hint)]
     Failed(Failure),
-    #[error("cannot read the history: {0}")]
-    History(String),
+    #[error(transparent)]
+    History(#[from] HistoryUnreadable),
 }
 
 impl Dialer {
-    /// Looks for the call an attempt of unknown outcome may have placed, and attaches it when
-    /// exactly one record fits: to the callee, from the attempt's agent, in the window from a
-    /// minute before the attempt to now, and not already another attempt's session.
-    pub async fn reconcile(&self, id: &AttemptId) -> Result<ReconcileOutcome, ReconcileError> {
-        let attempt = self
-            .load(id)
-            .await
-            .map_err(ReconcileError::History)?
-            .ok_or_else(|| ReconcileError::NotFound(id.clone()))?;
-        // Queued: found after a crash, it may have been sent.
-        let open = matches!(
-            attempt.status,
-            AttemptStatus::Unknown | AttemptStatus::Queued
-        );
-        if !open || attempt.session_id.is_some() {
-            return Err(ReconcileError::NotUnknown {
-                id: id.clone(),
-                status: attempt.status,
-            });
-        }
-        let (from_s, to_s) = window_s(attempt.created_at_ms, now_ms());
-        let mut records: Vec<TelCdrInfo> = Vec::new();
-        for page in 0..MAX_PAGES {
-            let reply = self
-                .send(&DescribeTelCdr {
-                    start_time_stamp: from_s,
-                    end_time_stamp: to_s,
-                    sdk_app_id: attempt.sdk_app_id,
-                    page_size: PAGE_SIZE,
-                    page_number: page,
-                    phones: Some(vec![attempt.callee.clone()]),
-                    ..Default::default()
-                })
-                .await
-                .map_err(|e| ReconcileError::Failed(Failure::from_error(&e)))?;
-            let got = reply.data.tel_cdr_list.len();
-            records.extend(reply.data.tel_cdr_list);
-            let total = reply.data.total_count.unwrap_or(0).max(0) as usize;
-            if got < PAGE_SIZE as usize || records.len() >= total {
-                break;
-            }
-        }
+    /// The call records to the attempt's callee in the window, from its agent, whose session
+    /// no other attempt holds.
+    async fn fitting_records(
+        &self,
+        attempt: &Attempt,
+        from_s: i64,
+        to_s: i64,
+    ) -> Result<Vec<(String, TelCdrInfo)>, ReconcileError> {
+        let request = DescribeTelCdr {
+            start_time_stamp: from_s,
+            end_time_stamp: to_s,
+            sdk_app_id: attempt.sdk_app_id,
+            phones: Some(vec![attempt.callee.clone()]),
+            ..Default::default()
+        };
+        let records = all_pages(&request, PAGE_SIZE, MAX_PAGES, |r| async move {
+            self.send(&r).await
+        })
+        .await
+        .map_err(|e| ReconcileError::Failed(Failure::from_error(&e)))?;
         let mut fits = Vec::new();
         for r in records {
             let Some(session_id) = r.session_id.clone().filter(|s| !s.is_empty()) else {
@@ -154,27 +75,51 @@ impl Dialer {
             let owner = self
                 .blocking_store(move |s| s.find(&key))
                 .await
-                .map_err(ReconcileError::History)?;
+                .map_err(HistoryUnreadable::from)?;
             if owner.is_some_and(|o| o.id != attempt.id) {
                 continue;
             }
             fits.push((session_id, r));
         }
+        Ok(fits)
+    }
+
+    /// Looks for the call an attempt of unknown outcome may have placed, and attaches it when
+    /// exactly one record fits: to the callee, from the attempt's agent, in the window from a
+    /// minute before the attempt to now, and not already another attempt's session.
+    pub async fn reconcile(&self, id: &AttemptId) -> Result<ReconcileOutcome, ReconcileError> {
+        let attempt = self
+            .load(id)
+            .await
+            .map_err(HistoryUnreadable::from)?
+            .ok_or_else(|| ReconcileError::NotFound(id.clone()))?;
+        // Queued: found after a crash, it may have been sent.
+        let open = matches!(
+            attempt.status,
+            AttemptStatus::Unknown | AttemptStatus::Queued
+        );
+        if !open || attempt.session_id.is_some() {
+            return Err(ReconcileError::NotUnknown {
+                id: id.clone(),
+                status: attempt.status,
+            });
+        }
+        let (from_s, to_s) = window_s(attempt.created_at_ms, now_ms());
+        let mut fits = self.fitting_records(&attempt, from_s, to_s).await?;
         let outcome = if fits.len() == 1 {
             let (session_id, record) = fits.remove(0);
-            self.record(
-                id,
-                EventUpdate {
-                    status: Some(AttemptStatus::Finished),
-                    session_id: Some(session_id.clone()),
-                    ..EventUpdate::new(now_ms(), "reconciled").detail(json!({
-                        "matched": true,
-                        "session_id": session_id,
-                        "window": [from_s, to_s],
-                    }))
-                },
-            )
-            .await;
+            let event = CallEvent::Reconciled {
+                matched: true,
+                session_id: Some(session_id.clone()),
+                candidates: Vec::new(),
+                window: (from_s, to_s),
+            };
+            let update = EventUpdate {
+                status: Some(AttemptStatus::Finished),
+                session_id: Some(session_id.clone()),
+                ..EventUpdate::new(now_ms(), event)
+            };
+            self.record(id, update).await;
             let word = self.record_cdr(id, Some(&record), None, None).await;
             ReconcileOutcome::Matched { session_id, word }
         } else {
@@ -186,22 +131,13 @@ impl Dialer {
                     end_status_string: r.end_status_string,
                 })
                 .collect();
-            let listed: Vec<_> = candidates
-                .iter()
-                .map(|c| {
-                    json!({"session_id": c.session_id, "start_s": c.start_s,
-                                "end_status": c.end_status_string})
-                })
-                .collect();
-            self.record(
-                id,
-                EventUpdate::new(now_ms(), "reconciled").detail(json!({
-                    "matched": false,
-                    "candidates": listed,
-                    "window": [from_s, to_s],
-                })),
-            )
-            .await;
+            let event = CallEvent::Reconciled {
+                matched: false,
+                session_id: None,
+                candidates: candidates.clone(),
+                window: (from_s, to_s),
+            };
+            self.note(id, event).await;
             if candidates.is_empty() {
                 ReconcileOutcome::NoneFound { from_s, to_s }
             } else {

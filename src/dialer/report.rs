@@ -2,338 +2,81 @@
 //! its end status, the live status with elapsed time, and the report once it finished. Pure:
 //! the same events give the same report, before or after a restart.
 
-use serde_json::Value;
-
 use crate::ccc::actions::{
-    AICallExtractResultElement, AILatencyDetail, AILatencyStatistics, InteractionEvent,
-    LatencyStatistic, TelCdrInfo,
+    AILatencyDetail, AILatencyStatistics, InteractionEvent, LatencyStatistic, TelCdrInfo,
 };
-use crate::history::{Attempt, AttemptId, AttemptStatus, Event};
+use crate::history::event::{Fetched, InteractionRecords, SessionChange};
+use crate::history::{Attempt, AttemptId, AttemptStatus, CallEvent, Event, PushKind};
 
-/// The short word an operator reads for how a call ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CallWord {
-    Answered,
-    NoAnswer,
-    Busy,
-    Rejected,
-    Voicemail,
-    InvalidNumber,
-    Blocked,
-    Failed,
-}
+use super::word::{CallWord, elapsed, status_words};
 
-/// How good an outcome is, for colours; the view picks the colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tone {
-    Good,
-    Warn,
-    Bad,
-}
-
-impl CallWord {
-    pub const ALL: [CallWord; 8] = [
-        CallWord::Answered,
-        CallWord::NoAnswer,
-        CallWord::Busy,
-        CallWord::Rejected,
-        CallWord::Voicemail,
-        CallWord::InvalidNumber,
-        CallWord::Blocked,
-        CallWord::Failed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallWord::Answered => "answered",
-            CallWord::NoAnswer => "no answer",
-            CallWord::Busy => "busy",
-            CallWord::Rejected => "rejected",
-            CallWord::Voicemail => "voicemail",
-            CallWord::InvalidNumber => "invalid number",
-            CallWord::Blocked => "blocked",
-            CallWord::Failed => "failed",
-        }
-    }
-
-    pub fn tone(self) -> Tone {
-        match self {
-            CallWord::Answered => Tone::Good,
-            CallWord::NoAnswer | CallWord::Busy | CallWord::Rejected | CallWord::Voicemail => {
-                Tone::Warn
-            }
-            CallWord::InvalidNumber | CallWord::Blocked | CallWord::Failed => Tone::Bad,
-        }
-    }
-
-    /// The word for a CDR EndStatus; codes outside the documented table are `Failed`.
-    pub fn from_end_status(code: i64) -> CallWord {
-        end_status(code).map_or(CallWord::Failed, |e| e.word)
-    }
-}
-
-impl std::fmt::Display for CallWord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One row of the service's EndStatus table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EndStatus {
-    pub code: i64,
-    pub name: &'static str,
-    pub meaning: &'static str,
-    pub word: CallWord,
-}
-
-const fn row(code: i64, name: &'static str, meaning: &'static str, word: CallWord) -> EndStatus {
-    EndStatus {
-        code,
-        name,
-        meaning,
-        word,
-    }
-}
-
-use CallWord::*;
-
-/// The documented EndStatus codes (ref: TelCdrInfo.EndStatus) and the word each maps to.
-/// Inbound-only codes are kept so that any record reads sensibly.
-pub const END_STATUS: &[EndStatus] = &[
-    row(1, "ok", "normal call", Answered),
-    row(100, "blackList", "blocklisted by the system", Blocked),
-    row(102, "ivrGiveUp", "user gave up during IVR", Failed),
-    row(103, "waitingGiveUp", "user gave up while queued", Failed),
-    row(104, "ringingGiveUp", "user gave up while ringing", NoAnswer),
-    row(105, "noSeatOnline", "no agent online", Failed),
-    row(106, "notWorkTime", "outside working hours", Failed),
-    row(107, "ivrEnd", "IVR ended with no one served", Failed),
-    row(108, "restrictedCallee", "risky number intercepted", Blocked),
-    row(109, "tooManyRequest", "outbound frequency control", Blocked),
-    row(
-        110,
-        "restrictedArea",
-        "outbound region intercepted",
-        Blocked,
-    ),
-    row(
-        111,
-        "restrictedTime",
-        "outside the allowed calling hours",
-        Blocked,
-    ),
-    row(202, "notAnswer", "callee did not answer", NoAnswer),
-    row(203, "userReject", "callee rejected the call", Rejected),
-    row(204, "powerOff", "callee's phone is off", NoAnswer),
-    row(
-        205,
-        "numberNotExist",
-        "number does not exist",
-        InvalidNumber,
-    ),
-    row(206, "busy", "callee busy", Busy),
-    row(
-        207,
-        "outOfCredit",
-        "callee's line is suspended for arrears",
-        Failed,
-    ),
-    row(208, "operatorError", "carrier line error", Failed),
-    row(209, "callerCancel", "caller cancelled", NoAnswer),
-    row(
-        210,
-        "notInService",
-        "callee out of the service area",
-        NoAnswer,
-    ),
-    row(211, "clientError", "agent client error", Failed),
-    row(212, "carrierBlocked", "blocked by the carrier", Blocked),
-    row(
-        213,
-        "callReminder",
-        "carrier's call-reminder prompt",
-        NoAnswer,
-    ),
-    row(215, "numberInvalid", "callee number invalid", InvalidNumber),
-    row(
-        216,
-        "callRestricted",
-        "carrier's call-restricted prompt",
-        Blocked,
-    ),
-    row(
-        217,
-        "calleeRestricted",
-        "callee restricted by a blocklist",
-        Blocked,
-    ),
-    row(218, "areaRestricted", "callee area restricted", Blocked),
-    row(
-        219,
-        "promptCallForwarding",
-        "carrier's call-forwarding prompt",
-        NoAnswer,
-    ),
-    row(
-        220,
-        "callerCancelWhileRing",
-        "cancelled while ringing",
-        NoAnswer,
-    ),
-    row(
-        221,
-        "callerCancelWithoutRing",
-        "callee number abnormal, never rang",
-        InvalidNumber,
-    ),
-    row(222, "voiceMailReached", "reached voicemail", Voicemail),
-    row(501, "callConflict", "VoIP user already in a call", Busy),
-    row(502, "clientTimeout", "VoIP client timed out", NoAnswer),
-    row(503, "voipClientError", "VoIP client error", Failed),
-];
-
-/// The table row of a code, if documented.
-pub fn end_status(code: i64) -> Option<&'static EndStatus> {
-    END_STATUS.iter().find(|e| e.code == code)
-}
-
-/// `m:ss`, or `h:mm:ss` from an hour; negative spans read `0:00`.
-pub fn elapsed(ms: i64) -> String {
-    let s = ms.max(0) / 1_000;
-    let (h, m, s) = (s / 3_600, s / 60 % 60, s % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-/// The status as an operator reads it.
-pub fn status_words(status: AttemptStatus) -> &'static str {
-    match status {
-        AttemptStatus::Queued => "queued",
-        AttemptStatus::Accepted => "accepted",
-        AttemptStatus::Rejected => "rejected",
-        AttemptStatus::NotSent => "not sent",
-        AttemptStatus::Unknown => "outcome unknown",
-        AttemptStatus::Ringing => "ringing",
-        AttemptStatus::SeatJoining => "seat joining",
-        AttemptStatus::InProgress => "in progress",
-        AttemptStatus::Finished => "finished",
-    }
-}
-
-/// One line of a call's timeline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimelineEntry {
-    pub at_ms: i64,
-    pub kind: String,
-    pub text: String,
-}
-
-impl TimelineEntry {
-    pub fn from_event(e: &Event) -> TimelineEntry {
-        TimelineEntry {
-            at_ms: e.at_ms,
-            kind: e.kind.clone(),
-            text: describe(e),
-        }
-    }
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str)
-}
-
-fn failure_text(d: &Value) -> String {
-    let message = str_of(d, "message").unwrap_or("failed");
-    match str_of(d, "hint").filter(|h| !h.is_empty()) {
-        Some(hint) => format!("{message} ({hint})"),
-        None => message.to_string(),
-    }
-}
-
-/// One event in words, for the timeline.
+/// One event in words, for the timeline: what was done to the call and what came back; the
+/// kind, the status it set and the tries for the others.
 pub fn describe(e: &Event) -> String {
-    let d = &e.detail;
-    let ok = d.get("ok").and_then(Value::as_bool).unwrap_or(false);
-    match e.kind.as_str() {
-        "status" => match str_of(d, "status").and_then(|s| s.parse().ok()) {
-            Some(s) => status_words(s).to_string(),
-            None => str_of(d, "status").unwrap_or("status").to_string(),
+    let event = e.call_event();
+    match &event {
+        CallEvent::Status(SessionChange::Record { call_record }) => record_words(call_record),
+        CallEvent::Hangup(r) => match r.refusal() {
+            None => "hung up".into(),
+            Some(why) => format!("hang-up failed: {why}"),
         },
-        "hangup" if ok => "hung up".into(),
-        "hangup" => format!("hang-up failed: {}", failure_text(d)),
-        "push" => {
-            let what = match str_of(d, "kind") {
-                Some("invoke_llm") => "asked the LLM",
-                _ => "pushed text",
+        CallEvent::Push {
+            kind, text, result, ..
+        } => {
+            let what = match kind {
+                PushKind::Llm => "asked the LLM",
+                PushKind::Text => "pushed text",
             };
-            let text = str_of(d, "text").unwrap_or("");
-            if ok {
-                format!("{what} \u{201c}{text}\u{201d}")
-            } else {
-                format!(
-                    "{what} \u{201c}{text}\u{201d}: refused, {}",
-                    failure_text(d)
-                )
+            match result.refusal() {
+                None => format!("{what} \u{201c}{text}\u{201d}"),
+                Some(why) => format!("{what} \u{201c}{text}\u{201d}: refused, {why}"),
             }
         }
-        "cdr" => match record_of(d) {
-            Some(r) => {
-                let word = r.end_status.map_or(Failed, CallWord::from_end_status);
-                format!(
-                    "call record: {word} ({})",
-                    r.end_status_string.as_deref().unwrap_or("no end status")
-                )
+        CallEvent::Cdr(Fetched::Got(r)) => record_words(&r.record),
+        CallEvent::Cdr(Fetched::Failed { error }) => format!("no call record: {error}"),
+        CallEvent::Extract(Fetched::Got(t)) => format!("{} extracted tag(s)", t.results.len()),
+        CallEvent::Extract(Fetched::Failed { error }) => format!("tags: {error}"),
+        CallEvent::Latency(Fetched::Got(l)) => format!("latency of {} round(s)", l.rounds.len()),
+        CallEvent::Latency(Fetched::Failed { error }) => format!("latency: {error}"),
+        CallEvent::Interaction(Fetched::Got(InteractionRecords::Offered { events, .. })) => {
+            format!("{} interaction round(s)", events.len())
+        }
+        CallEvent::Interaction(Fetched::Got(InteractionRecords::NotOffered { .. })) => {
+            "interaction records not offered here".into()
+        }
+        CallEvent::Interaction(Fetched::Failed { error }) => {
+            format!("interaction records: {error}")
+        }
+        CallEvent::Reconciled {
+            matched: true,
+            session_id: Some(s),
+            ..
+        } => format!("reconciled to session {s}"),
+        CallEvent::Reconciled { candidates, .. } => {
+            format!("reconcile found {} matching call(s)", candidates.len())
+        }
+        CallEvent::Unrecognized { kind, detail } => {
+            format!("{kind} (an event this version does not know): {detail}")
+        }
+        other => {
+            let kind = other.kind();
+            match (e.status, other.tries()) {
+                (_, Some(n)) if n > 1 => format!("{kind} (try {n})"),
+                (Some(s), _) if s.as_str() != kind => format!("{kind} → {s}"),
+                _ => kind.to_string(),
             }
-            None => format!(
-                "no call record: {}",
-                str_of(d, "error").unwrap_or("not found")
-            ),
-        },
-        "extract" => match d.get("results").and_then(Value::as_array) {
-            Some(r) => format!("{} extracted tag(s)", r.len()),
-            None => format!("tags: {}", str_of(d, "error").unwrap_or("none")),
-        },
-        "latency" => match d.get("rounds").and_then(Value::as_array) {
-            Some(r) => format!("latency of {} round(s)", r.len()),
-            None => format!("latency: {}", str_of(d, "error").unwrap_or("none")),
-        },
-        "interaction" => match d.get("events").and_then(Value::as_array) {
-            Some(r) => format!("{} interaction round(s)", r.len()),
-            None if d.get("offered") == Some(&Value::Bool(false)) => {
-                "interaction records not offered here".into()
-            }
-            None => format!(
-                "interaction records: {}",
-                str_of(d, "error").unwrap_or("none")
-            ),
-        },
-        "reconciled" => match str_of(d, "session_id") {
-            Some(s) if d.get("matched") == Some(&Value::Bool(true)) => {
-                format!("reconciled to session {s}")
-            }
-            _ => {
-                let n = d
-                    .get("candidates")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len);
-                format!("reconcile found {n} matching call(s)")
-            }
-        },
-        other => match e.status {
-            Some(s) => format!("{other}: {}", status_words(s)),
-            None => other.to_string(),
-        },
+        }
     }
 }
 
-fn record_of(detail: &Value) -> Option<TelCdrInfo> {
-    detail
-        .get("record")
-        .and_then(|r| serde_json::from_value(r.clone()).ok())
+fn record_words(r: &TelCdrInfo) -> String {
+    let word = r
+        .end_status
+        .map_or(CallWord::Failed, CallWord::from_end_status);
+    format!(
+        "call record: {word} ({})",
+        r.end_status_string.as_deref().unwrap_or("no end status")
+    )
 }
 
 /// A call while it is live: its status, since when, and the timeline so far.
@@ -343,7 +86,6 @@ pub struct LiveCall {
     pub status: AttemptStatus,
     /// When the current status began (ms since the epoch, this machine's clock).
     pub since_ms: i64,
-    pub timeline: Vec<TimelineEntry>,
 }
 
 impl LiveCall {
@@ -352,7 +94,6 @@ impl LiveCall {
             id: attempt.id.clone(),
             status: AttemptStatus::Queued,
             since_ms: attempt.created_at_ms,
-            timeline: Vec::with_capacity(events.len()),
         };
         for e in events {
             call.push(e);
@@ -372,7 +113,6 @@ impl LiveCall {
             self.status = s;
             self.since_ms = e.at_ms;
         }
-        self.timeline.push(TimelineEntry::from_event(e));
     }
 
     /// `ringing 0:04`, `in progress 1:12`; a final status has no clock.
@@ -506,8 +246,7 @@ pub enum Interactions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Steer {
     pub at_ms: i64,
-    /// `push_text` or `invoke_llm`.
-    pub kind: String,
+    pub kind: PushKind,
     pub text: String,
     /// `None` when accepted; otherwise what the service or the app said.
     pub refused: Option<String>,
@@ -544,7 +283,6 @@ pub struct CallReport {
     pub hung_up_here: bool,
     /// The SessionId was found afterwards in the call records (the dial's answer was lost).
     pub reconciled: bool,
-    pub timeline: Vec<TimelineEntry>,
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -575,63 +313,54 @@ impl CallReport {
             steers: Vec::new(),
             hung_up_here: false,
             reconciled: false,
-            timeline: events.iter().map(TimelineEntry::from_event).collect(),
         };
         for e in events {
-            r.apply(e);
+            r.apply(e.at_ms, e.call_event());
         }
         r
     }
 
-    fn apply(&mut self, e: &Event) {
-        let d = &e.detail;
-        let ok = d.get("ok").and_then(Value::as_bool).unwrap_or(false);
-        match e.kind.as_str() {
-            "cdr" => match record_of(d) {
-                Some(c) => self.take_record(c),
-                None => self.record_error = str_of(d, "error").map(String::from),
-            },
-            "extract" => {
-                if let Some(list) = d.get("results") {
-                    let list: Vec<AICallExtractResultElement> =
-                        serde_json::from_value(list.clone()).unwrap_or_default();
-                    self.tags = list
-                        .into_iter()
-                        .map(|t| Tag {
-                            value: t.value(),
-                            name: t.info_name.unwrap_or_default(),
-                            kind: t.info_type.unwrap_or_default(),
-                        })
-                        .collect();
+    /// Folds one event into the report.
+    fn apply(&mut self, at_ms: i64, event: CallEvent) {
+        match event {
+            CallEvent::Cdr(Fetched::Got(c)) => self.take_record(*c.record),
+            CallEvent::Status(SessionChange::Record { call_record }) => {
+                self.take_record(*call_record)
+            }
+            CallEvent::Cdr(Fetched::Failed { error }) => self.record_error = Some(error),
+            CallEvent::Extract(Fetched::Got(t)) => {
+                self.tags = t
+                    .results
+                    .into_iter()
+                    .map(|t| Tag {
+                        value: t.value(),
+                        name: t.info_name.unwrap_or_default(),
+                        kind: t.info_type.unwrap_or_default(),
+                    })
+                    .collect();
+            }
+            CallEvent::Latency(Fetched::Got(l)) => {
+                self.latency = Some(LatencyReport::new(&l.rounds, l.statistics.as_ref()));
+            }
+            CallEvent::Interaction(i) => {
+                self.interactions = match i {
+                    Fetched::Got(InteractionRecords::Offered { events, .. }) => {
+                        Interactions::Records(events)
+                    }
+                    Fetched::Got(InteractionRecords::NotOffered { .. }) => Interactions::NotOffered,
+                    Fetched::Failed { error } => Interactions::Failed(error),
                 }
             }
-            "latency" => {
-                if let Some(rounds) = d.get("rounds") {
-                    let rounds: Vec<AILatencyDetail> =
-                        serde_json::from_value(rounds.clone()).unwrap_or_default();
-                    let stats: Option<AILatencyStatistics> = d
-                        .get("statistics")
-                        .and_then(|s| serde_json::from_value(s.clone()).ok());
-                    self.latency = Some(LatencyReport::new(&rounds, stats.as_ref()));
-                }
-            }
-            "interaction" => {
-                self.interactions = if let Some(list) = d.get("events") {
-                    Interactions::Records(serde_json::from_value(list.clone()).unwrap_or_default())
-                } else if d.get("offered") == Some(&Value::Bool(false)) {
-                    Interactions::NotOffered
-                } else {
-                    Interactions::Failed(str_of(d, "error").unwrap_or("failed").to_string())
-                }
-            }
-            "push" => self.steers.push(Steer {
-                at_ms: e.at_ms,
-                kind: str_of(d, "kind").unwrap_or("push_text").to_string(),
-                text: str_of(d, "text").unwrap_or("").to_string(),
-                refused: (!ok).then(|| failure_text(d)),
+            CallEvent::Push {
+                kind, text, result, ..
+            } => self.steers.push(Steer {
+                at_ms,
+                kind,
+                text,
+                refused: result.refusal(),
             }),
-            "hangup" if ok => self.hung_up_here = true,
-            "reconciled" if d.get("matched") == Some(&Value::Bool(true)) => self.reconciled = true,
+            CallEvent::Hangup(r) if r.ok => self.hung_up_here = true,
+            CallEvent::Reconciled { matched: true, .. } => self.reconciled = true,
             _ => {}
         }
     }
@@ -648,7 +377,10 @@ impl CallReport {
             Some(a) => c.duration.or(ended.map(|e| e - a)).map(|d| d.max(0)),
             None => Some(0),
         };
-        self.word = Some(c.end_status.map_or(Failed, CallWord::from_end_status));
+        self.word = Some(
+            c.end_status
+                .map_or(CallWord::Failed, CallWord::from_end_status),
+        );
         self.end_status = c.end_status;
         self.end_status_string = non_empty(c.end_status_string);
         self.hung_up_side = non_empty(c.hung_up_side);
@@ -661,92 +393,13 @@ impl CallReport {
             self.session_id = non_empty(c.session_id);
         }
     }
-
-    /// `no answer (202 notAnswer)`, or where the call stands when there is no record yet.
-    pub fn outcome_line(&self) -> String {
-        match (self.word, self.end_status) {
-            (Some(w), Some(code)) => format!(
-                "{w} ({code} {})",
-                self.end_status_string.as_deref().unwrap_or("")
-            )
-            .replace(" )", ")"),
-            (Some(w), None) => w.to_string(),
-            (None, _) => status_words(self.status).to_string(),
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn every_documented_end_status_has_its_word() {
-        let expected: &[(i64, &str, CallWord)] = &[
-            (1, "ok", Answered),
-            (100, "blackList", Blocked),
-            (102, "ivrGiveUp", Failed),
-            (103, "waitingGiveUp", Failed),
-            (104, "ringingGiveUp", NoAnswer),
-            (105, "noSeatOnline", Failed),
-            (106, "notWorkTime", Failed),
-            (107, "ivrEnd", Failed),
-            (108, "restrictedCallee", Blocked),
-            (109, "tooManyRequest", Blocked),
-            (110, "restrictedArea", Blocked),
-            (111, "restrictedTime", Blocked),
-            (202, "notAnswer", NoAnswer),
-            (203, "userReject", Rejected),
-            (204, "powerOff", NoAnswer),
-            (205, "numberNotExist", InvalidNumber),
-            (206, "busy", Busy),
-            (207, "outOfCredit", Failed),
-            (208, "operatorError", Failed),
-            (209, "callerCancel", NoAnswer),
-            (210, "notInService", NoAnswer),
-            (211, "clientError", Failed),
-            (212, "carrierBlocked", Blocked),
-            (213, "callReminder", NoAnswer),
-            (215, "numberInvalid", InvalidNumber),
-            (216, "callRestricted", Blocked),
-            (217, "calleeRestricted", Blocked),
-            (218, "areaRestricted", Blocked),
-            (219, "promptCallForwarding", NoAnswer),
-            (220, "callerCancelWhileRing", NoAnswer),
-            (221, "callerCancelWithoutRing", InvalidNumber),
-            (222, "voiceMailReached", Voicemail),
-            (501, "callConflict", Busy),
-            (502, "clientTimeout", NoAnswer),
-            (503, "voipClientError", Failed),
-        ];
-        assert_eq!(END_STATUS.len(), expected.len());
-        for (code, name, word) in expected {
-            let row = end_status(*code).unwrap_or_else(|| panic!("{code} missing"));
-            assert_eq!(row.name, *name, "{code}");
-            assert_eq!(CallWord::from_end_status(*code), *word, "{code} {name}");
-        }
-        for unknown in [0, -1, 2, 101, 214, 234, 504, 9999] {
-            assert_eq!(CallWord::from_end_status(unknown), Failed, "{unknown}");
-        }
-        // Every word is reachable, with its own name and a tone.
-        for w in CallWord::ALL {
-            assert!(END_STATUS.iter().any(|e| e.word == w), "{w}");
-        }
-        assert_eq!(Answered.tone(), Tone::Good);
-        assert_eq!(Voicemail.tone(), Tone::Warn);
-        assert_eq!(Blocked.tone(), Tone::Bad);
-        assert_eq!(InvalidNumber.as_str(), "invalid number");
-    }
-
-    #[test]
-    fn elapsed_reads_minutes_and_hours() {
-        assert_eq!(elapsed(0), "0:00");
-        assert_eq!(elapsed(4_999), "0:04");
-        assert_eq!(elapsed(72_000), "1:12");
-        assert_eq!(elapsed(3_723_000), "1:02:03");
-        assert_eq!(elapsed(-5_000), "0:00");
-    }
+    use crate::dialer::word::CallWord::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn stats_prefer_the_service_and_ignore_missing_values() {
@@ -815,10 +468,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_report_rebuilds_from_events_alone() {
+    /// A whole call: ringing, a refused push, talk, an LLM turn, a hang-up, the record and
+    /// the AI details.
+    fn whole_call() -> Vec<Event> {
         use AttemptStatus::*;
-        let events = vec![
+        vec![
             event(1, 1_000, "queued", Some(Queued), json!({})),
             event(2, 1_100, "accepted", Some(Accepted), json!({})),
             event(
@@ -883,10 +537,15 @@ mod tests {
                 "statistics": null}),
             ),
             event(12, 7_300, "interaction", None, json!({"offered": false})),
-        ];
+        ]
+    }
+
+    #[test]
+    fn the_report_rebuilds_from_events_alone() {
+        use AttemptStatus::*;
+        let events = whole_call();
         let r = CallReport::from_events(&attempt(Finished), &events);
         assert_eq!(r.word, Some(Answered));
-        assert_eq!(r.outcome_line(), "answered (1 ok)");
         assert_eq!(r.hung_up_side.as_deref(), Some("system"));
         assert_eq!((r.ring_secs, r.talk_secs), (Some(3), Some(7)));
         assert_eq!(r.record_url.as_deref(), Some("https://r/x.mp3"));
@@ -921,9 +580,9 @@ mod tests {
         );
         assert_eq!(r.steers[1].refused, None);
         assert!(r.hung_up_here && !r.reconciled);
-        assert_eq!(r.timeline.len(), 12);
-        assert_eq!(r.timeline[2].text, "ringing");
-        assert_eq!(r.timeline[8].text, "call record: answered (ok)");
+        assert_eq!(describe(&events[2]), "status → ringing");
+        assert_eq!(describe(&events[8]), "call record: answered (ok)");
+        assert_eq!(describe(&events[1]), "accepted");
 
         let live = LiveCall::from_events(&attempt(InProgress), &events[..5]);
         assert_eq!(live.status, InProgress);
@@ -946,6 +605,5 @@ mod tests {
             r.record_error.as_deref(),
             Some("no call record after 10 tries")
         );
-        assert_eq!(r.outcome_line(), "finished");
     }
 }

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use super::event::CallEvent;
+
 /// The id of an attempt: a UUID v4 string, made before the request is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -209,52 +211,57 @@ pub struct Attempt {
     pub error_message: Option<String>,
 }
 
-/// One entry of an attempt's timeline.
+/// One entry of an attempt's timeline, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     pub attempt_id: AttemptId,
     /// 1, 2, … in the order the events were recorded.
     pub seq: i64,
     pub at_ms: i64,
-    /// e.g. "queued", "sent", "accepted", "rejected", "unknown", "not_sent", "status",
-    /// "hangup", "push", "cdr", "extract", "latency", "interaction", "reconciled", "note".
+    /// The [`CallEvent`]'s kind: "queued", "accepted", "status", "cdr", …
     pub kind: String,
     /// The attempt's new current status, when this event changed it.
     pub status: Option<AttemptStatus>,
     pub detail: serde_json::Value,
 }
 
+impl Event {
+    /// What happened, typed.
+    pub fn call_event(&self) -> CallEvent {
+        CallEvent::from_stored(&self.kind, &self.detail)
+    }
+}
+
 /// An event to append; the fields that are `Some` also update the attempt's current columns.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventUpdate {
     pub at_ms: i64,
-    pub kind: String,
+    pub event: CallEvent,
     pub status: Option<AttemptStatus>,
     pub session_id: Option<String>,
     pub request_id: Option<String>,
     pub response_json: Option<String>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
-    pub detail: serde_json::Value,
 }
 
 impl EventUpdate {
-    /// An event of `kind` at `at_ms` that changes nothing but the timeline.
-    pub fn new(at_ms: i64, kind: impl Into<String>) -> Self {
+    /// `event` at `at_ms`, changing nothing but the timeline.
+    pub fn new(at_ms: i64, event: CallEvent) -> Self {
         EventUpdate {
             at_ms,
-            kind: kind.into(),
-            ..Default::default()
+            event,
+            status: None,
+            session_id: None,
+            request_id: None,
+            response_json: None,
+            error_code: None,
+            error_message: None,
         }
     }
 
     pub fn status(mut self, status: AttemptStatus) -> Self {
         self.status = Some(status);
-        self
-    }
-
-    pub fn detail(mut self, detail: serde_json::Value) -> Self {
-        self.detail = detail;
         self
     }
 }

@@ -13,6 +13,8 @@
 //! `tokio::task::spawn_blocking`.
 
 mod attempt;
+pub mod batch;
+pub mod event;
 mod export;
 mod label;
 mod open;
@@ -26,6 +28,7 @@ use std::path::PathBuf;
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
+pub use event::{CallEvent, PushKind};
 pub use export::{
     CSV_HEADER, ExportFormat, JsonSink, attempt_json, csv_error, csv_record, event_json,
 };

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use super::attempt::{Attempt, AttemptId, AttemptStatus, Event, EventUpdate, NewAttempt};
+use super::event::CallEvent;
 use super::query::{
     ATTEMPT_COLUMNS, EVENT_COLUMNS, Filter, NEWEST_FIRST, Page, attempt_from_row, event_from_row,
 };
@@ -113,10 +114,11 @@ impl Store {
                 format!("agent id {} is too large to store", a.agent_id).into(),
             ))
         })?;
-        let detail = match &a.batch {
-            Some(b) => serde_json::json!({ "batch_id": b.batch_id, "row": b.row }),
-            None => serde_json::json!({}),
-        };
+        let (kind, detail) = CallEvent::Queued {
+            batch_id: a.batch.as_ref().map(|b| b.batch_id.clone()),
+            row: a.batch.as_ref().map(|b| b.row),
+        }
+        .to_stored();
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let inserted = tx.execute(
@@ -152,7 +154,7 @@ impl Store {
                 &tx,
                 &a.id,
                 a.created_at_ms,
-                "queued",
+                &kind,
                 Some(AttemptStatus::Queued),
                 &detail,
             )?;
@@ -190,14 +192,8 @@ impl Store {
             if changed == 0 {
                 return Err(HistoryError::NotFound(id.0.clone()));
             }
-            insert_event(
-                &tx,
-                id,
-                update.at_ms,
-                &update.kind,
-                update.status,
-                &update.detail,
-            )?;
+            let (kind, detail) = update.event.to_stored();
+            insert_event(&tx, id, update.at_ms, &kind, update.status, &detail)?;
             tx.commit()?;
             Ok(())
         })

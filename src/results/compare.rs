@@ -158,7 +158,7 @@ impl Comparison {
         for v in self.variables.iter().filter(|v| v.differs || !collapse) {
             out.push(line(&format!("var {}", v.name), valued(v)));
         }
-        out.push(line("outcome", each(&|r| r.report.outcome_line())));
+        out.push(line("outcome", each(&|r| r.outcome_line())));
         let secs = |s: Option<i64>| s.map_or_else(|| "-".to_owned(), |s| elapsed(s * 1_000));
         out.push(line("ring", each(&|r| secs(r.report.ring_secs))));
         out.push(line("talk", each(&|r| secs(r.report.talk_secs))));

@@ -132,11 +132,23 @@ impl Run {
             .collect()
     }
 
+    /// `no answer (202 notAnswer)`, or where the call stands when there is no record yet.
+    pub fn outcome_line(&self) -> String {
+        let r = &self.report;
+        match (r.word, r.end_status) {
+            (Some(w), Some(code)) => match r.end_status_string.as_deref() {
+                Some(name) => format!("{w} ({code} {name})"),
+                None => format!("{w} ({code})"),
+            },
+            _ => self.outcome(),
+        }
+    }
+
     /// `answered`, `no answer`, …, or the status while there is no call record.
     pub fn outcome(&self) -> String {
         match self.report.word {
             Some(w) => w.to_string(),
-            None => crate::dialer::report::status_words(self.report.status).to_string(),
+            None => crate::dialer::word::status_words(self.report.status).to_string(),
         }
     }
 }

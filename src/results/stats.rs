@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Run, Stage};
 use crate::dialer::Stat;
-use crate::dialer::report::status_words;
+use crate::dialer::word::status_words;
 use crate::history::{Filter, HistoryError, Store, Summary, SummaryRow};
 
 /// Talk-time buckets of answered calls: upper bounds in seconds, and their names.

@@ -1,10 +1,10 @@
 //! The form's draft, kept as JSON beside the settings file (`draft.json`) so it survives a
 //! restart. It holds phone numbers, so it is written readable by the user alone.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::dialer::DialDraft;
+use crate::fsutil::write_atomically;
 
 pub const FILE_NAME: &str = "draft.json";
 
@@ -41,22 +41,14 @@ pub fn load(path: &Path) -> (DialDraft, Option<String>) {
     }
 }
 
-/// Writes the draft atomically (a temporary file renamed over it), mode 0600.
+/// Writes the draft atomically and durably, readable by the user alone.
 pub fn save(path: &Path, draft: &DialDraft) -> Result<(), String> {
     let fail = |e: std::io::Error| format!("cannot save the form to {}: {e}", path.display());
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
     let text = serde_json::to_string_pretty(draft).map_err(|e| e.to_string())?;
-    let tmp = path.with_extension("json.tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(fail)
+    write_atomically(path, text.as_bytes()).map_err(fail)
 }
 
 #[cfg(test)]

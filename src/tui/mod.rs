@@ -1,14 +1,25 @@
 //! The dialer screen: a form to fill, a key to dial, and the history of attempts.
 //!
-//! `app` holds the state and its pure `update`; `view` draws it; `runtime` owns the terminal
+//! `app` holds the state (made of `form`, `attempts`, `picker`, `steer` and `settings`) and its
+//! pure `update`, reading keys through `keymap`; `view` draws it; `runtime` owns the terminal
 //! and carries out the effects `update` asks for.
 
 pub mod app;
+pub mod attempts;
 pub mod draft;
+pub mod flights;
+pub mod footer;
+pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod layout;
+pub mod mouse;
+pub mod msg;
+pub mod pane;
+pub mod picker;
 pub mod runtime;
 pub mod settings;
+pub mod steer;
 pub mod time;
 pub mod view;
 

@@ -5,10 +5,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use futures::StreamExt;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::Backend as TerminalBackend;
 use tokio::sync::{mpsc, watch};
@@ -17,17 +15,15 @@ use super::app::{App, BackendInfo, Effect, Msg};
 use super::draft;
 use super::time::TimeFmt;
 use super::view;
-use crate::backend::{self, BackendKind, SimChoice};
+use crate::backend::{BackendKind, SimChoice};
 use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
+use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
-use crate::config::{self, Settings};
 use crate::credentials::{self, Env};
-use crate::dialer::{
-    ControlError, DialDraft, Dialer, DialerEvent, RateLimiter, WatchConfig, now_ms,
-    settle_interrupted,
-};
-use crate::history::Store;
+use crate::dialer::{CallReport, CallWord, ControlError, DialDraft, Dialer, DialerEvent, now_ms};
+use crate::history::{Attempt, AttemptId, AttemptStatus, Store};
+use crate::session::{self, Session};
 
 /// Carries out the app's effects; results come back on `tx` as messages.
 pub struct Runner {
@@ -92,12 +88,16 @@ impl Runner {
                         .count(&filter)
                         .and_then(|total| Ok((total, store.list(&filter, page)?)))
                     {
-                        Ok((total, rows)) => Msg::HistoryPage {
-                            generation,
-                            total,
-                            offset: page.offset,
-                            rows,
-                        },
+                        Ok((total, rows)) => {
+                            let outcomes = outcomes(&store, &rows);
+                            let _ = tx.send(Msg::HistoryPage {
+                                generation,
+                                total,
+                                offset: page.offset,
+                                rows,
+                            });
+                            Msg::Outcomes(outcomes)
+                        }
                         Err(e) => Msg::Done(Err(e.to_string())),
                     };
                     let _ = tx.send(msg);
@@ -222,41 +222,21 @@ impl Runner {
         false
     }
 
-    /// Settles what a stopped run left queued, then follows the calls still live; one notice
-    /// says what was found.
+    /// Follows the calls still live after a restart (the start-up settled what a stopped run
+    /// left queued); a notice says how many.
     pub fn resume(&self) {
         let dialer = self.dialer.clone();
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let store = dialer.store().clone();
-            let settled =
-                tokio::task::spawn_blocking(move || settle_interrupted(&store, SETTLE_GRACE))
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
-            let resumed = dialer.resume().await;
-            let mut said = Vec::new();
-            match settled {
-                Ok(0) => {}
-                Ok(n) => said.push(format!(
-                    "{n} attempt(s) left queued by a stopped run are now unknown (c reconciles)"
-                )),
-                Err(e) => said.push(format!("cannot settle interrupted attempts: {e}")),
-            }
-            match resumed {
-                Ok(ids) if ids.is_empty() => {}
-                Ok(ids) => said.push(format!("following {} live call(s) again", ids.len())),
-                Err(e) => said.push(format!("cannot follow the live calls: {e}")),
-            }
-            if !said.is_empty() {
-                let _ = tx.send(Msg::Done(Ok(said.join(" · "))));
-            }
+            let said = match dialer.resume().await {
+                Ok(ids) if ids.is_empty() => return,
+                Ok(ids) => Ok(format!("following {} live call(s) again", ids.len())),
+                Err(e) => Err(format!("cannot follow the live calls: {e}")),
+            };
+            let _ = tx.send(Msg::Done(said));
         });
     }
 }
-
-/// Attempts queued longer than this by a stopped run cannot still be in flight elsewhere.
-const SETTLE_GRACE: Duration = Duration::from_secs(300);
 
 /// Errors the dialer did not report itself (it reports every answer from the service).
 fn report_unemitted(tx: &mpsc::UnboundedSender<Msg>, e: ControlError) {
@@ -277,25 +257,18 @@ pub fn osc52(text: &str) -> String {
 
 /// Every page of DescribeNumbers.
 async fn all_numbers(client: &Client, sdk_app_id: i64) -> Result<Vec<NumberInfo>, String> {
-    let mut numbers = Vec::new();
-    for page in 0.. {
-        let action = DescribeNumbers {
-            sdk_app_id: sdk_app_id.max(0) as u64,
-            page_number: Some(page),
-            page_size: Some(100),
-        };
-        let reply = client
-            .send(&action)
-            .await
-            .map_err(|e| format!("cannot list the numbers: {e}"))?;
-        let got = reply.data.numbers.len();
-        numbers.extend(reply.data.numbers);
-        let total = reply.data.total_count.unwrap_or(0) as usize;
-        if got < 100 || numbers.len() >= total {
-            break;
-        }
-    }
-    Ok(numbers)
+    let request = DescribeNumbers {
+        sdk_app_id: sdk_app_id.max(0) as u64,
+        ..Default::default()
+    };
+    all_pages(
+        &request,
+        100,
+        u64::MAX,
+        |r| async move { client.send(&r).await },
+    )
+    .await
+    .map_err(|e| format!("cannot list the numbers: {e}"))
 }
 
 /// Opens the dialer on this terminal and runs it until the user quits.
@@ -305,37 +278,33 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
             "the dialer needs a terminal; for scripts use a subcommand (see ccc-dial --help)"
         );
     }
-    let env = Env::from_process();
-    let settings_file = config::settings_path(&env).ok();
-    let (settings, settings_notice) = Settings::load(settings_file.as_deref());
-    let backend = backend::connect(&global, &settings, &env, SimChoice::IfUnconfigured).await?;
-    let (store, history_notice) = Store::open(Store::default_path()?)?;
-    let draft_file = settings_file.as_deref().map(draft::path_beside);
+    let session = session::open(
+        &global.overrides(SimChoice::IfUnconfigured),
+        Env::from_process(),
+    )
+    .await?
+    .watching();
+    let draft_file = session.settings_file.as_deref().map(draft::path_beside);
     let (mut draft, draft_notice) = match &draft_file {
         Some(p) => draft::load(p),
         None => (DialDraft::default(), None),
     };
-    if draft.sdk_app_id.trim().is_empty() {
-        if let Some(id) = settings.default_sdk_app_id {
-            draft.sdk_app_id = id.to_string();
-        } else if backend.is_simulator() {
-            draft.sdk_app_id = crate::sim::Fixtures::default().sdk_app_id.to_string();
-        }
+    let simulator = session.backend.is_simulator();
+    if draft.sdk_app_id.trim().is_empty()
+        && let Some(id) = session::default_sdk_app_id(&session.settings, simulator)
+    {
+        draft.sdk_app_id = id.to_string();
     }
-
-    let (events_tx, events_rx) = mpsc::unbounded_channel();
-    let limiter = Arc::new(RateLimiter::new(settings.rate_limit_per_sec));
-    let dialer = Dialer::new(
-        backend.client.clone(),
-        store,
-        limiter,
-        backend.label(),
-        events_tx,
-    )
-    .with_watch(WatchConfig {
-        interval: Duration::from_millis(settings.poll_interval_ms),
-        ..WatchConfig::default()
-    });
+    let Session {
+        settings,
+        settings_file,
+        env,
+        backend,
+        dialer,
+        events: events_rx,
+        notices,
+        ..
+    } = session;
     let info = BackendInfo {
         simulator: backend.is_simulator(),
         label: backend.label(),
@@ -349,11 +318,7 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     let mut app = App::new(draft, settings, info, TimeFmt::Local);
     app.settings_file = settings_file.clone();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let notices: Vec<String> = [settings_notice, history_notice, draft_notice]
-        .into_iter()
-        .flatten()
-        .chain(backend.warnings.iter().cloned())
-        .collect();
+    let notices: Vec<String> = notices.into_iter().chain(draft_notice).collect();
     if !notices.is_empty() {
         app.notify(super::app::Level::Warning, notices.join(" · "));
     }
@@ -362,7 +327,9 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     runner.resume();
 
     let mut terminal = ratatui::try_init()?;
+    capture_mouse();
     let result = event_loop(&mut terminal, &mut app, &runner, rx, events_rx).await;
+    release_mouse();
     ratatui::restore();
     // The last word on the draft, whatever the writer task had queued.
     if let Some(path) = &draft_file
@@ -374,8 +341,8 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
     result
 }
 
-/// Handles messages until the app quits. Draws once at the start and after each message
-/// that may change the screen; never on a timer.
+/// Handles messages until the app quits. Draws once at the start and after each batch of
+/// messages that may change the screen; never on a timer.
 pub async fn event_loop<B: TerminalBackend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -386,7 +353,7 @@ pub async fn event_loop<B: TerminalBackend>(
 where
     B::Error: Send + Sync + 'static,
 {
-    let mut keys = EventStream::new();
+    let mut keys = terminal_events();
     let size = terminal.size()?;
     let mut effects = app.update(Msg::Resize(size.width, size.height));
     effects.extend(app.start());
@@ -397,30 +364,117 @@ where
     terminal.draw(|f| view::draw(f, app))?;
     let mut interrupt = std::pin::pin!(shutdown_signal());
     loop {
-        let msg = tokio::select! {
-            ev = keys.next() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(_)) => continue,
+        let wake = app.next_wake(now_ms());
+        let first = tokio::select! {
+            ev = keys.recv() => match ev {
+                Some(Ok(ev)) => match terminal_msg(ev) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
             Some(ev) = dialer_rx.recv() => Msg::Dialer(ev),
             Some(m) = rx.recv() => m,
             _ = &mut interrupt => Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            // Only while a live call is shown, for its elapsed time; idle, nothing wakes.
-            _ = tokio::time::sleep(Duration::from_secs(1)), if app.ticking() => Msg::Tick(now_ms()),
+            // Only while a live call is shown or a notice is up; idle, nothing wakes.
+            _ = tokio::time::sleep(wake.unwrap_or_default()), if wake.is_some() => Msg::Tick(now_ms()),
         };
-        app.now_ms = now_ms();
-        let mut quit = false;
-        for e in app.update(msg) {
-            quit |= runner.execute(e);
-        }
-        if quit {
-            return Ok(());
+        // Everything already waiting is handled before the next frame: a paste of thousands
+        // of keys costs a few frames, and the keys typed after it act at once.
+        let mut next = Some(first);
+        let mut handled = 0;
+        while let Some(msg) = next {
+            app.now_ms = now_ms();
+            let mut quit = false;
+            for e in app.update(msg) {
+                quit |= runner.execute(e);
+            }
+            if quit {
+                return Ok(());
+            }
+            handled += 1;
+            next = if handled < MAX_PER_FRAME {
+                waiting(&mut keys, &mut rx, &mut dialer_rx)?
+            } else {
+                None
+            };
         }
         terminal.draw(|f| view::draw(f, app))?;
     }
+}
+
+/// Mouse reports on, for clicks and the wheel; off again on a panic, so the terminal is
+/// left as it was found.
+fn capture_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        hook(info);
+    }));
+}
+
+fn release_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+}
+
+/// Messages handled between two frames at most, so a flood still shows progress.
+const MAX_PER_FRAME: usize = 4096;
+
+/// The message a terminal event carries, if any.
+fn terminal_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        _ => None,
+    }
+}
+
+/// Terminal events, read on a thread of their own as fast as the terminal gives them, so a
+/// paste is taken in whole however long the app takes over each key. The thread blocks in
+/// the read: no CPU while nothing is typed.
+fn terminal_events() -> mpsc::UnboundedReceiver<std::io::Result<Event>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        loop {
+            let event = crossterm::event::read();
+            let failed = event.is_err();
+            if tx.send(event).is_err() || failed {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// A message that has already arrived, without waiting: keys first, then the rest.
+fn waiting(
+    keys: &mut mpsc::UnboundedReceiver<std::io::Result<Event>>,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    dialer_rx: &mut mpsc::UnboundedReceiver<DialerEvent>,
+) -> anyhow::Result<Option<Msg>> {
+    while let Ok(event) = keys.try_recv() {
+        if let Some(msg) = terminal_msg(event?) {
+            return Ok(Some(msg));
+        }
+    }
+    if let Ok(msg) = rx.try_recv() {
+        return Ok(Some(msg));
+    }
+    Ok(dialer_rx.try_recv().ok().map(Msg::Dialer))
+}
+
+/// The words of the finished attempts among `rows`, from their recorded events.
+fn outcomes(store: &Store, rows: &[Attempt]) -> Vec<(AttemptId, Option<CallWord>)> {
+    rows.iter()
+        .filter(|a| a.status == AttemptStatus::Finished)
+        .filter_map(|a| {
+            let events = store.events(&a.id).ok()?;
+            Some((a.id.clone(), CallReport::from_events(a, &events).word))
+        })
+        .collect()
 }
 
 /// SIGINT or SIGTERM from outside (in raw mode Ctrl-C arrives as a key instead).

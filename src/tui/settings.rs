@@ -4,7 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::Input;
-use super::keymap::{is_ctrl, plain_char};
+use super::keymap::plain_char;
+use super::msg::Effect;
 use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings};
 use crate::credentials::Credential;
 
@@ -83,6 +84,31 @@ pub enum Outcome {
     },
 }
 
+/// The effects that write saved settings (and the keys, to their profile), and whether some
+/// of it applies only from the next start.
+pub fn saved(
+    before: &Settings,
+    settings: &Settings,
+    credential: Option<Credential>,
+) -> (Vec<Effect>, bool) {
+    let next_start = before.endpoint != settings.endpoint
+        || before.profile != settings.profile
+        || before.region != settings.region
+        || credential.is_some();
+    let profile = settings
+        .profile
+        .clone()
+        .unwrap_or_else(|| crate::credentials::DEFAULT_PROFILE.to_string());
+    let mut effects = vec![Effect::SaveSettings(settings.clone())];
+    if let Some(credential) = credential {
+        effects.push(Effect::WriteProfile {
+            profile,
+            credential,
+        });
+    }
+    (effects, next_start)
+}
+
 impl SettingsForm {
     pub fn new(s: &Settings) -> SettingsForm {
         let (endpoint, custom) = match &s.endpoint {
@@ -152,10 +178,6 @@ impl SettingsForm {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Outcome {
-        if is_ctrl(&key, 's') {
-            self.editing = false;
-            return self.save();
-        }
         let field = self.field();
         if self.editing {
             match key.code {
@@ -207,7 +229,8 @@ impl SettingsForm {
     }
 
     /// The settings and credential typed, or stays open with the problems marked.
-    fn save(&mut self) -> Outcome {
+    pub fn save(&mut self) -> Outcome {
+        self.editing = false;
         let mut problems = Vec::new();
         let text = |f| self.input(f).text().trim().to_string();
         let opt = |f| Some(text(f)).filter(|t: &String| !t.is_empty());

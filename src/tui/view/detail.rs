@@ -67,18 +67,7 @@ fn header<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
 fn timeline<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
     out.push(heading("Timeline", t));
     for e in &d.events {
-        let what = match (&e.status, e.detail.get("try").and_then(|v| v.as_u64())) {
-            (_, Some(n)) if n > 1 => format!("{} (try {n})", e.kind),
-            (Some(s), _) if s.as_str() != e.kind => format!("{} → {s}", e.kind),
-            _ => e.kind.clone(),
-        };
-        // What was done to the call, and what came back, in words.
-        let what = match e.kind.as_str() {
-            "push" | "hangup" | "cdr" | "extract" | "latency" | "interaction" | "reconciled" => {
-                describe(e)
-            }
-            _ => what,
-        };
+        let what = describe(e);
         out.push(Line::from(vec![
             Span::styled(app.time.precise(e.at_ms), t.dim()),
             Span::raw(format!(" {what}")),
@@ -116,9 +105,9 @@ fn error<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
         .events
         .iter()
         .rev()
-        .find_map(|e| e.detail.get("hint").and_then(|h| h.as_str()));
+        .find_map(|e| e.call_event().hint().map(String::from));
     let hint = match recorded {
-        Some(h) => h.to_string(),
+        Some(h) => h,
         None => catalog::lookup(code).hint.to_string(),
     };
     out.push(Line::from(vec![

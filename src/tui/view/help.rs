@@ -1,4 +1,4 @@
-//! The help screen: every key, from the keymap's table.
+//! The help screen: every key, from the table that dispatches them.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -7,21 +7,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Row, Table};
 
 use super::{Theme, popup};
-use crate::tui::keymap::HELP;
+use crate::tui::keymap::BINDINGS;
 
 pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, t: &Theme) {
-    let r = popup(frame, area, 100, HELP.len() as u16 + 3);
+    let r = popup(frame, area, 100, BINDINGS.len() as u16 + 3);
     let block = t.block(" Keys · Esc close · ↑↓ scroll ", true, false);
-    let rows = HELP
-        .iter()
-        .skip(scroll as usize)
-        .map(|(keys, place, what)| {
-            Row::new(vec![
-                Span::styled(*keys, t.accent().add_modifier(Modifier::BOLD)),
-                Span::styled(*place, t.dim()),
-                Span::raw(*what),
-            ])
-        });
+    let rows = BINDINGS.iter().skip(scroll as usize).map(|b| {
+        Row::new(vec![
+            Span::styled(b.keys, t.accent().add_modifier(Modifier::BOLD)),
+            Span::styled(b.place, t.dim()),
+            Span::raw(b.what),
+        ])
+    });
     let widths = [
         Constraint::Length(22),
         Constraint::Length(18),

@@ -8,8 +8,10 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{Theme, focused};
 use crate::ccc::catalog::{self, Label};
+use crate::dialer::{CallWord, Tone};
 use crate::history::{Attempt, AttemptStatus};
 use crate::tui::app::{App, Pane};
+use crate::tui::attempts::Outcome;
 
 /// A status as a glyph and a style, so it reads without colour too.
 pub fn glyph(status: AttemptStatus, t: &Theme) -> (&'static str, Style) {
@@ -25,20 +27,58 @@ pub fn glyph(status: AttemptStatus, t: &Theme) -> (&'static str, Style) {
     }
 }
 
+/// How a call ended as a glyph and a style of its own, so each reads without colour too.
+fn word_glyph(word: CallWord, t: &Theme) -> (&'static str, Style) {
+    let style = match word.tone() {
+        Tone::Good => t.ok(),
+        Tone::Warn => t.warn(),
+        Tone::Bad => t.error(),
+    };
+    let g = match word {
+        CallWord::Answered => "✓",
+        CallWord::NoAnswer => "∅",
+        CallWord::Busy => "≡",
+        CallWord::Rejected => "⊘",
+        CallWord::Voicemail => "✉",
+        CallWord::InvalidNumber => "#",
+        CallWord::Blocked => "⊗",
+        CallWord::Failed => "✗",
+    };
+    (g, style)
+}
+
+/// An attempt's glyph and style, from how it ended when it did.
+pub fn outcome_glyph(app: &App, a: &Attempt, t: &Theme) -> (&'static str, Style) {
+    if app.in_flight.contains_key(&a.id) {
+        return ("◌", glyph(a.status, t).1);
+    }
+    match app.history.outcome(a) {
+        Outcome::Call(word) => word_glyph(word, t),
+        Outcome::NoRecord => ("?", t.warn()),
+        Outcome::Ended | Outcome::Status(_) => glyph(a.status, t),
+    }
+}
+
 /// The label of a failed attempt: its code's kind, which tells rate-limited (sent again by
 /// itself) from capacity-limited (the agent is busy).
 pub fn failure_label(app: &App, a: &Attempt) -> Option<Label> {
-    if let Some(f) = app.failures.get(&a.id) {
+    if let Some(f) = app.in_flight.failure(&a.id) {
         return Some(f.label);
     }
     let code = a.error_code.as_deref()?;
     Some(catalog::lookup(code).label)
 }
 
-/// What the status column says: the status, and for failures the code or its kind.
+/// What the status column says: how the call ended, where it stands, or for failures the
+/// code or its kind.
 pub fn status_text(app: &App, a: &Attempt) -> String {
     if let Some(f) = app.in_flight.get(&a.id) {
         return f.state.clone();
+    }
+    match app.history.outcome(a) {
+        Outcome::Call(word) => return word.as_str().to_string(),
+        Outcome::NoRecord => return "no record".into(),
+        Outcome::Ended | Outcome::Status(_) => {}
     }
     match (a.status, failure_label(app, a), a.error_code.as_deref()) {
         (AttemptStatus::Rejected, Some(l @ (Label::RateLimited | Label::CapacityLimited)), _) => {
@@ -73,57 +113,86 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         );
         return;
     }
-    let wide = inner.width >= 60;
+    let columns = Columns::for_width(inner.width);
     let rows: Vec<Row> = (h.scroll..(h.scroll + inner.height as u64).min(h.total))
         .map(|i| match h.row(i) {
             Some(a) => row(
                 app,
                 a,
                 i == h.selected && focused(app, Pane::History),
-                wide,
+                columns,
                 t,
             ),
             None => Row::new(vec![Cell::from(Span::styled("…", t.dim()))]),
         })
         .collect();
-    let widths: Vec<Constraint> = if wide {
-        vec![
-            Constraint::Length(8),
-            Constraint::Length(1),
-            Constraint::Length(16),
-            Constraint::Fill(1),
-            Constraint::Length(20),
-        ]
-    } else {
-        vec![
+    frame.render_widget(Table::new(rows, columns.widths()).block(block), area);
+}
+
+/// Which columns fit: the outcome always does; the agent and then the variables come as
+/// the pane widens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Columns {
+    Narrow,
+    Agent,
+    Variables,
+}
+
+impl Columns {
+    fn for_width(width: u16) -> Columns {
+        match width {
+            0..60 => Columns::Narrow,
+            60..90 => Columns::Agent,
+            _ => Columns::Variables,
+        }
+    }
+
+    fn widths(self) -> Vec<Constraint> {
+        let mut w = vec![
             Constraint::Length(8),
             Constraint::Length(1),
             Constraint::Length(15),
-            Constraint::Fill(1),
-        ]
-    };
-    frame.render_widget(Table::new(rows, widths).block(block), area);
+        ];
+        match self {
+            Columns::Narrow => w.push(Constraint::Fill(1)),
+            Columns::Agent => w.extend([Constraint::Fill(1), Constraint::Length(20)]),
+            Columns::Variables => w.extend([
+                Constraint::Length(16),
+                Constraint::Length(16),
+                Constraint::Fill(1),
+            ]),
+        }
+        w
+    }
 }
 
-fn row<'a>(app: &App, a: &'a Attempt, selected: bool, wide: bool, t: &Theme) -> Row<'a> {
-    let (g, style) = glyph(a.status, t);
-    let g = if app.in_flight.contains_key(&a.id) {
-        "◌"
-    } else {
-        g
-    };
+fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Theme) -> Row<'a> {
+    let (g, style) = outcome_glyph(app, a, t);
     let agent = a
         .agent_name
         .clone()
         .unwrap_or_else(|| a.agent_id.to_string());
+    let status = Cell::from(Span::styled(status_text(app, a), style));
     let mut cells = vec![
         Cell::from(app.time.clock(a.created_at_ms)),
         Cell::from(Span::styled(g, style)),
         Cell::from(a.callee.as_str()),
-        Cell::from(agent),
     ];
-    if wide {
-        cells.push(Cell::from(Span::styled(status_text(app, a), style)));
+    match columns {
+        Columns::Narrow => cells.push(status),
+        Columns::Agent => cells.extend([Cell::from(agent), status]),
+        Columns::Variables => {
+            let vars: Vec<String> = a
+                .variables
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            cells.extend([
+                Cell::from(agent),
+                status,
+                Cell::from(Span::styled(vars.join(" "), t.dim())),
+            ]);
+        }
     }
     let r = Row::new(cells);
     if selected { r.style(t.selected()) } else { r }

@@ -9,6 +9,7 @@ mod detail;
 mod help;
 mod history;
 pub mod latency;
+mod messages;
 mod options;
 mod picker;
 mod settings;
@@ -17,89 +18,18 @@ mod status;
 mod variables;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Direction, Layout as Split, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
-use super::app::{App, Overlay, Pane, Target};
-use crate::dialer::Field;
-
-/// Where each part of the screen goes at a given size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Layout {
-    pub title: Rect,
-    pub agent: Rect,
-    pub options: Rect,
-    pub callee: Rect,
-    pub callers: Rect,
-    pub variables: Rect,
-    pub history: Rect,
-    pub detail: Rect,
-    pub status: Rect,
-    /// History rows that fit inside its borders.
-    pub history_rows: u16,
-}
-
-/// The layout for a terminal of `size` (columns, rows) showing `app`.
-pub fn layout(size: (u16, u16), app: &App) -> Layout {
-    let area = Rect::new(0, 0, size.0, size.1);
-    let [title, body, status] = Split::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    let left_width = if size.0 >= 120 {
-        60
-    } else {
-        (size.0 * 9 / 20).max(30)
-    };
-    let [left, right] =
-        Split::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
-    let problems =
-        |fields: &[Field]| fields.iter().filter(|f| app.problem(**f).is_some()).count() as u16;
-    let caller_lines = app.draft.callers.len().max(1) as u16
-        + app
-            .problems
-            .iter()
-            .filter(|p| matches!(p.field, Field::Caller(_)))
-            .count() as u16;
-    let [agent, options, callee, callers, variables] = Split::vertical([
-        Constraint::Length(4 + problems(&[Field::SdkAppId, Field::AgentId])),
-        Constraint::Length(4 + problems(&[Field::MaxRingTimeout, Field::AcquireTimeout])),
-        Constraint::Length(3 + problems(&[Field::Callee])),
-        Constraint::Length(2 + caller_lines.min(6)),
-        Constraint::Min(3),
-    ])
-    .areas(left);
-    let (history, detail) = if app.detail_open {
-        (Rect::new(right.x, right.y, right.width, 0), right)
-    } else {
-        let [h, d] = Split::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(right);
-        (h, d)
-    };
-    Layout {
-        title,
-        agent,
-        options,
-        callee,
-        callers,
-        variables,
-        history,
-        detail,
-        status,
-        history_rows: history.height.saturating_sub(2),
-    }
-}
+use super::app::{App, Level, Overlay, Pane, Target};
+use super::layout::Layout;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let l = layout((area.width, area.height), app);
+    let l = Layout::new((area.width, area.height), app.shape());
     let t = Theme::new(app.color);
     status::title(frame, l.title, app, &t);
     agent::draw(frame, l.agent, app, &t);
@@ -116,6 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, *scroll, &t),
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
+        Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
         // Confirmations and the steering line are one line in the status bar.
         Some(Overlay::Confirm(_) | Overlay::HangUp(_) | Overlay::Steer(_)) | None => {}
     }
@@ -173,6 +104,28 @@ impl Theme {
             Style::new()
                 .fg(Color::Black)
                 .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
+    }
+
+    /// A notice's colour by its level.
+    pub fn level(&self, level: Level) -> Style {
+        match level {
+            Level::Info => self.accent(),
+            Level::Success => self.ok(),
+            Level::Warning => self.warn(),
+            Level::Error => self.error(),
+        }
+    }
+
+    /// The live backend: real phones ring.
+    pub fn danger(&self) -> Style {
+        if self.color {
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
                 .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)

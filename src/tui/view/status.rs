@@ -7,8 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::variables::truncate;
 use crate::dialer::PushKind;
-use crate::tui::app::{App, Level, Overlay, Pane};
+use crate::tui::app::{App, Overlay, Pane, SteerLine};
+use crate::tui::footer::FOOTER_MESSAGE_LINES;
+use crate::tui::keymap::{self, Scope};
+use crate::tui::msg::wrap;
 
 pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let mut spans = vec![Span::raw(" ccc-dial ")];
@@ -18,7 +22,8 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             t.banner(),
         ));
     } else {
-        spans.push(Span::styled(format!("live {}", app.backend.label), t.ok()));
+        spans.push(Span::styled(" LIVE · real phones ring ", t.danger()));
+        spans.push(Span::raw(format!(" {}", with_port(&app.backend.label))));
         if let Some(c) = &app.backend.credentials {
             spans.push(Span::styled(format!(" · {c}"), t.dim()));
         }
@@ -38,71 +43,114 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     frame.render_widget(Paragraph::new(right), r);
 }
 
+/// The footer: the question or the latest message, wrapped, above the mode line that
+/// names the mode and its keys.
 pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let line = if let Some(Overlay::Confirm(request)) = &app.overlay {
-        Line::from(vec![
-            Span::styled(format!(" {} ", app.confirm_text(request)), t.banner()),
-            Span::raw(" Enter/y dial · Esc/n cancel"),
-        ])
-    } else if let Some(Overlay::HangUp(id)) = &app.overlay {
-        Line::from(vec![
-            Span::styled(format!(" Hang up call {}? ", id.short()), t.banner()),
-            Span::raw(" y/Enter hang up · any other key cancels"),
-        ])
-    } else if let Some(Overlay::Steer(line)) = &app.overlay {
-        let prompt = match line.kind {
-            PushKind::Text => " Say: ",
-            PushKind::Llm => " Ask the LLM: ",
-        };
-        let interrupt = if line.interrupt {
-            " [interrupt on]"
-        } else {
-            " [interrupt off]"
-        };
-        let x = area.x
-            + Line::from(prompt).width() as u16
-            + Line::from(line.input.before_cursor()).width() as u16;
-        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
-        Line::from(vec![
-            Span::styled(prompt, t.banner()),
-            Span::raw(line.input.text().to_string()),
-            Span::styled(
-                format!("{interrupt} Tab interrupt · Enter send · Esc cancel"),
-                t.dim(),
-            ),
-        ])
-    } else if let Some(n) = &app.notice {
-        let style = match n.level {
-            Level::Info => t.accent(),
-            Level::Success => t.ok(),
-            Level::Warning => t.warn(),
-            Level::Error => t.error(),
-        };
-        Line::styled(format!(" {}", n.text), style)
-    } else {
-        Line::styled(format!(" {}", hints(app)), t.dim())
+    let style = match (&app.overlay, &app.notice) {
+        (Some(Overlay::Confirm(_)), _) if !app.backend.simulator => t.danger(),
+        (Some(Overlay::Confirm(_) | Overlay::HangUp(_)), _) => t.banner(),
+        (_, Some(n)) => t.level(n.level),
+        _ => t.dim(),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(m) = app.footer_message() {
+        let width = area.width.saturating_sub(1) as usize;
+        let mut wrapped = wrap(&m, width);
+        if wrapped.len() > FOOTER_MESSAGE_LINES {
+            wrapped.truncate(FOOTER_MESSAGE_LINES);
+            let tail = " … m: in full";
+            let last = &mut wrapped[FOOTER_MESSAGE_LINES - 1];
+            let keep = width.saturating_sub(Line::from(tail).width());
+            *last = format!("{}{tail}", truncate(last, keep));
+        }
+        lines.extend(
+            wrapped
+                .into_iter()
+                .map(|l| Line::styled(format!(" {l}"), style)),
+        );
+    }
+    let mode_y = area.y + lines.len() as u16;
+    lines.push(match &app.overlay {
+        Some(Overlay::Steer(line)) => steer_line(frame, area.x, mode_y, area, line, app, t),
+        _ => Line::styled(format!(" {} · {}", mode(app), hints(app)), t.dim()),
+    });
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The keys that matter where the focus is.
-fn hints(app: &App) -> &'static str {
-    if app.editing.is_some() {
-        return "typing · Enter/Esc done · Ctrl-S dial · Tab next pane";
+fn steer_line<'a>(
+    frame: &mut Frame,
+    x: u16,
+    y: u16,
+    area: Rect,
+    line: &SteerLine,
+    app: &App,
+    t: &Theme,
+) -> Line<'a> {
+    let prompt = match line.kind {
+        PushKind::Text => " Say: ",
+        PushKind::Llm => " Ask the LLM: ",
+    };
+    let interrupt = if line.interrupt {
+        " [interrupt on]"
+    } else {
+        " [interrupt off]"
+    };
+    let x = x
+        + Line::from(prompt).width() as u16
+        + Line::from(line.input.before_cursor()).width() as u16;
+    frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), y));
+    Line::from(vec![
+        Span::styled(prompt, t.banner()),
+        Span::raw(line.input.text().to_string()),
+        Span::styled(format!("{interrupt} {}", hints(app)), t.dim()),
+    ])
+}
+
+/// The mode keys are read in, in a word.
+fn mode(app: &App) -> &'static str {
+    match app.scope() {
+        Scope::Pane(Pane::Agent) => "Agent",
+        Scope::Pane(Pane::Options) => "Options",
+        Scope::Pane(Pane::Callee) => "Callee",
+        Scope::Pane(Pane::Callers) => "Callers",
+        Scope::Pane(Pane::Variables) => "Variables",
+        Scope::Pane(Pane::History) => "History",
+        Scope::Typing => "typing",
+        Scope::Confirm => "confirm",
+        Scope::SteerLine => "say",
+        Scope::Settings => "settings",
+        Scope::Filter => "filter",
+        Scope::Popup => match app.overlay {
+            Some(Overlay::Help { .. }) => "help",
+            Some(Overlay::Picker(_)) => "pick",
+            Some(Overlay::HangUp(_)) => "hang up?",
+            _ => "messages",
+        },
     }
-    match app.focus {
-        Pane::Agent => {
-            "Ctrl-S dial · Enter edit · Ctrl-P agents · Tab pane · F2 settings · ? help · q quit"
-        }
-        Pane::Options | Pane::Callee => {
-            "Ctrl-S dial · Enter edit · Tab pane · F2 settings · ? help · q quit"
-        }
-        Pane::Callers => {
-            "Ctrl-S dial · a add · e edit · d delete · K/J move · Ctrl-P numbers · ? help"
-        }
-        Pane::Variables => "Ctrl-S dial · a add · e edit · d delete · u c i w dify keys · ? help",
-        Pane::History => {
-            "Enter open · r redial · / filter · Ctrl-S dial · Tab pane · ? help · q quit"
-        }
+}
+
+/// The endpoint with its port, so a test or proxy port is never mistaken for the service.
+fn with_port(endpoint: &str) -> String {
+    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("https", endpoint));
+    let host = rest.split('/').next().unwrap_or(rest);
+    if host.contains(':') {
+        host.to_string()
+    } else {
+        format!("{host}:{}", if scheme == "http" { 80 } else { 443 })
     }
+}
+
+/// The keys of the current mode: the key table's hints, or a popup's own keys.
+fn hints(app: &App) -> String {
+    let own = match app.overlay {
+        Some(Overlay::Help { .. } | Overlay::Messages { .. }) => "↑↓ scroll · Esc close",
+        Some(Overlay::Picker(_)) => "type to filter · Enter pick · Esc close",
+        Some(Overlay::HangUp(_)) => "y/Enter hang up · any other key cancels",
+        _ => "",
+    };
+    if !own.is_empty() {
+        return own.to_string();
+    }
+    let parts: Vec<&str> = keymap::hints(app.scope()).iter().map(|(_, h)| *h).collect();
+    parts.join(" · ")
 }
