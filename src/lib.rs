@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod history;
 pub mod phone;
 pub mod printable;
+pub mod results;
 pub mod session;
 pub mod sim;
 pub mod tc3;

@@ -16,7 +16,12 @@ fn main() {
         Some(Command::Task(args)) => std::process::exit(headless(|rt| {
             rt.block_on(ccc_dial::cli::task::run(&cli.global, args))
         })),
+        Some(Command::Sweep(args)) => std::process::exit(headless(|rt| {
+            rt.block_on(ccc_dial::cli::sweep::run(&cli.global, args))
+        })),
         Some(Command::History(args)) => ccc_dial::cli::history::run(args),
+        Some(Command::Compare(args)) => ccc_dial::cli::compare::run(args),
+        Some(Command::Stats(args)) => ccc_dial::cli::stats::run(args),
         Some(Command::Sim(args)) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
             .and_then(|rt| rt.block_on(ccc_dial::cli::sim::run(&cli.global, args))),

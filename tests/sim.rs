@@ -663,8 +663,8 @@ async fn control_tags_latency_and_interaction_records() {
         assert!(r["ASRLatency"].as_i64().unwrap() < ete);
     }
     let stats = &lat["AILatencyStatistics"]["ETELatency"];
-    assert!(stats["MinLatency"].as_i64() <= stats["MiddleLatency"].as_i64());
-    assert!(stats["MiddleLatency"].as_i64() <= stats["P90Latency"].as_i64());
+    assert!(stats["MinLatency"].as_f64() <= stats["MiddleLatency"].as_f64());
+    assert!(stats["MiddleLatency"].as_f64() <= stats["P90Latency"].as_f64());
     let again = p.call("DescribeAILatency", window).await.ok();
     assert_eq!(
         again["AILatencyDetail"], lat["AILatencyDetail"],

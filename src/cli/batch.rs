@@ -126,13 +126,13 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> i32 {
     }
 }
 
-type Failed = (Exit, String);
+pub(super) type Failed = (Exit, String);
 
-fn invalid(message: impl Into<String>) -> Failed {
+pub(super) fn invalid(message: impl Into<String>) -> Failed {
     (Exit::Invalid, message.into())
 }
 
-fn failure(message: impl std::fmt::Display) -> Failed {
+pub(super) fn failure(message: impl std::fmt::Display) -> Failed {
     (Exit::Failure, format!("{message:#}"))
 }
 
@@ -155,6 +155,7 @@ fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
         session::sdk_app_id(args.sdk_app_id.as_deref(), &settings, args.sim).map_err(invalid)?;
     let defaults = Defaults {
         sdk_app_id,
+        callee: None,
         agent: args.agent.clone().map(|a| a.trim().to_string()),
         callers: args.callers.clone(),
         max_ring: args.max_ring.clone().unwrap_or_default(),
@@ -639,7 +640,7 @@ async fn hold_back_witnessed(
 }
 
 /// The command as typed, to rerun it.
-fn command_line() -> String {
+pub(super) fn command_line() -> String {
     std::env::args()
         .map(|a| {
             if a.chars()

@@ -1,4 +1,4 @@
-//! `ccc-dial history`: list, export, show and prune past attempts.
+//! `ccc-dial history`: list, export, show, label and prune past attempts.
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -8,9 +8,11 @@ use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone};
 use clap::{Args, Subcommand};
 
 use crate::history::{
-    Attempt, AttemptId, AttemptStatus, ENV_PATH, Event, ExportFormat, Filter, HistoryError, Page,
-    Store, attempt_json, event_json,
+    Attempt, AttemptId, AttemptStatus, ENV_PATH, Event, ExportFormat, Filter, HistoryError, Notes,
+    Page, Store, event_json, parse_label,
 };
+use crate::results::export::run_json;
+use crate::results::{Run, printable};
 
 /// List past attempts (newest first), export them, show one, or prune old ones.
 #[derive(Debug, Args)]
@@ -34,6 +36,22 @@ pub enum HistoryAction {
         /// Print it as one JSON object, with its events.
         #[arg(long)]
         json: bool,
+    },
+    /// Label an attempt (prompt-v2, baseline, …) and set its note; --remove takes labels off.
+    ///
+    /// With no label and no --note, prints the attempt's labels and note.
+    Label {
+        /// A SessionId, an attempt id, or the start of an attempt id (8 characters suffice).
+        key: String,
+        /// Labels: letters, digits and - _ . : / + = @, no spaces.
+        #[arg(value_parser = parse_label)]
+        names: Vec<String>,
+        /// Take these labels off instead of adding them.
+        #[arg(long)]
+        remove: bool,
+        /// Replace the note (an empty one clears it).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
     /// Delete attempts older than a duration, with their timelines.
     Prune {
@@ -77,7 +95,11 @@ pub struct ListArgs {
     /// Only this SessionId.
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
-    /// Free text found in the callee, agent name, status, SessionId or attempt id.
+    /// Only attempts with this label.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+    /// Free text found in the callee, agent name, status, SessionId, attempt id, a label or
+    /// the note.
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// At most this many attempts [default: 50 in the table, all in exports].
@@ -91,8 +113,9 @@ pub struct ListArgs {
 /// Rows of the table when no --limit is given.
 const TABLE_ROWS: u64 = 50;
 
-pub fn run(args: HistoryArgs) -> anyhow::Result<()> {
-    let path = match args.db {
+/// Opens the history at `db`, else the default place, telling the user of any notice.
+pub fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = match db {
         Some(p) => p,
         None => Store::default_path()?,
     };
@@ -100,11 +123,22 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<()> {
     if let Some(notice) = notice {
         eprintln!("note: {notice}");
     }
+    Ok(store)
+}
+
+pub fn run(args: HistoryArgs) -> anyhow::Result<()> {
+    let store = open(args.db)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = match args.action {
         None => list(&store, &args.list, &mut out),
         Some(HistoryAction::Show { key, json }) => show(&store, &key, json, &mut out),
+        Some(HistoryAction::Label {
+            key,
+            names,
+            remove,
+            note,
+        }) => label(&store, &key, &names, remove, note.as_deref(), &mut out),
         Some(HistoryAction::Prune {
             older_than,
             dry_run,
@@ -145,6 +179,7 @@ fn filter_of(args: &ListArgs, now: DateTime<Local>) -> anyhow::Result<Filter> {
         since_ms: when("since", &args.since)?,
         until_ms: when("until", &args.until)?,
         text: args.search.clone(),
+        label: args.label.clone(),
         ..Default::default()
     })
 }
@@ -173,7 +208,7 @@ fn list(store: &Store, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<(
             offset: args.offset,
             limit: args.limit.unwrap_or(Page::all().limit),
         };
-        store.export(&filter, page, format, out)?;
+        crate::results::export::export(store, &filter, page, format, out)?;
         return Ok(());
     }
     let page = Page {
@@ -194,7 +229,11 @@ fn list(store: &Store, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<(
         }
         return Ok(());
     }
-    write_table(&attempts, out)?;
+    let labels = attempts
+        .iter()
+        .map(|a| Ok(store.notes(&a.id)?.labels.join(" ")))
+        .collect::<Result<Vec<_>, HistoryError>>()?;
+    write_table(&attempts, &labels, out)?;
     let first = args.offset + 1;
     let last = args.offset + attempts.len() as u64;
     writeln!(out, "\n{first}-{last} of {total}, newest first.")?;
@@ -209,13 +248,14 @@ fn local_time(ms: i64, format: &str) -> String {
     }
 }
 
-fn write_table(attempts: &[Attempt], out: &mut dyn Write) -> io::Result<()> {
+fn write_table(attempts: &[Attempt], labels: &[String], out: &mut dyn Write) -> io::Result<()> {
     let header = [
-        "TIME", "ATTEMPT", "CALLEE", "AGENT", "STATUS", "SESSION", "NOTE",
+        "TIME", "ATTEMPT", "CALLEE", "AGENT", "STATUS", "SESSION", "LABELS", "NOTE",
     ];
-    let rows: Vec<[String; 7]> = attempts
+    let rows: Vec<[String; 8]> = attempts
         .iter()
-        .map(|a| {
+        .zip(labels)
+        .map(|(a, labels)| {
             let agent = match &a.agent_name {
                 Some(name) => format!("{} {}", a.agent_id, name),
                 None => a.agent_id.to_string(),
@@ -232,7 +272,8 @@ fn write_table(attempts: &[Attempt], out: &mut dyn Write) -> io::Result<()> {
                 agent,
                 a.status.to_string(),
                 a.session_id.clone().unwrap_or_default(),
-                note,
+                labels.clone(),
+                printable(&note),
             ]
         })
         .collect();
@@ -262,20 +303,12 @@ fn write_table(attempts: &[Attempt], out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn show(store: &Store, key: &str, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    let Some(a) = store.find(key)? else {
-        let place = store
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        bail!(
-            "no attempt or SessionId `{key}` in the history at {place}; `ccc-dial history` lists them"
-        );
-    };
-    let events = store.events(&a.id)?;
+    let a = found(store, key)?;
     let sharing = sharing_the_session(store, &a)?;
+    let entry = store.entry(a)?;
     if json {
-        let mut value = attempt_json(&a);
-        value["events"] = events.iter().map(event_json).collect();
+        let mut value = run_json(&Run::new(entry.clone()));
+        value["events"] = entry.events.iter().map(event_json).collect();
         if !sharing.is_empty() {
             value["same_session_attempts"] = sharing.iter().map(|id| id.as_str()).collect();
         }
@@ -283,13 +316,13 @@ fn show(store: &Store, key: &str, json: bool, out: &mut dyn Write) -> anyhow::Re
         writeln!(out)?;
         return Ok(());
     }
-    write_details(&a, &events, out)?;
+    write_details(&entry.attempt, &entry.notes, &entry.events, out)?;
     if !sharing.is_empty() {
         let ids: Vec<&str> = sharing.iter().map(|id| id.as_str()).collect();
         writeln!(
             out,
             "\nSessionId {} is also on {}: {}; show one by its attempt id",
-            a.session_id.as_deref().unwrap_or_default(),
+            entry.attempt.session_id.as_deref().unwrap_or_default(),
             if ids.len() == 1 {
                 "another attempt"
             } else {
@@ -319,7 +352,51 @@ fn sharing_the_session(store: &Store, a: &Attempt) -> anyhow::Result<Vec<Attempt
         .collect())
 }
 
-fn write_details(a: &Attempt, events: &[Event], out: &mut dyn Write) -> io::Result<()> {
+fn label(
+    store: &Store,
+    key: &str,
+    names: &[String],
+    remove: bool,
+    note: Option<&str>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let a = found(store, key)?;
+    let (add, take): (&[String], &[String]) = if remove { (&[], names) } else { (names, &[]) };
+    let notes = store.annotate(&a.id, add, take, note)?;
+    let labels = if notes.labels.is_empty() {
+        "no labels".to_owned()
+    } else {
+        notes.labels.join(" ")
+    };
+    writeln!(out, "{}  {labels}", a.id.short())?;
+    if let Some(note) = &notes.note {
+        writeln!(out, "note: {}", printable(note))?;
+    }
+    Ok(())
+}
+
+/// The attempt a key names, or an error saying how to find one.
+pub fn found(store: &Store, key: &str) -> anyhow::Result<Attempt> {
+    match store.find(key)? {
+        Some(a) => Ok(a),
+        None => {
+            let place = store
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            bail!(
+                "no attempt or SessionId `{key}` in the history at {place}; `ccc-dial history` lists them"
+            )
+        }
+    }
+}
+
+fn write_details(
+    a: &Attempt,
+    notes: &Notes,
+    events: &[Event],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
     writeln!(out, "Attempt    {}", a.id)?;
     writeln!(out, "Status     {}", a.status)?;
@@ -349,6 +426,12 @@ fn write_details(a: &Attempt, events: &[Event], out: &mut dyn Write) -> io::Resu
     }
     if let Some(b) = &a.batch {
         writeln!(out, "Batch      {} row {}", b.batch_id, b.row)?;
+    }
+    if !notes.labels.is_empty() {
+        writeln!(out, "Labels     {}", notes.labels.join(" "))?;
+    }
+    if let Some(note) = &notes.note {
+        writeln!(out, "Note       {}", printable(note))?;
     }
     if a.max_ring_timeout.is_some() || a.acquire_timeout.is_some() {
         let secs = |t: Option<i64>| t.map_or_else(|| "-".to_owned(), |t| format!("{t} s"));

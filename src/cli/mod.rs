@@ -2,12 +2,15 @@
 
 pub mod batch;
 pub mod call;
+pub mod compare;
 pub mod exit;
 pub mod guard;
 mod headless;
 pub mod history;
 mod json_keys;
 pub mod sim;
+pub mod stats;
+pub mod sweep;
 pub mod task;
 
 use clap::{Args, Parser, Subcommand};
@@ -116,6 +119,15 @@ pub enum Command {
     Task(task::TaskArgs),
     /// List, export, show and prune past call attempts (the durable call history).
     History(history::HistoryArgs),
+    /// Call one number once per variable set (a CSV of var.NAME columns), one call at a
+    /// time, each followed to its report, then compare the runs. Rerun to resume.
+    Sweep(sweep::SweepArgs),
+    /// Compare runs side by side: variables, outcome, tags and latency (a table, --json or
+    /// --markdown).
+    Compare(compare::CompareArgs),
+    /// Statistics over the history: outcomes, answer rate, talk time and latency as bar
+    /// charts, per agent and per label (--json for scripts).
+    Stats(stats::StatsArgs),
     /// Run the local CCC simulator: a stand-in for the API that rings no real phone.
     Sim(crate::cli::sim::SimArgs),
 }

@@ -12,9 +12,7 @@ use super::event::{DialerEvent, WatchEvent};
 use super::limiter::RateLimiter;
 use crate::ccc::actions::Action;
 use crate::ccc::{ApiError, Client, Reply};
-use crate::history::{
-    Attempt, AttemptId, CallEvent, ClaimRule, EventUpdate, HistoryError, Store,
-};
+use crate::history::{Attempt, AttemptId, CallEvent, ClaimRule, EventUpdate, HistoryError, Store};
 
 /// A history error that can travel in events and be compared: the history could not be
 /// read while acting on a call.

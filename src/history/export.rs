@@ -76,7 +76,8 @@ pub fn event_json(e: &Event) -> Value {
     })
 }
 
-const CSV_HEADER: [&str; 18] = [
+/// The columns of an attempt as stored, in CSV.
+pub const CSV_HEADER: [&str; 18] = [
     "id",
     "created_at",
     "status",
@@ -97,7 +98,8 @@ const CSV_HEADER: [&str; 18] = [
     "updated_at_ms",
 ];
 
-fn csv_record(a: &Attempt) -> [String; 18] {
+/// An attempt's stored columns, in the order of [`CSV_HEADER`].
+pub fn csv_record(a: &Attempt) -> [String; 18] {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     [
         a.id.0.clone(),
@@ -127,8 +129,53 @@ fn csv_record(a: &Attempt) -> [String; 18] {
     ]
 }
 
-fn csv_error(e: csv::Error) -> HistoryError {
+/// A CSV writer's failure, as the history's error.
+pub fn csv_error(e: csv::Error) -> HistoryError {
     HistoryError::Io(std::io::Error::other(e))
+}
+
+/// Writes JSON objects one a line, or as one array.
+pub struct JsonSink<'a> {
+    out: &'a mut dyn Write,
+    array: bool,
+    count: usize,
+}
+
+impl<'a> JsonSink<'a> {
+    /// A sink for `format`: an array for [`ExportFormat::JsonArray`], else lines.
+    pub fn new(out: &'a mut dyn Write, format: ExportFormat) -> std::io::Result<Self> {
+        let array = format == ExportFormat::JsonArray;
+        if array {
+            out.write_all(b"[")?;
+        }
+        Ok(JsonSink {
+            out,
+            array,
+            count: 0,
+        })
+    }
+
+    pub fn push(&mut self, value: &Value) -> std::io::Result<()> {
+        if self.array {
+            self.out
+                .write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+        }
+        serde_json::to_writer(&mut *self.out, value).map_err(std::io::Error::from)?;
+        if !self.array {
+            self.out.write_all(b"\n")?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Closes the array; returns how many objects went out.
+    pub fn finish(self) -> std::io::Result<usize> {
+        if self.array {
+            self.out.write_all(b"\n]\n")?;
+        }
+        self.out.flush()?;
+        Ok(self.count)
+    }
 }
 
 impl Store {
@@ -140,38 +187,22 @@ impl Store {
         format: ExportFormat,
         out: &mut dyn Write,
     ) -> Result<usize, HistoryError> {
-        let mut n = 0;
-        match format {
-            ExportFormat::JsonLines => self.for_each(filter, page, |a| {
-                serde_json::to_writer(&mut *out, &attempt_json(&a))
-                    .map_err(std::io::Error::from)?;
-                out.write_all(b"\n")?;
+        if format == ExportFormat::Csv {
+            let mut n = 0;
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record(CSV_HEADER).map_err(csv_error)?;
+            self.for_each(filter, page, |a| {
+                w.write_record(csv_record(&a)).map_err(csv_error)?;
                 n += 1;
                 Ok(())
-            })?,
-            ExportFormat::JsonArray => {
-                out.write_all(b"[")?;
-                self.for_each(filter, page, |a| {
-                    out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
-                    serde_json::to_writer(&mut *out, &attempt_json(&a))
-                        .map_err(std::io::Error::from)?;
-                    n += 1;
-                    Ok(())
-                })?;
-                out.write_all(b"\n]\n")?;
-            }
-            ExportFormat::Csv => {
-                let mut w = csv::Writer::from_writer(&mut *out);
-                w.write_record(CSV_HEADER).map_err(csv_error)?;
-                self.for_each(filter, page, |a| {
-                    w.write_record(csv_record(&a)).map_err(csv_error)?;
-                    n += 1;
-                    Ok(())
-                })?;
-                w.flush()?;
-            }
+            })?;
+            w.flush()?;
+            drop(w);
+            out.flush()?;
+            return Ok(n);
         }
-        out.flush()?;
-        Ok(n)
+        let mut sink = JsonSink::new(out, format)?;
+        self.for_each(filter, page, |a| Ok(sink.push(&attempt_json(&a))?))?;
+        Ok(sink.finish()?)
     }
 }

@@ -18,10 +18,12 @@ pub mod batch;
 mod claim;
 pub mod event;
 mod export;
+mod label;
 mod open;
 mod query;
 mod schema;
 mod store;
+mod summary;
 mod task;
 
 use std::path::PathBuf;
@@ -31,11 +33,15 @@ pub use attempt::{
 };
 pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Holder, Line, Override};
 pub use event::{CallEvent, CallRecord, Fetched, PushKind};
-pub use export::{ExportFormat, attempt_json, event_json};
+pub use export::{
+    CSV_HEADER, ExportFormat, JsonSink, attempt_json, csv_error, csv_record, event_json,
+};
+pub use label::{Entry, LABEL_MAX, LabelError, NOTE_MAX, Notes, parse_label};
 pub use open::QUICK_CHECK_MAX_BYTES;
 pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;
+pub use summary::{Summary, SummaryRow};
 pub use task::{NewTaskPart, TaskPart, TaskPartStatus};
 
 /// The environment variable that names the history file, ahead of the default place.
@@ -60,6 +66,8 @@ pub enum HistoryError {
         "no home directory to keep the history in; set {ENV_PATH} to a file path or pass --db PATH"
     )]
     NoDataDir,
+    #[error(transparent)]
+    Label(#[from] LabelError),
     #[error("writing the export: {0}")]
     Io(#[from] std::io::Error),
     #[error("history database: {0}")]

@@ -19,8 +19,11 @@ pub struct Filter {
     pub since_ms: Option<i64>,
     /// Created before (ms since the epoch).
     pub until_ms: Option<i64>,
-    /// One free text found in the callee, agent name, status, SessionId or attempt id.
+    /// One free text found in the callee, agent name, status, SessionId, attempt id, a
+    /// label or the note.
     pub text: Option<String>,
+    /// Carries this label, exactly.
+    pub label: Option<String>,
 }
 
 /// A page of a newest-first list.
@@ -83,6 +86,12 @@ impl Filter {
         if let Some(until) = self.until_ms {
             push("created_at_ms < ?", vec![Value::Integer(until)]);
         }
+        if let Some(label) = &self.label {
+            push(
+                "EXISTS (SELECT 1 FROM label WHERE label.attempt_id = attempt.id AND label.name = ?)",
+                vec![Value::Text(label.clone())],
+            );
+        }
         if let Some(text) = self
             .text
             .as_deref()
@@ -97,12 +106,16 @@ impl Filter {
                 .unwrap_or_default();
             push(
                 "(callee LIKE ? ESCAPE '\\' OR agent_name LIKE ? ESCAPE '\\' OR status LIKE ? ESCAPE '\\' \
-                 OR status = ? OR session_id LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\')",
+                 OR status = ? OR session_id LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' \
+                 OR note LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM label \
+                    WHERE label.attempt_id = attempt.id AND label.name LIKE ? ESCAPE '\\'))",
                 vec![
                     like.clone(),
                     like.clone(),
                     like.clone(),
                     Value::Text(status),
+                    like.clone(),
+                    like.clone(),
                     like.clone(),
                     like,
                 ],

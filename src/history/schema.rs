@@ -97,6 +97,32 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE attempt ADD COLUMN claim_override TEXT;
     CREATE INDEX attempt_claim ON attempt (callee, sdk_app_id, endpoint, created_at_ms);
     ",
+    // 4: labels and a note on an attempt.
+    "
+    ALTER TABLE attempt ADD COLUMN note TEXT;
+    CREATE TABLE label (
+        attempt_id TEXT NOT NULL REFERENCES attempt (id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, name)
+    ) WITHOUT ROWID;
+    CREATE INDEX label_name ON label (name, attempt_id);
+    ",
+    // 5: each attempt's results, made from its events, for statistics.
+    "
+    CREATE TABLE summary (
+        attempt_id     TEXT    NOT NULL PRIMARY KEY REFERENCES attempt (id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,  -- the last event it was made from
+        word           TEXT,
+        end_status     INTEGER,
+        ring_secs      INTEGER,
+        talk_secs      INTEGER,
+        ete_ms         REAL,
+        asr_ms         REAL,
+        llm_ms         REAL,
+        first_token_ms REAL,
+        tts_ms         REAL
+    ) WITHOUT ROWID;
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]

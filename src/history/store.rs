@@ -246,6 +246,16 @@ impl Store {
         page: Page,
         mut f: impl FnMut(Attempt) -> Result<()>,
     ) -> Result<()> {
+        self.scan(filter, page, |_, a| f(a))
+    }
+
+    /// As `for_each`, handing `f` the connection too, to read more of each attempt.
+    pub(super) fn scan(
+        &self,
+        filter: &Filter,
+        page: Page,
+        mut f: impl FnMut(&Connection, Attempt) -> Result<()>,
+    ) -> Result<()> {
         let (clause, mut values) = filter.to_sql();
         let n = values.len();
         values.push(rusqlite::types::Value::Integer(
@@ -263,7 +273,7 @@ impl Store {
             let mut stmt = conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
             while let Some(row) = rows.next()? {
-                f(attempt_from_row(row)?)?;
+                f(conn, attempt_from_row(row)?)?;
             }
             Ok(())
         })

@@ -412,11 +412,18 @@ fn extract_result(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Valu
     let window = window(p)?;
     // An unknown session finds nothing, as a window that misses the call does.
     with_session(sim, p, |s| {
-        let found =
-            s.filter(|s| reports_found(sim, s, &window, now_ms) && s.accepted_ms().is_some());
-        let tags: Vec<Value> = found
-            .and_then(|s| sim.fixtures.agent(s.agent_id))
-            .map(|a| a.extract_results.iter().map(full_tag).collect())
+        let tags: Vec<Value> = s
+            .filter(|s| reports_found(sim, s, &window, now_ms) && s.accepted_ms().is_some())
+            .and_then(|s| {
+                let agent = sim.fixtures.agent(s.agent_id)?;
+                Some(
+                    s.persona()
+                        .tags(&agent.extract_results)
+                        .iter()
+                        .map(full_tag)
+                        .collect(),
+                )
+            })
             .unwrap_or_default();
         Ok(json!({"ResultList": tags}))
     })
@@ -444,10 +451,15 @@ fn latency(sim: &Sim, p: &Map<String, Value>, now_ms: i64) -> Result<Value, ApiE
             let mut v: Vec<i64> = rounds.iter().map(|(l, _)| f(l)).collect();
             v.sort_unstable();
             let at = |q: f64| v.get(((v.len() - 1) as f64 * q).round() as usize).copied();
+            // The median of an even count is the mean of the middle two.
+            let middle = |n: usize| match v[(n - 1) / 2] + v[n / 2] {
+                sum if sum % 2 == 0 => json!(sum / 2),
+                sum => json!(sum as f64 / 2.0),
+            };
             match v.first() {
                 None => json!({"MinLatency": -1, "MiddleLatency": -1, "P90Latency": -1}),
                 Some(min) => {
-                    json!({"MinLatency": min, "MiddleLatency": at(0.5), "P90Latency": at(0.9)})
+                    json!({"MinLatency": min, "MiddleLatency": middle(v.len()), "P90Latency": at(0.9)})
                 }
             }
         };

@@ -39,21 +39,17 @@ fn metrics(asr: i64, first_token: i64, tts: i64, total: i64) -> Value {
 
 /// The scripted rounds held by `now_ms`, then the lines pushed into the call.
 pub fn records(s: &Session, now_ms: i64) -> Value {
-    let name = s
-        .variables
-        .iter()
-        .find(|(k, _)| k == "name" || k == "dify-inputs-user")
-        .map_or("there", |(_, v)| v.as_str());
+    let persona = s.persona();
     let mut events: Vec<Value> = s
         .rounds(now_ms)
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let l = s.latency(i);
+            let l = persona.latency(i);
             let mut messages = Vec::new();
-            let (spoken, spoken_type, tag) = if i == 0 {
-                let greeting = format!("Hello {name}, this is {}.", s.agent_name);
-                (greeting, "Script", String::new())
+            let spoken = persona.says(i, &s.agent_name);
+            let (spoken_type, tag) = if i == 0 {
+                ("Script", String::new())
             } else {
                 let reply = REPLIES[(i - 1) % REPLIES.len()];
                 let branch = if slots(reply).is_empty() {
@@ -64,11 +60,7 @@ pub fn records(s: &Session, now_ms: i64) -> Value {
                 messages.push(json!({"Timestamp": t, "UserReply": {
                     "ASRTranscript": reply, "MatchedIntent": "", "ExtractedSlots": slots(reply),
                     "BranchType": branch}}));
-                (
-                    format!("Answer {i} from {}.", s.agent_name),
-                    "LLMFallback",
-                    tags(reply),
-                )
+                ("LLMFallback", tags(reply))
             };
             // The greeting follows no user speech: it has no ASR latency.
             let asr = if i == 0 { -1 } else { l.asr };

@@ -18,6 +18,7 @@ pub mod limit;
 pub mod log;
 mod net;
 pub mod params;
+pub mod persona;
 pub mod reply;
 pub mod session;
 pub mod state;

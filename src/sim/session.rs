@@ -5,9 +5,8 @@
 use serde_json::{Value, json};
 
 use super::faults::Ending;
-
-/// How long one conversational round of an answered call lasts.
-pub const ROUND_MS: i64 = 2_000;
+use super::persona::Persona;
+pub use super::persona::{Latency, fnv};
 /// How long an unanswered call rings when no MaxRingTimeoutSecond is given.
 pub const NO_ANSWER_RING_MS: i64 = 30_000;
 /// How long a callee that cannot be reached (busy, off, no such number) takes to fail.
@@ -382,37 +381,22 @@ impl Session {
             return Vec::new();
         };
         let until = now_ms.min(self.end_ms());
+        let round_ms = self.persona().round_ms();
         (0..)
-            .map(|i| accepted + i * ROUND_MS)
+            .map(|i| accepted + i * round_ms)
             .take_while(|t| *t < until)
             .collect()
     }
 
-    /// Plausible, repeatable per-round latencies (ms) of round `i`.
-    pub fn latency(&self, round: usize) -> Latency {
-        let h = fnv(&format!("{}#{round}", self.id));
-        let pick = |shift: u32, lo: i64, span: u64| lo + ((h >> shift) % span) as i64;
-        let asr = pick(0, 180, 220);
-        let first_token = pick(10, 280, 420);
-        let llm = first_token + pick(20, 250, 500);
-        let tts = pick(30, 90, 160);
-        Latency {
-            asr,
-            llm,
-            first_token,
-            tts,
-            ete: asr + first_token + tts + pick(40, 20, 60),
-        }
+    /// The simulated agent of this call, as its variables make it.
+    pub fn persona(&self) -> Persona {
+        Persona::new(self.agent_id, &self.callee, &self.variables)
     }
-}
 
-#[derive(Debug, Clone, Copy)]
-pub struct Latency {
-    pub asr: i64,
-    pub llm: i64,
-    pub first_token: i64,
-    pub tts: i64,
-    pub ete: i64,
+    /// Plausible, repeatable per-round latencies (ms) of round `round`.
+    pub fn latency(&self, round: usize) -> Latency {
+        self.persona().latency(round)
+    }
 }
 
 pub fn secs(ms: i64) -> i64 {
@@ -437,12 +421,6 @@ pub fn uuid_from(seed: &str) -> String {
         .into_uuid()
         .hyphenated()
         .to_string()
-}
-
-pub fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

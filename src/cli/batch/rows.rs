@@ -11,6 +11,8 @@ use crate::dialer::{DialDraft, DialRequest, Field};
 #[derive(Debug, Clone, Default)]
 pub struct Defaults {
     pub sdk_app_id: String,
+    /// The callee of rows with no callee column (a sweep calls one number).
+    pub callee: Option<String>,
     pub agent: Option<String>,
     pub callers: Vec<String>,
     pub max_ring: String,
@@ -99,7 +101,7 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
         .headers()
         .map_err(|e| format!("cannot read the header line: {e}"))?
         .clone();
-    let columns = columns(&header)?;
+    let columns = columns(&header, defaults)?;
     let position = |c: Column| columns.iter().position(|k| *k == c);
     let (callee_at, callers_at, agent_at, uui_at) = (
         position(Column::Callee),
@@ -134,7 +136,10 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
             continue;
         }
         let cell = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or("");
-        let callee = cell(callee_at).to_string();
+        let callee = match (cell(callee_at), &defaults.callee) {
+            ("", Some(callee)) => callee.clone(),
+            (callee, _) => callee.to_string(),
+        };
         if record.len() > header.len() {
             bad.push(BadRow {
                 line,
@@ -197,7 +202,7 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
     Ok((rows, bad))
 }
 
-fn columns(header: &csv::StringRecord) -> Result<Vec<Column>, String> {
+fn columns(header: &csv::StringRecord, defaults: &Defaults) -> Result<Vec<Column>, String> {
     let mut columns = Vec::with_capacity(header.len());
     for (i, name) in header.iter().enumerate() {
         let column = match name {
@@ -219,7 +224,7 @@ fn columns(header: &csv::StringRecord) -> Result<Vec<Column>, String> {
         }
         columns.push(column);
     }
-    if !columns.contains(&Column::Callee) {
+    if !columns.contains(&Column::Callee) && defaults.callee.is_none() {
         return Err("the header has no \"callee\" column: the numbers to call".into());
     }
     Ok(columns)
@@ -348,6 +353,7 @@ mod tests {
     fn defaults() -> Defaults {
         Defaults {
             sdk_app_id: "1400000000".into(),
+            callee: None,
             agent: Some("15".into()),
             callers: vec!["008601012345678".into()],
             ..Default::default()

@@ -4,13 +4,16 @@
 mod agent;
 mod callee;
 mod callers;
+pub mod compare;
 mod detail;
 mod help;
 mod history;
+pub mod latency;
 mod messages;
 mod options;
 mod picker;
 mod settings;
+pub mod stats;
 mod status;
 mod variables;
 

@@ -1,0 +1,141 @@
+//! What each attempt's report came to, kept beside it: statistics over a hundred thousand
+//! attempts read these small rows instead of re-reading every event. A row remembers the last
+//! event it was made from, so a later event marks it stale and it is made again.
+
+use rusqlite::{Connection, params};
+
+use super::attempt::{AttemptId, AttemptStatus};
+use super::query::Filter;
+use super::{HistoryError, Store};
+
+/// An attempt's results, as statistics read them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// The operator word (`answered`, `no answer`, …) once the call record is in.
+    pub word: Option<String>,
+    pub end_status: Option<i64>,
+    pub ring_secs: Option<i64>,
+    pub talk_secs: Option<i64>,
+    /// The call's latency medians (ms): E2E, ASR, LLM, first token, TTS.
+    pub medians: [Option<f64>; 5],
+}
+
+/// One attempt for statistics: who it went to, where it stands, and its outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    pub created_at_ms: i64,
+    pub agent_id: u64,
+    pub agent_name: Option<String>,
+    pub status: AttemptStatus,
+    pub labels: Vec<String>,
+    pub summary: Summary,
+}
+
+/// The attempts with no summary row, or one older than their last event.
+const STALE: &str = "(NOT EXISTS (SELECT 1 FROM summary o WHERE o.attempt_id = attempt.id \
+    AND o.seq >= (SELECT max(seq) FROM event e WHERE e.attempt_id = attempt.id)))";
+
+fn where_and(clause: &str, term: &str) -> String {
+    if clause.is_empty() {
+        format!("WHERE {term}")
+    } else {
+        format!("{clause} AND {term}")
+    }
+}
+
+impl Store {
+    /// The matching attempts whose outcome is missing or stale, with their last event's seq.
+    pub fn stale_summaries(&self, filter: &Filter) -> Result<Vec<(AttemptId, i64)>, HistoryError> {
+        let (clause, values) = filter.to_sql();
+        let sql = format!(
+            "SELECT id, (SELECT coalesce(max(seq), 0) FROM event e WHERE e.attempt_id = attempt.id)
+             FROM attempt {}",
+            where_and(&clause, STALE)
+        );
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+                Ok((AttemptId(r.get(0)?), r.get(1)?))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Keeps each attempt's outcome, made from its events up to `seq`, in one transaction.
+    pub fn save_summaries(
+        &self,
+        summaries: &[(AttemptId, i64, Summary)],
+    ) -> Result<(), HistoryError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            for (id, seq, o) in summaries {
+                save(&tx, id, *seq, o)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Calls `f` on every matching attempt with its outcome (default when never made).
+    pub fn for_each_summary(
+        &self,
+        filter: &Filter,
+        mut f: impl FnMut(SummaryRow),
+    ) -> Result<(), HistoryError> {
+        let (clause, values) = filter.to_sql();
+        let sql = format!(
+            "SELECT created_at_ms, agent_id, agent_name, status,
+                    (SELECT group_concat(name, char(31)) FROM label l WHERE l.attempt_id = attempt.id),
+                    o.word, o.end_status, o.ring_secs, o.talk_secs,
+                    o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms, o.tts_ms
+             FROM attempt LEFT JOIN summary o ON o.attempt_id = attempt.id {clause}"
+        );
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+            while let Some(r) = rows.next()? {
+                let labels: Option<String> = r.get(4)?;
+                f(SummaryRow {
+                    created_at_ms: r.get(0)?,
+                    agent_id: r.get::<_, i64>(1)?.max(0) as u64,
+                    agent_name: r.get(2)?,
+                    status: r.get(3)?,
+                    labels: labels
+                        .map(|l| l.split('\u{1f}').map(String::from).collect())
+                        .unwrap_or_default(),
+                    summary: Summary {
+                        word: r.get(5)?,
+                        end_status: r.get(6)?,
+                        ring_secs: r.get(7)?,
+                        talk_secs: r.get(8)?,
+                        medians: [r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
+                    },
+                });
+            }
+            Ok(())
+        })
+    }
+}
+
+fn save(conn: &Connection, id: &AttemptId, seq: i64, o: &Summary) -> rusqlite::Result<()> {
+    let [ete, asr, llm, first_token, tts] = o.medians;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO summary (attempt_id, seq, word, end_status, ring_secs, talk_secs,
+            ete_ms, asr_ms, llm_ms, first_token_ms, tts_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id.0,
+        seq,
+        o.word,
+        o.end_status,
+        o.ring_secs,
+        o.talk_secs,
+        ete,
+        asr,
+        llm,
+        first_token,
+        tts
+    ])?;
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! `ccc-dial stats` over a history with known calls: outcome counts, answer rate, talk-time
+//! buckets, latency across calls, per agent and per label; summaries made again when an
+//! attempt gains an event.
+
+mod support;
+
+use ccc_dial::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate, NewAttempt, Store};
+use serde_json::{Value, json};
+use support::cli::{Sandbox, stderr, stdout};
+
+const T0: i64 = 1_793_541_600_000;
+
+fn queued(store: &Store, n: i64, agent: u64) -> AttemptId {
+    let a = NewAttempt {
+        id: AttemptId::new(),
+        created_at_ms: T0 + n * 1_000,
+        endpoint: "simulator".into(),
+        sdk_app_id: 1_400_000_000,
+        agent_id: agent,
+        agent_name: Some(format!("Bot {agent}")),
+        callee: format!("0086130{n:08}"),
+        callers: vec![],
+        variables: vec![],
+        max_ring_timeout: None,
+        acquire_timeout: None,
+        request_json: "{}".into(),
+        batch: None,
+    };
+    store.record_queued(&a).unwrap();
+    a.id
+}
+
+fn event(store: &Store, id: &AttemptId, kind: &str, status: Option<AttemptStatus>, d: Value) {
+    let mut e = EventUpdate::new(T0 + 100_000, CallEvent::from_stored(kind, &d));
+    e.status = status;
+    store.record_event(id, e).unwrap();
+}
+
+/// A finished call with this EndStatus, talk time and per-round E2E latencies.
+fn call(store: &Store, n: i64, agent: u64, end: i64, talk: i64, ete: &[f64]) -> AttemptId {
+    let id = queued(store, n, agent);
+    let accept = if end == 1 { 1_000 } else { 0 };
+    let record = json!({"EndStatus": end, "RingTimestamp": 990, "AcceptTimestamp": accept,
+        "EndedTimestamp": 1_000 + talk, "Duration": if end == 1 { talk } else { 0 }});
+    event(
+        store,
+        &id,
+        "cdr",
+        Some(AttemptStatus::Finished),
+        json!({"record": record}),
+    );
+    let rounds: Vec<Value> = ete
+        .iter()
+        .map(|v| json!({"ETELatency": v, "ASRLatency": 200}))
+        .collect();
+    event(store, &id, "latency", None, json!({"rounds": rounds}));
+    id
+}
+
+#[test]
+fn stats_count_outcomes_rates_talk_time_and_latency() {
+    let sandbox = Sandbox::new();
+    let store = Store::open(sandbox.history_path()).unwrap().0;
+    let a = call(&store, 1, 15, 1, 10, &[700.0, 900.0, 800.0]); // median 800
+    let b = call(&store, 2, 15, 1, 45, &[1_000.0, 1_200.0]); // median 1100
+    call(&store, 3, 16, 1, 400, &[500.0]); // median 500
+    call(&store, 4, 16, 202, 0, &[]);
+    call(&store, 5, 16, 206, 0, &[]);
+    let rejected = queued(&store, 6, 16);
+    event(
+        &store,
+        &rejected,
+        "rejected",
+        Some(AttemptStatus::Rejected),
+        json!({}),
+    );
+    store
+        .annotate(&a, &["prompt-v2".into()], &[], None)
+        .unwrap();
+    store
+        .annotate(&b, &["prompt-v2".into()], &[], None)
+        .unwrap();
+
+    let out = sandbox
+        .command()
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            v["attempts"].as_u64(),
+            v["placed"].as_u64(),
+            v["answered"].as_u64()
+        ),
+        (Some(6), Some(5), Some(3))
+    );
+    assert_eq!(v["answer_rate"].as_f64(), Some(0.6));
+    assert_eq!(
+        v["outcomes"],
+        json!([{"outcome": "answered", "count": 3}, {"outcome": "busy", "count": 1},
+               {"outcome": "no answer", "count": 1}, {"outcome": "rejected", "count": 1}])
+    );
+    let talk: Vec<u64> = v["talk_time"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(talk, [1, 0, 1, 0, 0, 1], "10 s, 45 s and 400 s");
+    // The calls' E2E medians are 800, 1100 and 500: their median 800, P90 (nearest rank) 1100.
+    assert_eq!(
+        v["latency"]["ete"],
+        json!({"median_ms": 800.0, "p90_ms": 1100.0})
+    );
+    assert_eq!(v["latency"]["asr"]["median_ms"], 200.0);
+    let agents = v["agents"].as_array().unwrap();
+    assert_eq!(agents[0]["name"], "15 Bot 15");
+    assert_eq!(
+        (
+            agents[0]["attempts"].as_u64(),
+            agents[0]["answer_rate"].as_f64()
+        ),
+        (Some(2), Some(1.0))
+    );
+    assert_eq!(agents[1]["attempts"], 4);
+    assert_eq!(agents[1]["placed"], 3);
+    assert_eq!(
+        v["labels"],
+        json!([{"name": "prompt-v2", "attempts": 2, "placed": 2, "answered": 2,
+        "answer_rate": 1.0, "ete": {"median_ms": 950.0, "p90_ms": 1100.0}}])
+    );
+
+    let text = stdout(&sandbox.command().arg("stats").output().unwrap());
+    assert!(
+        text.starts_with("6 attempts · 5 placed · 3 answered · answer rate 60.0%\n"),
+        "{text}"
+    );
+    let answered = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("answered"))
+        .unwrap();
+    assert!(
+        answered.contains(&"█".repeat(30)) && answered.contains("3   50.0%"),
+        "{text}"
+    );
+    let busy = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("busy"))
+        .unwrap();
+    assert!(busy.contains(&format!("{} ", "█".repeat(10))), "{text}");
+    assert!(text.contains("Per label\n"), "{text}");
+
+    let labelled = sandbox
+        .command()
+        .args(["stats", "--json", "--label", "prompt-v2"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&labelled.stdout).unwrap();
+    assert_eq!(v["attempts"], 2);
+}
+
+#[test]
+fn a_new_event_makes_the_summary_again() {
+    let sandbox = Sandbox::new();
+    let store = Store::open(sandbox.history_path()).unwrap().0;
+    let id = queued(&store, 1, 15);
+    event(
+        &store,
+        &id,
+        "accepted",
+        Some(AttemptStatus::Accepted),
+        json!({}),
+    );
+    let stats = |args: &[&str]| -> Value {
+        let out = sandbox
+            .command()
+            .arg("stats")
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(
+        stats(&[])["outcomes"],
+        json!([{"outcome": "accepted", "count": 1}])
+    );
+    let record = json!({"EndStatus": 1, "RingTimestamp": 990, "AcceptTimestamp": 1_000, "EndedTimestamp": 1_020, "Duration": 20});
+    event(
+        &store,
+        &id,
+        "cdr",
+        Some(AttemptStatus::Finished),
+        json!({"record": record}),
+    );
+    let v = stats(&[]);
+    assert_eq!(v["outcomes"], json!([{"outcome": "answered", "count": 1}]));
+    assert_eq!(v["talk_time"][1]["count"], 1);
+    assert_eq!(stats(&["--agent", "16"])["attempts"], 0);
+}
