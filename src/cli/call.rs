@@ -81,19 +81,9 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             return Exit::Failure.code();
         }
     };
-    let request = match draft(&args, &settings).map(|d| d.validate()) {
-        Ok(Ok(r)) => r,
-        Ok(Err(problems)) => {
-            eprintln!("error: the request is not valid:");
-            for p in problems {
-                eprintln!("  {p}");
-            }
-            return Exit::Invalid.code();
-        }
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Exit::Invalid.code();
-        }
+    let request = match valid_request(&args, &settings) {
+        Ok(r) => r,
+        Err(exit) => return exit.code(),
     };
     let connected = match headless::connect(global, args.sim).await {
         Ok(c) => c,
@@ -103,20 +93,7 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
         }
     };
     if args.dry_run {
-        return match connected
-            .backend
-            .client
-            .prepare(&request.to_action(), unix_now())
-        {
-            Ok(prepared) => {
-                print!("{}", headless::dry_run_text(&prepared));
-                Exit::Accepted.code()
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                Exit::Invalid.code()
-            }
-        };
+        return dry_run(&connected, &request).code();
     }
     let mut session = match headless::open(connected) {
         // Followed from the moment it is accepted, as on the dialer's screen.
@@ -139,7 +116,55 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
         return exit.code();
     }
     let id = AttemptId::new();
-    match session.dialer.run(id.clone(), request.clone(), None).await {
+    let finished = session.dialer.run(id.clone(), request.clone(), None).await;
+    report(finished, &id, &request, &args, &mut session).await
+}
+
+/// The request from the options or the input file, with every problem printed.
+fn valid_request(args: &CallArgs, settings: &Settings) -> Result<DialRequest, Exit> {
+    match draft(args, settings).map(|d| d.validate()) {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(problems)) => {
+            eprintln!("error: the request is not valid:");
+            for p in problems {
+                eprintln!("  {p}");
+            }
+            Err(Exit::Invalid)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Err(Exit::Invalid)
+        }
+    }
+}
+
+/// Prints the signed request instead of sending it; nothing is recorded.
+fn dry_run(connected: &session::Connected, request: &DialRequest) -> Exit {
+    match connected
+        .backend
+        .client
+        .prepare(&request.to_action(), unix_now())
+    {
+        Ok(prepared) => {
+            print!("{}", headless::dry_run_text(&prepared));
+            Exit::Accepted
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Exit::Invalid
+        }
+    }
+}
+
+/// Prints how the attempt ended, following an accepted call to its end with --wait.
+async fn report(
+    finished: Finished,
+    id: &AttemptId,
+    request: &DialRequest,
+    args: &CallArgs,
+    session: &mut session::Session,
+) -> i32 {
+    match finished {
         Finished::Accepted {
             session_id,
             request_id,
@@ -157,7 +182,7 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             eprintln!("accepted: SessionId {session_id}, RequestId {request_id}");
             wait(
                 &session.dialer,
-                &id,
+                id,
                 accepted,
                 &mut session.events,
                 args.json,
@@ -165,7 +190,7 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             .await
         }
         Finished::Failed(failure) => {
-            print_failure(&failure, &id, args.json);
+            print_failure(&failure, id, args.json);
             Exit::of_outcome(failure.outcome).code()
         }
         Finished::NotRecorded(message) => {

@@ -9,11 +9,13 @@ use super::ctx::{Dialer, now_ms};
 use super::event::{DialerEvent, Failure, Finished};
 use super::held::HeldBack;
 use super::request::DialRequest;
-use crate::ccc::actions::{Action, CreateAIAgentCall};
+use crate::ccc::actions::{Action, CreateAIAgentCall, CreateAIAgentCallResponse};
 use crate::ccc::catalog::Label;
-use crate::ccc::{ApiError, Outcome, Retry};
+use crate::ccc::{ApiError, Outcome, Reply, Retry};
 use crate::history::event::FailureNote;
-use crate::history::{AttemptId, AttemptStatus, BatchRef, CallEvent, Claimed, EventUpdate, Store};
+use crate::history::{
+    AttemptId, AttemptStatus, BatchRef, CallEvent, Claimed, EventUpdate, NewAttempt, Store,
+};
 
 /// How many times a request the service did not execute (rate limit) or that never left
 /// this machine is tried again before the attempt is given up.
@@ -44,24 +46,8 @@ impl Dialer {
             Err(e) => return self.not_recorded(&id, format!("cannot encode the request: {e}")),
         };
         let new = request.new_attempt(id.clone(), now_ms(), self.backend.clone(), body, batch);
-        // The one place an attempt is recorded before it leaves: every front end claims here.
-        let rule = self.claim.clone();
-        match self.blocking_store(move |s| s.claim(&new, &rule)).await {
-            Ok(Claimed::Won) => {}
-            Ok(Claimed::Held(holder)) => {
-                let held = HeldBack::from_history(&request.callee, holder);
-                self.emit(DialerEvent::Held {
-                    id: id.clone(),
-                    held: held.clone(),
-                });
-                return Finished::Held(held);
-            }
-            Err(e) => {
-                return self.not_recorded(
-                    &id,
-                    format!("not dialed: the history could not record it ({e})"),
-                );
-            }
+        if let Err(finished) = self.claim_callee(&id, new, &request.callee).await {
+            return finished;
         }
         self.emit(DialerEvent::Queued {
             id: id.clone(),
@@ -85,57 +71,9 @@ impl Dialer {
             let answer = self.client.execute::<CreateAIAgentCall>(&prepared).await;
             drop(permit);
             match answer {
-                Ok(reply) => {
-                    let Some(session_id) = reply.data.session_id.filter(|s| !s.is_empty()) else {
-                        let e = ApiError::Decode {
-                            action: CreateAIAgentCall::NAME,
-                            reason: "the answer has no SessionId".into(),
-                            request_id: Some(reply.request_id.clone()),
-                            body: reply.raw.clone(),
-                        };
-                        return self.failed(&id, &e, try_no).await;
-                    };
-                    let update = EventUpdate {
-                        status: Some(AttemptStatus::Accepted),
-                        session_id: Some(session_id.clone()),
-                        request_id: Some(reply.request_id.clone()),
-                        response_json: Some(reply.raw),
-                        ..EventUpdate::new(now_ms(), CallEvent::Accepted { tries: try_no })
-                    };
-                    self.record(&id, update).await;
-                    self.emit(DialerEvent::Accepted {
-                        id: id.clone(),
-                        session_id: session_id.clone(),
-                        request_id: reply.request_id.clone(),
-                    });
-                    if self.watch.is_some() {
-                        self.watch(id.clone());
-                    }
-                    return Finished::Accepted {
-                        session_id,
-                        request_id: reply.request_id,
-                    };
-                }
+                Ok(reply) => return self.accepted(&id, reply, try_no).await,
                 Err(e) => {
-                    let class = e.class();
-                    let may_retry = matches!(class.retry, Retry::AfterBackoff | Retry::WhenPassing);
-                    if may_retry && try_no <= MAX_RETRIES {
-                        let after = self.backoff * 2u32.pow(try_no - 1);
-                        let reason = e.to_string();
-                        let retry = CallEvent::Retry {
-                            after_ms: after.as_millis() as u64,
-                            reason: reason.clone(),
-                            code: e.code().map(String::from),
-                            request_id: e.request_id().map(String::from),
-                            label: class.label.as_str().to_string(),
-                        };
-                        self.note(&id, retry).await;
-                        self.emit(DialerEvent::Retrying {
-                            id: id.clone(),
-                            after,
-                            reason,
-                            label: class.label,
-                        });
+                    if let Some(after) = self.retry_after(&id, &e, try_no).await {
                         tokio::time::sleep(after).await;
                         continue;
                     }
@@ -143,6 +81,97 @@ impl Dialer {
                 }
             }
         }
+    }
+
+    /// Records the attempt and claims its callee, the one place an attempt is recorded
+    /// before it leaves: every front end claims here. `Err` is how the attempt ended instead.
+    async fn claim_callee(
+        &self,
+        id: &AttemptId,
+        new: NewAttempt,
+        callee: &str,
+    ) -> Result<(), Finished> {
+        let rule = self.claim.clone();
+        match self.blocking_store(move |s| s.claim(&new, &rule)).await {
+            Ok(Claimed::Won) => Ok(()),
+            Ok(Claimed::Held(holder)) => {
+                let held = HeldBack::from_history(callee, holder);
+                self.emit(DialerEvent::Held {
+                    id: id.clone(),
+                    held: held.clone(),
+                });
+                Err(Finished::Held(held))
+            }
+            Err(e) => Err(self.not_recorded(
+                id,
+                format!("not dialed: the history could not record it ({e})"),
+            )),
+        }
+    }
+
+    /// A reply without a SessionId is a failure: nothing could be watched or reported.
+    async fn accepted(
+        &self,
+        id: &AttemptId,
+        reply: Reply<CreateAIAgentCallResponse>,
+        try_no: u32,
+    ) -> Finished {
+        let Some(session_id) = reply.data.session_id.filter(|s| !s.is_empty()) else {
+            let e = ApiError::Decode {
+                action: CreateAIAgentCall::NAME,
+                reason: "the answer has no SessionId".into(),
+                request_id: Some(reply.request_id.clone()),
+                body: reply.raw.clone(),
+            };
+            return self.failed(id, &e, try_no).await;
+        };
+        let update = EventUpdate {
+            status: Some(AttemptStatus::Accepted),
+            session_id: Some(session_id.clone()),
+            request_id: Some(reply.request_id.clone()),
+            response_json: Some(reply.raw),
+            ..EventUpdate::new(now_ms(), CallEvent::Accepted { tries: try_no })
+        };
+        self.record(id, update).await;
+        self.emit(DialerEvent::Accepted {
+            id: id.clone(),
+            session_id: session_id.clone(),
+            request_id: reply.request_id.clone(),
+        });
+        if self.watch.is_some() {
+            self.watch(id.clone());
+        }
+        Finished::Accepted {
+            session_id,
+            request_id: reply.request_id,
+        }
+    }
+
+    /// How long to wait before sending again, recorded and reported; `None` when the error
+    /// may not be retried (the service may have executed it) or the retries are spent.
+    async fn retry_after(&self, id: &AttemptId, e: &ApiError, try_no: u32) -> Option<Duration> {
+        let class = e.class();
+        let may_retry = matches!(class.retry, Retry::AfterBackoff | Retry::WhenPassing);
+        if !may_retry || try_no > MAX_RETRIES {
+            return None;
+        }
+        let after = self.backoff * 2u32.pow(try_no - 1);
+        let reason = e.to_string();
+        let retry = CallEvent::Retry {
+            after_ms: after.as_millis() as u64,
+            reason: reason.clone(),
+            code: e.code().map(String::from),
+            request_id: e.request_id().map(String::from),
+            label: class.label.as_str().to_string(),
+        };
+        self.note(id, retry).await;
+        self.emit(DialerEvent::Retrying {
+            id: id.clone(),
+            after,
+            reason,
+            label: class.label,
+        });
+        Some(after)
     }
 
     async fn failed(&self, id: &AttemptId, e: &ApiError, tries: u32) -> Finished {

@@ -34,7 +34,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tokio::sync::watch;
 
 pub use clock::{Clock, ManualClock, ScaledClock, SystemClock};
@@ -343,6 +343,55 @@ fn process(
             "The simulator accepts POST (JSON or form body) and GET requests, as the SDKs send.",
         ));
     }
+    let action = check_action_and_version(incoming)?;
+    verify_signature(sim, method, uri, headers, body, incoming)?;
+    let schema = params::schema(action)
+        .or_else(|| task::schema(action))
+        .filter(|_| sim.flavour.offers(action));
+    let Some(schema) = schema else {
+        return Err(ApiError::new(
+            "InvalidAction",
+            format!(
+                "The action `{action}` does not exist for CCC version {} ({} API).",
+                crate::ccc::API_VERSION,
+                sim.flavour.name()
+            ),
+        ));
+    };
+    let Some(params) = incoming.object() else {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "The request body is not a JSON object.",
+        ));
+    };
+    let params = &params;
+    admit(sim, action, params)?;
+    if let Some(name) = params.keys().find(|n| !sim.flavour.accepts(action, n)) {
+        return Err(ApiError::new(
+            "UnknownParameter",
+            format!(
+                "The parameter `{name}` is not recognized ({} API).",
+                sim.flavour.name()
+            ),
+        ));
+    }
+    params::check(schema, params, "")?;
+    let mut outcome = if task::schema(action).is_some() {
+        task::run(sim, action, params, now_ms)
+    } else {
+        // Task calls are sessions too: bring them up to now before any session is looked at.
+        sim.tasks().advance(now_ms, &mut sim.sessions());
+        actions::run(sim, action, params, now_ms)
+    };
+    if let Reply::Ok(fields) | Reply::Fault(_, fields) = &mut outcome.reply {
+        sim.flavour.shape(action, fields);
+    }
+    Ok(outcome)
+}
+
+/// The action named by the request, once both it and the API version are present and the
+/// version is the one CCC has.
+fn check_action_and_version(incoming: &Incoming) -> Result<&str, ApiError> {
     let action = incoming.action.as_str();
     if action.is_empty() {
         return Err(ApiError::new(
@@ -351,24 +400,31 @@ fn process(
         ));
     }
     match incoming.version.as_deref().map(str::as_bytes) {
-        None => {
-            return Err(ApiError::new(
-                "MissingParameter",
-                "The request is missing a required parameter `Version` (header X-TC-Version).",
-            ));
-        }
-        Some(v) if v != crate::ccc::API_VERSION.as_bytes() => {
-            return Err(ApiError::new(
-                "NoSuchVersion",
-                format!(
-                    "The API version {:?} does not exist; CCC is version {}.",
-                    String::from_utf8_lossy(v),
-                    crate::ccc::API_VERSION
-                ),
-            ));
-        }
-        Some(_) => {}
+        None => Err(ApiError::new(
+            "MissingParameter",
+            "The request is missing a required parameter `Version` (header X-TC-Version).",
+        )),
+        Some(v) if v != crate::ccc::API_VERSION.as_bytes() => Err(ApiError::new(
+            "NoSuchVersion",
+            format!(
+                "The API version {:?} does not exist; CCC is version {}.",
+                String::from_utf8_lossy(v),
+                crate::ccc::API_VERSION
+            ),
+        )),
+        Some(_) => Ok(action),
     }
+}
+
+/// Checks the request's signature, TC3 or the older HmacSHA256 one, against the real clock.
+fn verify_signature(
+    sim: &Sim,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    incoming: &Incoming,
+) -> Result<(), ApiError> {
     let real_now_s = clock::wall_ms().div_euclid(1_000);
     match &incoming.signing {
         Signing::Tc3 => auth::verify(
@@ -394,59 +450,25 @@ fn process(
             )?
         }
     }
-    let schema = params::schema(action)
-        .or_else(|| task::schema(action))
-        .filter(|_| sim.flavour.offers(action));
-    let Some(schema) = schema else {
-        return Err(ApiError::new(
-            "InvalidAction",
-            format!(
-                "The action `{action}` does not exist for CCC version {} ({} API).",
-                crate::ccc::API_VERSION,
-                sim.flavour.name()
-            ),
-        ));
+    Ok(())
+}
+
+/// The per-application rate limit; calls without an `SdkAppId` are not counted.
+fn admit(sim: &Sim, action: &str, params: &Map<String, Value>) -> Result<(), ApiError> {
+    let Some(app) = params.get("SdkAppId").and_then(Value::as_i64) else {
+        return Ok(());
     };
-    let Some(params) = incoming.object() else {
-        return Err(ApiError::new(
-            "InvalidParameter",
-            "The request body is not a JSON object.",
-        ));
-    };
-    let params = &params;
-    if let Some(app) = params.get("SdkAppId").and_then(Value::as_i64) {
-        let mut limit = sim.limit.lock().unwrap_or_else(|p| p.into_inner());
-        if !limit.admit(action, app, Instant::now()) {
-            let n = limit.per_sec();
-            return Err(ApiError::new(
-                "RequestLimitExceeded",
-                format!(
-                    "Your current request times equals to `{n}` in a second, which exceeds the frequency limit `{n}` for a second. Please reduce the frequency of calls."
-                ),
-            ));
-        }
+    let mut limit = sim.limit.lock().unwrap_or_else(|p| p.into_inner());
+    if limit.admit(action, app, Instant::now()) {
+        return Ok(());
     }
-    if let Some(name) = params.keys().find(|n| !sim.flavour.accepts(action, n)) {
-        return Err(ApiError::new(
-            "UnknownParameter",
-            format!(
-                "The parameter `{name}` is not recognized ({} API).",
-                sim.flavour.name()
-            ),
-        ));
-    }
-    params::check(schema, params, "")?;
-    let mut outcome = if task::schema(action).is_some() {
-        task::run(sim, action, params, now_ms)
-    } else {
-        // Task calls are sessions too: bring them up to now before any session is looked at.
-        sim.tasks().advance(now_ms, &mut sim.sessions());
-        actions::run(sim, action, params, now_ms)
-    };
-    if let Reply::Ok(fields) | Reply::Fault(_, fields) = &mut outcome.reply {
-        sim.flavour.shape(action, fields);
-    }
-    Ok(outcome)
+    let n = limit.per_sec();
+    Err(ApiError::new(
+        "RequestLimitExceeded",
+        format!(
+            "Your current request times equals to `{n}` in a second, which exceeds the frequency limit `{n}` for a second. Please reduce the frequency of calls."
+        ),
+    ))
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {

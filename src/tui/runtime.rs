@@ -20,7 +20,8 @@ use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
 use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
-use crate::credentials::{self, Env};
+use crate::config::Settings;
+use crate::credentials::{self, Credential, Env};
 use crate::dialer::{CallReport, CallWord, ControlError, DialDraft, Dialer, DialerEvent, now_ms};
 use crate::history::{Attempt, AttemptId, AttemptStatus, Filter, Page, Store};
 use crate::session::{self, Session};
@@ -109,6 +110,78 @@ impl Runner {
         });
     }
 
+    /// One page of the application's AI agents, for the agent picker.
+    fn load_agents(&self, sdk_app_id: i64, page_number: i64) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let action = DescribeAIAgentInfoList {
+                sdk_app_id,
+                page_size: super::app::AGENT_PAGE,
+                page_number,
+            };
+            let result = client
+                .send(&action)
+                .await
+                .map(|r| (r.data.ai_agent_info_list, r.data.total_count))
+                .map_err(|e| format!("cannot list the agents: {e}"));
+            let _ = tx.send(Msg::AgentsPage {
+                page_number,
+                result,
+            });
+        });
+    }
+
+    /// Every number of the application, for the caller picker.
+    fn load_numbers(&self, sdk_app_id: i64) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let result = all_numbers(&client, sdk_app_id).await;
+            let _ = tx.send(Msg::Numbers(result));
+        });
+    }
+
+    /// Copies through the terminal (OSC 52), so it works over SSH too.
+    fn copy(&self, text: &str) {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let copied = out
+            .write_all(osc52(text).as_bytes())
+            .and_then(|()| out.flush());
+        if let Err(e) = copied {
+            let _ = self.tx.send(Msg::Done(Err(format!("cannot copy: {e}"))));
+        }
+    }
+
+    /// The new rate applies at once; the file is written off the event loop.
+    fn save_settings(&self, settings: Settings) {
+        self.dialer
+            .limiter()
+            .set_per_sec(settings.rate_limit_per_sec);
+        let (path, tx) = (self.settings_file.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let msg = settings
+                .save(path.as_deref())
+                .map(|p| format!("Settings saved to {}", p.display()));
+            let _ = tx.send(Msg::Done(msg));
+        });
+    }
+
+    /// Saves the keys to the credentials file; the running client keeps its own until restart.
+    fn write_profile(&self, profile: String, credential: Credential) {
+        let (env, tx) = (self.env.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let msg = credentials::write_profile(&env, &profile, &credential)
+                .map(|p| {
+                    format!(
+                        "Keys saved to {} (mode 0600); they are used from the next start",
+                        p.display()
+                    )
+                })
+                .map_err(|e| format!("cannot save the keys: {e}"));
+            let _ = tx.send(Msg::Done(msg));
+        });
+    }
+
     /// Starts `effect`; returns true when it asks to quit.
     pub fn execute(&self, effect: Effect) -> bool {
         let tx = self.tx.clone();
@@ -126,32 +199,8 @@ impl Runner {
             Effect::LoadAgents {
                 sdk_app_id,
                 page_number,
-            } => {
-                let client = self.client.clone();
-                tokio::spawn(async move {
-                    let action = DescribeAIAgentInfoList {
-                        sdk_app_id,
-                        page_size: super::app::AGENT_PAGE,
-                        page_number,
-                    };
-                    let result = client
-                        .send(&action)
-                        .await
-                        .map(|r| (r.data.ai_agent_info_list, r.data.total_count))
-                        .map_err(|e| format!("cannot list the agents: {e}"));
-                    let _ = tx.send(Msg::AgentsPage {
-                        page_number,
-                        result,
-                    });
-                });
-            }
-            Effect::LoadNumbers { sdk_app_id } => {
-                let client = self.client.clone();
-                tokio::spawn(async move {
-                    let result = all_numbers(&client, sdk_app_id).await;
-                    let _ = tx.send(Msg::Numbers(result));
-                });
-            }
+            } => self.load_agents(sdk_app_id, page_number),
+            Effect::LoadNumbers { sdk_app_id } => self.load_numbers(sdk_app_id),
             Effect::HangUp(id) => {
                 let dialer = self.dialer.clone();
                 tokio::spawn(async move {
@@ -182,48 +231,15 @@ impl Runner {
                     }
                 });
             }
-            Effect::Copy(text) => {
-                use std::io::Write;
-                let mut out = std::io::stdout();
-                let copied = out
-                    .write_all(osc52(&text).as_bytes())
-                    .and_then(|()| out.flush());
-                if let Err(e) = copied {
-                    let _ = tx.send(Msg::Done(Err(format!("cannot copy: {e}"))));
-                }
-            }
+            Effect::Copy(text) => self.copy(&text),
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));
             }
-            Effect::SaveSettings(settings) => {
-                self.dialer
-                    .limiter()
-                    .set_per_sec(settings.rate_limit_per_sec);
-                let path = self.settings_file.clone();
-                tokio::task::spawn_blocking(move || {
-                    let msg = settings
-                        .save(path.as_deref())
-                        .map(|p| format!("Settings saved to {}", p.display()));
-                    let _ = tx.send(Msg::Done(msg));
-                });
-            }
+            Effect::SaveSettings(settings) => self.save_settings(settings),
             Effect::WriteProfile {
                 profile,
                 credential,
-            } => {
-                let env = self.env.clone();
-                tokio::task::spawn_blocking(move || {
-                    let msg = credentials::write_profile(&env, &profile, &credential)
-                        .map(|p| {
-                            format!(
-                                "Keys saved to {} (mode 0600); they are used from the next start",
-                                p.display()
-                            )
-                        })
-                        .map_err(|e| format!("cannot save the keys: {e}"));
-                    let _ = tx.send(Msg::Done(msg));
-                });
-            }
+            } => self.write_profile(profile, credential),
         }
         false
     }

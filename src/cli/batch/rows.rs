@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use crate::dialer::{DialDraft, DialRequest, Field};
+use crate::dialer::{DialDraft, DialRequest, Field, Problem};
 
 /// What a row does not say, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -156,15 +156,8 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
         let draft = draft(&header, &record, defaults, cells);
         match draft.validate() {
             Ok(request) => {
-                match first_line_of.entry(request.callee.clone()) {
-                    Entry::Occupied(first) => shape.push(format!(
-                        "line {line}: callee {} is also on line {}; each callee once per file",
-                        request.callee,
-                        first.get()
-                    )),
-                    Entry::Vacant(v) => {
-                        v.insert(line);
-                    }
+                if let Some(problem) = repeated_callee(&mut first_line_of, &request.callee, line) {
+                    shape.push(problem);
                 }
                 let uui = Some(cell(uui_at)).filter(|u| !u.is_empty());
                 rows.push(Row {
@@ -176,30 +169,59 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
             Err(problems) => bad.push(BadRow {
                 line,
                 callee,
-                problems: problems
-                    .iter()
-                    .map(|p| match p.field {
-                        Field::AgentId if draft.agent_id.is_empty() => {
-                            "no agent: give --agent or fill the agent column".to_string()
-                        }
-                        _ => p.to_string(),
-                    })
-                    .collect(),
+                problems: problem_texts(&problems, &draft),
             }),
         }
     }
     if !shape.is_empty() {
-        return Err(format!(
-            "nothing was dialed; fix {} and run again:\n  {}",
-            if shape.len() == 1 {
-                "this line"
-            } else {
-                "these lines"
-            },
-            shape.join("\n  ")
-        ));
+        return Err(whole_file_error(&shape));
     }
     Ok((rows, bad))
+}
+
+/// A callee on a second row is a problem with the file's shape: it is written once, at the
+/// line it first appears on.
+fn repeated_callee(
+    first_line_of: &mut HashMap<String, u64>,
+    callee: &str,
+    line: u64,
+) -> Option<String> {
+    match first_line_of.entry(callee.to_string()) {
+        Entry::Occupied(first) => Some(format!(
+            "line {line}: callee {callee} is also on line {}; each callee once per file",
+            first.get()
+        )),
+        Entry::Vacant(v) => {
+            v.insert(line);
+            None
+        }
+    }
+}
+
+/// A row's problems in words; a missing agent says where an agent may come from.
+fn problem_texts(problems: &[Problem], draft: &DialDraft) -> Vec<String> {
+    problems
+        .iter()
+        .map(|p| match p.field {
+            Field::AgentId if draft.agent_id.is_empty() => {
+                "no agent: give --agent or fill the agent column".to_string()
+            }
+            _ => p.to_string(),
+        })
+        .collect()
+}
+
+/// Every line whose shape is wrong, so all of them can be fixed before one run.
+fn whole_file_error(shape: &[String]) -> String {
+    format!(
+        "nothing was dialed; fix {} and run again:\n  {}",
+        if shape.len() == 1 {
+            "this line"
+        } else {
+            "these lines"
+        },
+        shape.join("\n  ")
+    )
 }
 
 fn columns(header: &csv::StringRecord, defaults: &Defaults) -> Result<Vec<Column>, String> {

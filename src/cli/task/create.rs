@@ -15,7 +15,7 @@ use crate::cli::batch::rows::{self, Defaults, Row};
 use crate::cli::exit::{EXIT_CODES_HELP, Exit};
 use crate::dialer::now_ms;
 use crate::endpoint::Flavour;
-use crate::history::{NewTaskPart, Store, TaskPartStatus};
+use crate::history::{NewTaskPart, Store, TaskPart, TaskPartStatus};
 
 /// Callees per task when the list is split. The service documents no maximum; its
 /// DescribeAutoCalloutTask returns every callee in one unpaged answer, so parts are kept to
@@ -228,24 +228,17 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
             .file_stem()
             .map_or("task".into(), |s| s.to_string_lossy().into_owned())
     });
-    // The times as written: `now` resolves differently on every run, yet names the same task.
-    let times = format!(
-        "{}\0{}\0{}\0{}",
-        args.not_before,
-        args.not_after.as_deref().unwrap_or(""),
-        args.per_task,
-        if args.again {
-            now_ms().to_string()
-        } else {
-            String::new()
-        }
-    );
     let unresolved = CreateAutoCalloutTask {
         not_before: 0,
         not_after: None,
         ..template.clone()
     };
-    let key = task_key(&bytes, &unresolved, &backend.label(), &times);
+    let key = task_key(
+        &bytes,
+        &unresolved,
+        &backend.label(),
+        &times_as_written(&args),
+    );
     let requests: Vec<(CreateAutoCalloutTask, &[Row])> = parts
         .iter()
         .enumerate()
@@ -257,29 +250,12 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
         })
         .collect();
     if args.dry_run {
-        for (request, _) in &requests {
-            let prepared = backend
-                .client
-                .prepare(request, unix_now())
-                .map_err(|e| api_failed(&e))?;
-            println!("# {}", request.name.as_deref().unwrap_or(""));
-            println!("{}", crate::cli::headless::dry_run_text(&prepared));
-        }
-        return Ok(Exit::Accepted);
+        return print_dry_run(&backend.client, &requests);
     }
     let session = crate::cli::headless::open(connected).map_err(failure)?;
     let (backend, store) = (&session.backend, &session.store);
     let recorded = store.task_parts(&key).map_err(failure)?;
-    let all_created = recorded.len() == requests.len()
-        && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
-    if all_created {
-        for p in &recorded {
-            println!("{}", p.task_id.unwrap_or(0));
-        }
-        eprintln!(
-            "already created from this list and settings (task key {}); add --again to create it anew",
-            &key[..12]
-        );
+    if already_created(&recorded, requests.len(), &key) {
         return Ok(Exit::Accepted);
     }
     if !args.yes
@@ -300,28 +276,54 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
         endpoint: backend.label(),
         source: args.file.display().to_string(),
     };
-    let mut exit = Exit::Accepted;
-    for (i, (request, rows)) in requests.iter().enumerate() {
-        let part = (i + 1) as u32;
-        let earlier = recorded.iter().find(|p| p.part == part);
-        let outcome = creator
-            .part(
-                part,
-                requests.len() as u32,
-                request,
-                rows,
-                earlier.map(|p| p.status),
-            )
-            .await?;
-        exit = exit.worst(outcome);
-        if outcome == Exit::Unknown {
-            eprintln!(
-                "stopping: run the same command again to look the task up before anything else is sent"
-            );
-            break;
+    creator.parts(&requests, &recorded).await
+}
+
+/// The times as written: `now` resolves differently on every run, yet names the same task.
+fn times_as_written(args: &CreateArgs) -> String {
+    format!(
+        "{}\0{}\0{}\0{}",
+        args.not_before,
+        args.not_after.as_deref().unwrap_or(""),
+        args.per_task,
+        if args.again {
+            now_ms().to_string()
+        } else {
+            String::new()
         }
+    )
+}
+
+/// Prints each part's signed request; nothing is sent or recorded.
+fn print_dry_run(
+    client: &Client,
+    requests: &[(CreateAutoCalloutTask, &[Row])],
+) -> Result<Exit, Failed> {
+    for (request, _) in requests {
+        let prepared = client
+            .prepare(request, unix_now())
+            .map_err(|e| api_failed(&e))?;
+        println!("# {}", request.name.as_deref().unwrap_or(""));
+        println!("{}", crate::cli::headless::dry_run_text(&prepared));
     }
-    Ok(exit)
+    Ok(Exit::Accepted)
+}
+
+/// Whether every part of this task key was created before; if so its task ids are printed,
+/// so running the same command again creates nothing twice.
+fn already_created(recorded: &[TaskPart], parts: usize, key: &str) -> bool {
+    let all_created =
+        recorded.len() == parts && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
+    if all_created {
+        for p in recorded {
+            println!("{}", p.task_id.unwrap_or(0));
+        }
+        eprintln!(
+            "already created from this list and settings (task key {}); add --again to create it anew",
+            &key[..12]
+        );
+    }
+    all_created
 }
 
 struct Creator<'a> {
@@ -334,6 +336,37 @@ struct Creator<'a> {
 }
 
 impl Creator<'_> {
+    /// Creates the parts in order, each resumed from its recorded status; an unknown outcome
+    /// stops the rest, since the service may hold that task already.
+    async fn parts(
+        &self,
+        requests: &[(CreateAutoCalloutTask, &[Row])],
+        recorded: &[TaskPart],
+    ) -> Result<Exit, Failed> {
+        let mut exit = Exit::Accepted;
+        for (i, (request, rows)) in requests.iter().enumerate() {
+            let part = (i + 1) as u32;
+            let earlier = recorded.iter().find(|p| p.part == part);
+            let outcome = self
+                .part(
+                    part,
+                    requests.len() as u32,
+                    request,
+                    rows,
+                    earlier.map(|p| p.status),
+                )
+                .await?;
+            exit = exit.worst(outcome);
+            if outcome == Exit::Unknown {
+                eprintln!(
+                    "stopping: run the same command again to look the task up before anything else is sent"
+                );
+                break;
+            }
+        }
+        Ok(exit)
+    }
+
     async fn part(
         &self,
         part: u32,

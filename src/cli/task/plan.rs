@@ -265,67 +265,9 @@ pub fn preview(
     distinct.sort_unstable();
     distinct.dedup();
     let with_uui = rows.iter().filter(|r| r.uui.is_some()).count();
-    let range_text = |list: &[TimeRange]| {
-        list.iter()
-            .map(|r| {
-                format!(
-                    "{}-{}",
-                    r.start_time.as_deref().unwrap_or(""),
-                    r.end_time.as_deref().unwrap_or("")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let windows = match (
-        &template.available_time,
-        &template.available_work_time_config,
-    ) {
-        (Some(list), _) => format!("{} every day", range_text(list)),
-        (None, Some(configs)) => configs
-            .iter()
-            .map(|c| {
-                let days = match &c.days_of_week {
-                    Some(d) => d.join(","),
-                    None => c.day_type.clone().unwrap_or_default(),
-                };
-                format!(
-                    "{} on {days}",
-                    c.time_ranges
-                        .as_deref()
-                        .map_or("all day".into(), range_text)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        (None, None) => "any time".into(),
-    };
-    let schedule = Schedule::new(
-        zone,
-        template.available_time.as_deref(),
-        template.available_work_time_config.as_deref(),
-    )
-    .unwrap_or_else(|_| Schedule::always(zone));
-    let first = schedule
-        .next_open(template.not_before.max(now_s) * 1_000)
-        .filter(|ms| template.not_after.is_none_or(|a| *ms < a * 1_000))
-        .map_or_else(
-            || "never: no window opens before NotAfter".into(),
-            |ms| shown(ms / 1_000, zone),
-        );
-    let retry = match &template.retry_hangup_types {
-        Some(codes) => codes
-            .iter()
-            .map(|c| {
-                RETRY_WORDS
-                    .iter()
-                    .find(|(_, k)| k == c)
-                    .map_or(c.clone(), |(w, _)| format!("{w} ({c})"))
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        None => "any unanswered end".into(),
-    };
+    let windows = windows_text(template);
+    let first = first_call_text(template, zone, now_s);
+    let retry = retry_text(template);
     format!(
         "rows        {} ({} distinct callees, {with_uui} with uui)\n\
          variables   {} per row, names: {}\n\
@@ -358,6 +300,81 @@ pub fn preview(
         template.tries.unwrap_or(1),
         template.retry_interval.unwrap_or(600),
     )
+}
+
+/// Calling windows as the user wrote them: daily ranges, or ranges per day of the week.
+fn windows_text(template: &CreateAutoCalloutTask) -> String {
+    match (
+        &template.available_time,
+        &template.available_work_time_config,
+    ) {
+        (Some(list), _) => format!("{} every day", ranges_text(list)),
+        (None, Some(configs)) => configs
+            .iter()
+            .map(|c| {
+                let days = match &c.days_of_week {
+                    Some(d) => d.join(","),
+                    None => c.day_type.clone().unwrap_or_default(),
+                };
+                format!(
+                    "{} on {days}",
+                    c.time_ranges
+                        .as_deref()
+                        .map_or("all day".into(), ranges_text)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        (None, None) => "any time".into(),
+    }
+}
+
+fn ranges_text(list: &[TimeRange]) -> String {
+    list.iter()
+        .map(|r| {
+            format!(
+                "{}-{}",
+                r.start_time.as_deref().unwrap_or(""),
+                r.end_time.as_deref().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// When the first call may go out: the first open window between NotBefore (or now) and
+/// NotAfter, so a task that can never call is seen before it is created.
+fn first_call_text(template: &CreateAutoCalloutTask, zone: Tz, now_s: i64) -> String {
+    let schedule = Schedule::new(
+        zone,
+        template.available_time.as_deref(),
+        template.available_work_time_config.as_deref(),
+    )
+    .unwrap_or_else(|_| Schedule::always(zone));
+    schedule
+        .next_open(template.not_before.max(now_s) * 1_000)
+        .filter(|ms| template.not_after.is_none_or(|a| *ms < a * 1_000))
+        .map_or_else(
+            || "never: no window opens before NotAfter".into(),
+            |ms| shown(ms / 1_000, zone),
+        )
+}
+
+/// The hang-up types that are tried again, in the words the options take.
+fn retry_text(template: &CreateAutoCalloutTask) -> String {
+    match &template.retry_hangup_types {
+        Some(codes) => codes
+            .iter()
+            .map(|c| {
+                RETRY_WORDS
+                    .iter()
+                    .find(|(_, k)| k == c)
+                    .map_or(c.clone(), |(w, _)| format!("{w} ({c})"))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => "any unanswered end".into(),
+    }
 }
 
 #[cfg(test)]

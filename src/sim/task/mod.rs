@@ -289,47 +289,9 @@ fn create(sim: &Sim, tasks: &mut Tasks, p: &Map<String, Value>, now_ms: i64) -> 
 
 fn plan_task(sim: &Sim, r: &CreateAutoCalloutTask) -> Result<Task, ApiError> {
     r.validate().map_err(|e| invalid(format!("{e}.")))?;
-    if r.callees.len() > sim.max_task_callees {
-        return Err(invalid(format!(
-            "Callees holds {} numbers; a task takes at most {}. Split the list into several tasks.",
-            r.callees.len(),
-            sim.max_task_callees
-        )));
-    }
-    if let Some(bad) = r.callees.iter().find(|c| !is_number(c)) {
-        return Err(invalid(format!(
-            "Callee {bad:?} is not a valid number; write 00 + country code + number, e.g. 008613012345678."
-        )));
-    }
-    let (agent_id, agent_name) = match (r.ai_agent_id, r.ivr_id) {
-        (Some(a), _) => {
-            let agent = u64::try_from(a)
-                .ok()
-                .and_then(|a| sim.fixtures.agent(a))
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "AIAgentId {a} does not exist in SdkAppId {}; DescribeAIAgentInfoList lists the agents.",
-                        sim.fixtures.sdk_app_id
-                    ))
-                })?;
-            (agent.id, agent.name.clone())
-        }
-        (None, ivr) => (0, format!("IVR {}", ivr.unwrap_or(0))),
-    };
-    let concurrency = r.concurrency_limit.unwrap_or(AGENT_CONCURRENCY);
-    if concurrency > AGENT_CONCURRENCY {
-        return Err(ApiError::new(
-            "LimitExceeded.OutOfQuotaMaxCount",
-            format!(
-                "ConcurrencyLimit {concurrency} exceeds the agent's concurrency limit {AGENT_CONCURRENCY}."
-            ),
-        ));
-    }
-    if concurrency < 1 {
-        return Err(invalid(format!(
-            "ConcurrencyLimit must be at least 1, got {concurrency}."
-        )));
-    }
+    check_callees(sim, r)?;
+    let (agent_id, agent_name) = task_agent(sim, r)?;
+    let concurrency = task_concurrency(r)?;
     let zone = match r.time_zone.as_deref() {
         Some(name) => window::zone(name).map_err(|e| invalid(format!("{e}.")))?,
         None => DEFAULT_TIME_ZONE,
@@ -341,27 +303,6 @@ fn plan_task(sim: &Sim, r: &CreateAutoCalloutTask) -> Result<Task, ApiError> {
     )
     .map_err(|e| invalid(format!("{e}.")))?;
     let caller = pick_caller(sim, &r.callers)?;
-    let pairs = |vars: &Option<Vec<crate::ccc::actions::Variable>>| -> Vec<(String, String)> {
-        vars.iter()
-            .flatten()
-            .map(|v| (v.key.clone(), v.value.clone()))
-            .collect()
-    };
-    let attributes = r.callee_attributes.as_deref().unwrap_or_default();
-    let callees = r
-        .callees
-        .iter()
-        .map(|number| CalleeRun {
-            number: number.clone(),
-            variables: attributes
-                .iter()
-                .find(|a| a.callee == *number)
-                .map(|a| pairs(&a.variables))
-                .unwrap_or_default(),
-            sessions: Vec::new(),
-            state: crate::ccc::actions::CalleeState::Initial,
-        })
-        .collect();
     let rules = Rules {
         not_before_ms: r.not_before.saturating_mul(1_000),
         not_after_ms: r.not_after.map(|a| a.saturating_mul(1_000)),
@@ -383,7 +324,7 @@ fn plan_task(sim: &Sim, r: &CreateAutoCalloutTask) -> Result<Task, ApiError> {
         ring_ms: sim.ring_ms,
         talk_ms: sim.talk_ms,
         max_ring_ms: r.max_ring_timeout_second.map(|s| s.saturating_mul(1_000)),
-        variables: pairs(&r.variables),
+        variables: variable_pairs(&r.variables),
     };
     Ok(Task {
         name: r.name.clone().unwrap_or_default(),
@@ -392,6 +333,84 @@ fn plan_task(sim: &Sim, r: &CreateAutoCalloutTask) -> Result<Task, ApiError> {
         ivr_id: r.ivr_id.unwrap_or(0),
         not_after_s: r.not_after,
         max_ring_s: r.max_ring_timeout_second,
-        run: Run::new(rules, plan, callees),
+        run: Run::new(rules, plan, callee_runs(r)),
     })
+}
+
+/// The callee list within the simulator's size limit, every entry a dialable number.
+fn check_callees(sim: &Sim, r: &CreateAutoCalloutTask) -> Result<(), ApiError> {
+    if r.callees.len() > sim.max_task_callees {
+        return Err(invalid(format!(
+            "Callees holds {} numbers; a task takes at most {}. Split the list into several tasks.",
+            r.callees.len(),
+            sim.max_task_callees
+        )));
+    }
+    if let Some(bad) = r.callees.iter().find(|c| !is_number(c)) {
+        return Err(invalid(format!(
+            "Callee {bad:?} is not a valid number; write 00 + country code + number, e.g. 008613012345678."
+        )));
+    }
+    Ok(())
+}
+
+/// The AI agent's id and name, or id 0 and an IVR label when the task runs an IVR instead.
+fn task_agent(sim: &Sim, r: &CreateAutoCalloutTask) -> Result<(u64, String), ApiError> {
+    let Some(a) = r.ai_agent_id else {
+        return Ok((0, format!("IVR {}", r.ivr_id.unwrap_or(0))));
+    };
+    let agent = u64::try_from(a)
+        .ok()
+        .and_then(|a| sim.fixtures.agent(a))
+        .ok_or_else(|| {
+            invalid(format!(
+                "AIAgentId {a} does not exist in SdkAppId {}; DescribeAIAgentInfoList lists the agents.",
+                sim.fixtures.sdk_app_id
+            ))
+        })?;
+    Ok((agent.id, agent.name.clone()))
+}
+
+/// The requested concurrency, defaulting to and capped by the agent's own limit.
+fn task_concurrency(r: &CreateAutoCalloutTask) -> Result<i64, ApiError> {
+    let concurrency = r.concurrency_limit.unwrap_or(AGENT_CONCURRENCY);
+    if concurrency > AGENT_CONCURRENCY {
+        return Err(ApiError::new(
+            "LimitExceeded.OutOfQuotaMaxCount",
+            format!(
+                "ConcurrencyLimit {concurrency} exceeds the agent's concurrency limit {AGENT_CONCURRENCY}."
+            ),
+        ));
+    }
+    if concurrency < 1 {
+        return Err(invalid(format!(
+            "ConcurrencyLimit must be at least 1, got {concurrency}."
+        )));
+    }
+    Ok(concurrency)
+}
+
+/// One run per callee, each with the variables its `CalleeAttributes` entry gives it.
+fn callee_runs(r: &CreateAutoCalloutTask) -> Vec<CalleeRun> {
+    let attributes = r.callee_attributes.as_deref().unwrap_or_default();
+    r.callees
+        .iter()
+        .map(|number| CalleeRun {
+            number: number.clone(),
+            variables: attributes
+                .iter()
+                .find(|a| a.callee == *number)
+                .map(|a| variable_pairs(&a.variables))
+                .unwrap_or_default(),
+            sessions: Vec::new(),
+            state: crate::ccc::actions::CalleeState::Initial,
+        })
+        .collect()
+}
+
+fn variable_pairs(vars: &Option<Vec<crate::ccc::actions::Variable>>) -> Vec<(String, String)> {
+    vars.iter()
+        .flatten()
+        .map(|v| (v.key.clone(), v.value.clone()))
+        .collect()
 }

@@ -12,7 +12,7 @@ use super::Theme;
 use super::history::{failure_label, glyph};
 use crate::ccc::catalog;
 use crate::dialer::report::describe;
-use crate::dialer::{Interactions, Stat, Tone};
+use crate::dialer::{CallReport, Interactions, LatencyReport, Stat, Tone};
 use crate::history::AttemptStatus;
 use crate::tui::app::{App, Detail};
 
@@ -204,49 +204,62 @@ fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
             t.dim(),
         ));
     }
+    tags(r, t, out);
+    latency(r.latency.as_ref(), t, out);
+    interactions(&r.interactions, t, out);
+}
+
+fn tags<'a>(r: &'a CallReport, t: &Theme, out: &mut Vec<Line<'a>>) {
     if r.tags.is_empty() {
         out.push(Line::styled("Tags none", t.dim()));
-    } else {
-        out.push(Line::raw("Tags"));
-        for tag in &r.tags {
-            out.push(Line::from(vec![
-                Span::raw(format!("  {} ", tag.name)),
-                Span::styled(format!("({}) ", tag.kind), t.dim()),
-                Span::raw(tag.value.as_str()),
-            ]));
-        }
+        return;
     }
-    match &r.latency {
-        None => out.push(Line::styled("Latency —", t.dim())),
-        Some(l) => {
-            out.push(Line::raw(format!(
-                "{:<11}{:>7}{:>7}{:>7}{:>7}",
-                "Latency ms", "E2E", "ASR", "LLM", "TTS"
-            )));
-            for (i, round) in l.rounds.iter().enumerate() {
-                out.push(Line::raw(format!(
-                    "  round {:<3}{:>7}{:>7}{:>7}{:>7}",
-                    i + 1,
-                    ms(round.ete),
-                    ms(round.asr),
-                    ms(round.llm),
-                    ms(round.tts)
-                )));
-            }
-            let row = |name: &str, f: fn(&Stat) -> Option<f64>| {
-                format!(
-                    "  {name:<9}{:>7}{:>7}{:>7}{:>7}",
-                    ms(f(&l.ete)),
-                    ms(f(&l.asr)),
-                    ms(f(&l.llm)),
-                    ms(f(&l.tts))
-                )
-            };
-            out.push(Line::raw(row("median", |s| s.median)));
-            out.push(Line::raw(row("P90", |s| s.p90)));
-        }
+    out.push(Line::raw("Tags"));
+    for tag in &r.tags {
+        out.push(Line::from(vec![
+            Span::raw(format!("  {} ", tag.name)),
+            Span::styled(format!("({}) ", tag.kind), t.dim()),
+            Span::raw(tag.value.as_str()),
+        ]));
     }
-    out.push(match &r.interactions {
+}
+
+/// Per-round latencies by stage, then the median and P90 over the call.
+fn latency(l: Option<&LatencyReport>, t: &Theme, out: &mut Vec<Line<'_>>) {
+    let Some(l) = l else {
+        out.push(Line::styled("Latency —", t.dim()));
+        return;
+    };
+    out.push(Line::raw(format!(
+        "{:<11}{:>7}{:>7}{:>7}{:>7}",
+        "Latency ms", "E2E", "ASR", "LLM", "TTS"
+    )));
+    for (i, round) in l.rounds.iter().enumerate() {
+        out.push(Line::raw(format!(
+            "  round {:<3}{:>7}{:>7}{:>7}{:>7}",
+            i + 1,
+            ms(round.ete),
+            ms(round.asr),
+            ms(round.llm),
+            ms(round.tts)
+        )));
+    }
+    let row = |name: &str, f: fn(&Stat) -> Option<f64>| {
+        format!(
+            "  {name:<9}{:>7}{:>7}{:>7}{:>7}",
+            ms(f(&l.ete)),
+            ms(f(&l.asr)),
+            ms(f(&l.llm)),
+            ms(f(&l.tts))
+        )
+    };
+    out.push(Line::raw(row("median", |s| s.median)));
+    out.push(Line::raw(row("P90", |s| s.p90)));
+}
+
+/// Whether the interaction records came, then what the AI said and what it heard.
+fn interactions(i: &Interactions, t: &Theme, out: &mut Vec<Line<'_>>) {
+    out.push(match i {
         Interactions::NotFetched => Line::styled("Interaction records —", t.dim()),
         Interactions::NotOffered => Line::styled("Interaction records not offered", t.dim()),
         Interactions::Failed(e) => Line::styled(format!("Interaction records: {e}"), t.warn()),
@@ -254,18 +267,19 @@ fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
             Line::raw(format!("Interaction records: {} round(s)", rounds.len()))
         }
     });
-    if let Interactions::Records(rounds) = &r.interactions {
-        for m in rounds.iter().flat_map(|r| &r.messages) {
-            if let Some(s) = m.ai_speak.as_ref().and_then(|a| a.spoken_text.as_deref()) {
-                out.push(Line::raw(format!("  AI   {s}")));
-            }
-            if let Some(u) = m
-                .user_reply
-                .as_ref()
-                .and_then(|u| u.asr_transcript.as_deref())
-            {
-                out.push(Line::raw(format!("  user {u}")));
-            }
+    let Interactions::Records(rounds) = i else {
+        return;
+    };
+    for m in rounds.iter().flat_map(|r| &r.messages) {
+        if let Some(s) = m.ai_speak.as_ref().and_then(|a| a.spoken_text.as_deref()) {
+            out.push(Line::raw(format!("  AI   {s}")));
+        }
+        if let Some(u) = m
+            .user_reply
+            .as_ref()
+            .and_then(|u| u.asr_transcript.as_deref())
+        {
+            out.push(Line::raw(format!("  user {u}")));
         }
     }
 }
