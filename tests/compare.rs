@@ -13,7 +13,7 @@ use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::dialer::{
     CallReport, DialRequest, Dialer, DialerEvent, RateLimiter, WatchConfig, WatchEvent,
 };
-use ccc_dial::history::{AttemptId, Store};
+use ccc_dial::history::{AttemptId, ClaimRule, Override, Store};
 use ccc_dial::sim::{self, ManualClock, SimConfig, SimHandle};
 use serde_json::{Value, json};
 use support::cli::{Sandbox, stderr, stdout};
@@ -49,6 +49,11 @@ async fn rig(store: Store) -> Rig {
         tx,
     )
     .with_backoff(Duration::from_millis(10))
+    // A tester calling one number again and again means to.
+    .with_claim(ClaimRule {
+        overridden: Some(Override::Intent("compare runs".into())),
+        ..ClaimRule::default()
+    })
     .with_watch(WatchConfig {
         interval: Duration::from_millis(10),
         max_interval: Duration::from_millis(20),

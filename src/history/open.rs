@@ -135,7 +135,7 @@ fn try_open(path: &Path) -> Result<Connection, Failure> {
 pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // WAL: readers never block the writer, and a commit is one append plus one fsync.
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    let mode = wal_mode(conn)?;
     if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
         return Err(rusqlite::Error::SqliteFailure(
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
@@ -149,6 +149,24 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // Pruned phone numbers are overwritten, not left in free pages.
     conn.pragma_update(None, "secure_delete", true)?;
     Ok(())
+}
+
+/// Switching a new file to WAL needs the file to itself, and SQLite answers a busy file at
+/// once there instead of through the busy handler: a second process creating the same
+/// history at the same moment waits here for the first.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Makes the directory (0700) and the file (0600) before SQLite sees the path, so neither

@@ -156,7 +156,12 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
         let draft = draft(&header, &record, defaults, cells);
         match draft.validate() {
             Ok(request) => {
-                if let Some(problem) = repeated_callee(&mut first_line_of, &request.callee, line) {
+                // A sweep calls its one callee once per set, on purpose.
+                let repeated = defaults
+                    .callee
+                    .is_none()
+                    .then(|| repeated_callee(&mut first_line_of, &request.callee, line));
+                if let Some(problem) = repeated.flatten() {
                     shape.push(problem);
                 }
                 let uui = Some(cell(uui_at)).filter(|u| !u.is_empty());
