@@ -251,7 +251,7 @@ impl App {
             Scope::Popup => self.on_popup_key(key),
             Scope::Filter => self
                 .history
-                .on_filter_key(action, key)
+                .on_filter_key(action, key, self.now_ms)
                 .into_iter()
                 .collect(),
             Scope::Confirm => self.on_confirm_key(action),
@@ -558,7 +558,7 @@ impl App {
                 self.overlay = None;
                 self.notify(Level::Info, "Sending…");
                 self.unsent = Some(line);
-                vec![effect]
+                vec![*effect]
             }
         }
     }

@@ -403,7 +403,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "/",
         "History",
-        "filter by callee, agent, status or SessionId",
+        "filter by words, or by the terms listed last",
         When::In(Pane::History),
         &[(Char('/'), A::Filter)],
     ),

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod attempts;
 pub mod draft;
+pub mod filter;
 pub mod flights;
 pub mod footer;
 pub mod form;
