@@ -46,6 +46,8 @@ pub enum Overlay {
     },
     /// Hang up this call? One key: y or Enter confirms, any other cancels.
     HangUp(AttemptId),
+    /// Quit with calls live? A second quitting key, y or Enter confirms; any other stays.
+    Quit,
     Steer(SteerLine),
 }
 
@@ -301,12 +303,6 @@ impl App {
         self.overlay = Some(Overlay::Settings(Box::new(SettingsForm::new(
             &self.settings,
         ))));
-    }
-
-    fn quit(&mut self) -> Vec<Effect> {
-        self.quit = true;
-        self.finish_typing();
-        vec![self.form.save(), Effect::Quit]
     }
 
     fn on_typing_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
@@ -672,6 +668,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Some(Overlay::Quit) => self.on_quit_key(key),
             Some(Overlay::HangUp(id)) => {
                 let id = id.clone();
                 self.overlay = None;

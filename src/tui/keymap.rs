@@ -249,7 +249,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "q",
         "not typing",
-        "quit (the form is kept)",
+        "quit, keeping the form; asks first with calls live",
         When::Panes,
         &[(Char('q'), A::Quit)],
     ),

@@ -18,6 +18,7 @@ pub mod mouse;
 pub mod msg;
 pub mod pane;
 pub mod picker;
+pub mod quit;
 pub mod runtime;
 pub mod settings;
 pub mod steer;
