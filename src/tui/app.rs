@@ -219,6 +219,12 @@ impl App {
                 self.notify(Level::Error, text);
                 Vec::new()
             }
+            Msg::HistoryChanged => {
+                let shown = self.detail.as_ref().map(|d| d.attempt.id.clone());
+                let mut effects = vec![self.history.query()];
+                effects.extend(shown.map(Effect::LoadDetail));
+                effects
+            }
             Msg::Tick(now_ms) => {
                 self.now_ms = now_ms;
                 if self.notice.as_ref().is_some_and(|n| n.until_ms <= now_ms) {

@@ -24,5 +24,6 @@ pub mod settings;
 pub mod steer;
 pub mod time;
 pub mod view;
+pub mod watcher;
 
 pub use runtime::run;

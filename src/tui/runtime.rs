@@ -16,6 +16,7 @@ use super::draft;
 use super::filter;
 use super::time::TimeFmt;
 use super::view;
+use super::watcher;
 use crate::backend::{BackendKind, SimChoice};
 use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
@@ -356,6 +357,11 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         app.notify(super::app::Level::Warning, notices.join(" · "));
     }
     let (tx, rx) = mpsc::unbounded_channel();
+    if let Some(path) = dialer.store().path()
+        && let Err(e) = watcher::watch(path, tx.clone())
+    {
+        app.notify(super::app::Level::Warning, e.to_string());
+    }
     let runner = Runner::new(dialer, tx, draft_file.clone(), settings_file, env);
     runner.resume();
 
