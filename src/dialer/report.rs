@@ -457,6 +457,7 @@ mod tests {
             response_json: None,
             error_code: None,
             error_message: None,
+            claim_override: None,
         }
     }
 

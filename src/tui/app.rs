@@ -26,6 +26,7 @@ pub use super::attempts::{Detail, HISTORY_PAGE, History};
 use super::flights::Seen;
 pub use super::flights::{Flight, Flights};
 pub use super::form::{Editing, Form, Target};
+use super::held::{HeldDial, Intent};
 pub use super::keymap::steer_key;
 pub use super::msg::{Effect, Level, Msg, Notice};
 pub use super::pane::Pane;
@@ -47,6 +48,8 @@ pub enum Overlay {
     /// Hang up this call? One key: y or Enter confirms, any other cancels.
     HangUp(AttemptId),
     Steer(SteerLine),
+    /// A dial the recent-call guard held back, until an explicit second key or Esc.
+    Held(Box<HeldDial>),
 }
 
 /// What the status bar says about the backend.
@@ -86,6 +89,8 @@ pub struct App {
     pub now_ms: i64,
     /// A line sent into a call and not yet accepted, kept so a refusal loses nothing.
     pub unsent: Option<SteerLine>,
+    /// The redial key's intent to call its callee again, for one call.
+    pub intent: Option<Intent>,
 }
 
 impl Deref for App {
@@ -122,6 +127,7 @@ impl App {
             quit: false,
             now_ms: 0,
             unsent: None,
+            intent: None,
         }
     }
 
@@ -175,6 +181,7 @@ impl App {
                 self.keep_selection_visible()
             }
             Msg::Dialer(event) => self.on_dialer(event),
+            Msg::Held(held) => self.on_held(*held),
             Msg::HistoryPage {
                 generation,
                 total,
@@ -446,7 +453,7 @@ impl App {
             );
             self.notify(Level::Warning, text);
         }
-        vec![Effect::Dial(request), self.form.save()]
+        vec![self.dial_effect(request), self.form.save()]
     }
 
     fn on_dialer(&mut self, event: DialerEvent) -> Vec<Effect> {
@@ -640,22 +647,6 @@ impl App {
         effects
     }
 
-    fn redial(&mut self) -> Vec<Effect> {
-        let Some(a) = self.history.selected_attempt() else {
-            return Vec::new();
-        };
-        let text = format!(
-            "Loaded attempt {} into the form; Ctrl-S to dial {}",
-            a.id.short(),
-            a.callee
-        );
-        self.form.load(&a.clone());
-        self.detail_open = false;
-        self.focus = Pane::Callee;
-        self.notify(Level::Info, text);
-        vec![self.form.save()]
-    }
-
     // ---- popups ----
 
     /// Keys of the popups that show their own keys: help, picker, hang-up and the filter.
@@ -705,6 +696,7 @@ impl App {
                     self.form.pick_number(number.number)
                 }
             },
+            Some(Overlay::Held(_)) => self.on_held_key(key),
             _ => Vec::new(),
         }
     }

@@ -10,6 +10,8 @@ pub mod draft;
 pub mod flights;
 pub mod footer;
 pub mod form;
+pub mod guard;
+pub mod held;
 pub mod input;
 pub mod keymap;
 pub mod layout;

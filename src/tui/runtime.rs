@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::app::{App, BackendInfo, Effect, Msg};
 use super::draft;
+use super::held::{HeldDial, Hold};
 use super::time::TimeFmt;
 use super::view;
 use crate::backend::{BackendKind, SimChoice};
@@ -22,8 +23,10 @@ use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
 use crate::config::Settings;
 use crate::credentials::{self, Credential, Env};
-use crate::dialer::{CallReport, CallWord, ControlError, DialDraft, Dialer, DialerEvent, now_ms};
-use crate::history::{Attempt, AttemptId, AttemptStatus, Filter, Page, Store};
+use crate::dialer::{
+    CallReport, CallWord, ControlError, DialDraft, DialRequest, Dialer, DialerEvent, now_ms,
+};
+use crate::history::{Attempt, AttemptId, AttemptStatus, ClaimRule, Filter, Override, Page, Store};
 use crate::session::{self, Session};
 
 /// Carries out the app's effects; results come back on `tx` as messages.
@@ -187,9 +190,12 @@ impl Runner {
         let tx = self.tx.clone();
         match effect {
             Effect::Quit => return true,
-            Effect::Dial(request) => {
-                self.dialer.dial(request, None);
-            }
+            Effect::Dial(request) => self.guarded_dial(request, None, true),
+            Effect::DialOverride {
+                request,
+                overridden,
+                check,
+            } => self.guarded_dial(request, Some(overridden), check),
             Effect::QueryHistory {
                 generation,
                 filter,
@@ -242,6 +248,40 @@ impl Runner {
             } => self.write_profile(profile, credential),
         }
         false
+    }
+
+    /// Dials `request` unless the recent-call guard holds it back: this machine's history,
+    /// then the service's records (on the simulator too, which serves both), each time. A
+    /// held dial, or a check that could not be made, goes back to the app to ask the user.
+    fn guarded_dial(&self, request: DialRequest, overridden: Option<Override>, check: bool) {
+        let rule = ClaimRule {
+            overridden: overridden.clone(),
+            ..self.dialer.claim_rule().clone()
+        };
+        let dialer = self.dialer.clone().with_claim(rule);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let hold = match check {
+                false => None,
+                true => match dialer.check_callee(&request).await {
+                    Ok(held) => held.map(Hold::Earlier),
+                    Err(e) => Some(Hold::Unchecked(e)),
+                },
+            };
+            match hold {
+                None => {
+                    dialer.dial(request, None);
+                }
+                Some(hold) => {
+                    let held = HeldDial {
+                        request,
+                        hold,
+                        overridden,
+                    };
+                    let _ = tx.send(Msg::Held(Box::new(held)));
+                }
+            }
+        });
     }
 
     /// Follows the calls still live after a restart (the start-up settled what a stopped run

@@ -65,6 +65,12 @@ fn header<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
         Span::styled(format!("  {}", a.endpoint), t.dim()),
     ]));
     out.push(Line::raw(format!("Callee {}  Agent {agent}", a.callee)));
+    if let Some(o) = &a.claim_override {
+        out.push(Line::styled(
+            format!("Dialed past the recent-call guard: {o}"),
+            t.warn(),
+        ));
+    }
 }
 
 fn timeline<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
