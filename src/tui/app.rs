@@ -774,7 +774,8 @@ impl App {
                 if next_start {
                     self.notify(
                         Level::Info,
-                        "Saved; the endpoint, region and credentials apply from the next start",
+                        "Saved; the endpoint, region and credentials apply from the next start, \
+                         which clears the form's SdkAppId and agent if the backend changed",
                     );
                 }
                 self.settings = settings;

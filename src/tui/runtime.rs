@@ -351,9 +351,26 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         Some(p) => draft::load(p),
         None => (DialDraft::default(), None),
     };
-    let simulator = session.backend.is_simulator();
+    let info = BackendInfo {
+        simulator: session.backend.is_simulator(),
+        label: session.backend.label(),
+        credentials: match &session.backend.kind {
+            BackendKind::Live {
+                source, masked_id, ..
+            } => Some(format!("{masked_id} from {source}")),
+            BackendKind::Simulator => None,
+        },
+    };
+    // The SdkAppId and agent of a form filled for another backend are not this one's.
+    let switched = draft_file.as_deref().and_then(|p| {
+        let owner = match &info.credentials {
+            Some(c) => format!("{} {c}", info.label),
+            None => info.label.clone(),
+        };
+        draft::adopt(p, &mut draft, &owner)
+    });
     if draft.sdk_app_id.trim().is_empty()
-        && let Some(id) = session::default_sdk_app_id(&session.settings, simulator)
+        && let Some(id) = session::default_sdk_app_id(&session.settings, info.simulator)
     {
         draft.sdk_app_id = id.to_string();
     }
@@ -367,20 +384,14 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         notices,
         ..
     } = session;
-    let info = BackendInfo {
-        simulator: backend.is_simulator(),
-        label: backend.label(),
-        credentials: match &backend.kind {
-            BackendKind::Live {
-                source, masked_id, ..
-            } => Some(format!("{masked_id} from {source}")),
-            BackendKind::Simulator => None,
-        },
-    };
     let mut app = App::new(draft, settings, info, TimeFmt::Local);
     app.settings_file = settings_file.clone();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let notices: Vec<String> = notices.into_iter().chain(draft_notice).collect();
+    let notices: Vec<String> = notices
+        .into_iter()
+        .chain(draft_notice)
+        .chain(switched)
+        .collect();
     if !notices.is_empty() {
         app.notify(super::app::Level::Warning, notices.join(" · "));
     }
