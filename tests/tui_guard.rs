@@ -105,6 +105,16 @@ fn a_held_dial_says_why_and_goes_only_on_the_second_key() {
 }
 
 #[test]
+fn the_held_question_is_drawn_whole_at_80_columns() {
+    let mut app = filled();
+    let request = request_of(&mut app);
+    held(&mut app, request, earlier("answered", this_machine()));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Esc leave it"), "{screen}");
+    insta::assert_snapshot!("held_question_80x24", screen);
+}
+
+#[test]
 fn only_the_service_knows_it_from_another_seat() {
     let mut app = filled();
     let request = request_of(&mut app);

@@ -32,6 +32,7 @@ pub use super::msg::{Effect, Level, Msg, Notice};
 pub use super::pane::Pane;
 pub use super::picker::{AGENT_PAGE, Picker, PickerKind};
 pub use super::steer::SteerLine;
+use super::undeclared::Undeclared;
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
@@ -50,6 +51,8 @@ pub enum Overlay {
     Steer(SteerLine),
     /// A dial the recent-call guard held back, until an explicit second key or Esc.
     Held(Box<HeldDial>),
+    /// Drop the rows the newly picked agent does not declare?
+    Undeclared(Undeclared),
 }
 
 /// What the status bar says about the backend.
@@ -697,6 +700,7 @@ impl App {
                 }
             },
             Some(Overlay::Held(_)) => self.on_held_key(key),
+            Some(Overlay::Undeclared(_)) => self.on_undeclared_key(key),
             _ => Vec::new(),
         }
     }
@@ -734,13 +738,6 @@ impl App {
             }],
             _ => Vec::new(),
         }
-    }
-
-    /// Fills the agent and adds its declared variables as empty rows.
-    pub fn pick_agent(&mut self, agent: AIAgentInfo) -> Vec<Effect> {
-        let note = self.form.pick_agent(agent);
-        self.notify(Level::Info, note);
-        vec![self.form.save()]
     }
 
     fn on_settings_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {

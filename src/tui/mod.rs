@@ -4,6 +4,7 @@
 //! pure `update`, reading keys through `keymap`; `view` draws it; `runtime` owns the terminal
 //! and carries out the effects `update` asks for.
 
+pub mod agent_pick;
 pub mod app;
 pub mod attempts;
 pub mod draft;
@@ -23,6 +24,7 @@ pub mod runtime;
 pub mod settings;
 pub mod steer;
 pub mod time;
+pub mod undeclared;
 pub mod view;
 
 pub use runtime::run;
