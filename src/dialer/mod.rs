@@ -14,6 +14,7 @@ mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
+mod summary;
 mod watch;
 mod witness;
 pub mod word;
@@ -32,4 +33,5 @@ pub use report::{
     CallReport, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
+pub use summary::{keep_summaries, record_with_summary};
 pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};
