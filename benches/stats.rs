@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let s = gather(&path);
                 terminal
-                    .draw(|f| stats::draw(f, f.area(), &s, &theme))
+                    .draw(|f| stats::draw(f, f.area(), &s, "all attempts", &theme))
                     .unwrap();
             })
         },
@@ -88,7 +88,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("Stats view: draw the frame of 100,000 calls' stats", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| stats::draw(f, f.area(), black_box(&stats), &theme))
+                .draw(|f| stats::draw(f, f.area(), black_box(&stats), "all attempts", &theme))
                 .unwrap();
         })
     });

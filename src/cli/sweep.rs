@@ -2,11 +2,11 @@
 //! followed to its report; then the runs compared. Resumable like a batch, and never twice: a
 //! rerun skips every set an earlier run may have dialed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::batch::{Defaults, Failed, Row, command_line, failure, invalid, parse_rows};
+use super::batch::{Defaults, Failed, command_line, failure, invalid, parse_rows};
 use super::exit::{EXIT_CODES_HELP, Exit};
 use super::guard::GuardArgs;
 use super::headless;
@@ -73,8 +73,6 @@ pub async fn run(global: &super::GlobalArgs, args: SweepArgs) -> i32 {
 async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Failed> {
     let env = crate::credentials::Env::from_process();
     let settings = headless::settings(&env);
-    let bytes = std::fs::read(&args.vars_file)
-        .map_err(|e| invalid(format!("cannot read {}: {e}", args.vars_file.display())))?;
     let sdk_app_id =
         session::sdk_app_id(args.sdk_app_id.as_deref(), &settings, args.sim).map_err(invalid)?;
     let defaults = Defaults {
@@ -85,22 +83,7 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
         max_ring: args.max_ring.clone().unwrap_or_default(),
         queue_timeout: args.queue_timeout.clone().unwrap_or_default(),
     };
-    let file = args.vars_file.display();
-    let (rows, bad) = parse_rows(&bytes, &defaults).map_err(|e| invalid(format!("{file}: {e}")))?;
-    if !bad.is_empty() {
-        for b in &bad {
-            eprintln!("{file}:{}: {}", b.line, b.problems.join("; "));
-        }
-        return Err(invalid(format!(
-            "{file}: {} bad variable set(s); fix them, nothing was dialed",
-            bad.len()
-        )));
-    }
-    if rows.is_empty() {
-        return Err(invalid(format!(
-            "{file}: no variable sets; add rows under the var.NAME header"
-        )));
-    }
+    let (bytes, rows) = read_sets(&args.vars_file, &defaults).map_err(invalid)?;
 
     let connected = headless::connect(global, args.sim).await.map_err(failure)?;
     let session = headless::open(connected).map_err(failure)?;
@@ -128,14 +111,29 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
     Ok(exit)
 }
 
-/// Dials the sets (see [`crate::sweep::dial_sets`]) until done or Ctrl-C, telling progress
-/// on stderr.
-async fn dial_sets(
-    dialer: &Dialer,
-    store: &Store,
-    sweep_id: &str,
-    rows: Vec<Row>,
-) -> Result<Exit, Failed> {
+/// Reads and checks every variable set of `path` before anything is dialed: the file's
+/// bytes (part of the sweep's id) and its sets, or every problem, one line each, then what to
+/// do.
+pub fn read_sets(path: &Path, defaults: &Defaults) -> Result<(Vec<u8>, Vec<SweepSet>), String> {
+    let file = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let (rows, bad) = parse_rows(&bytes, defaults).map_err(|e| format!("{file}: {e}"))?;
+    if !bad.is_empty() {
+        let mut lines: Vec<String> = bad
+            .iter()
+            .map(|b| format!("{file}:{}: {}", b.line, b.problems.join("; ")))
+            .collect();
+        lines.push(format!(
+            "{file}: {} bad variable set(s); fix them, nothing was dialed",
+            bad.len()
+        ));
+        return Err(lines.join("\n"));
+    }
+    if rows.is_empty() {
+        return Err(format!(
+            "{file}: no variable sets; add rows under the var.NAME header"
+        ));
+    }
     let sets = rows
         .into_iter()
         .map(|r| SweepSet {
@@ -143,6 +141,17 @@ async fn dial_sets(
             request: r.request,
         })
         .collect();
+    Ok((bytes, sets))
+}
+
+/// Dials the sets (see [`crate::sweep::dial_sets`]) until done or Ctrl-C, telling progress
+/// on stderr.
+async fn dial_sets(
+    dialer: &Dialer,
+    store: &Store,
+    sweep_id: &str,
+    sets: Vec<SweepSet>,
+) -> Result<Exit, Failed> {
     let mut say = |line: String| eprintln!("{line}");
     let end = tokio::select! {
         end = sweep::dial_sets(dialer, store, sweep_id, sets, &mut say) => end.map_err(failure)?,

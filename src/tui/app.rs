@@ -11,13 +11,17 @@ use std::ops::{Deref, DerefMut};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::compare::CompareView;
 use super::keymap::{self, Action, Scope};
 use super::layout::{Layout, Shape};
+use super::marks::Marks;
+use super::notes::NotesForm;
 use super::picker::Picked;
 use super::settings::{Outcome, SettingsForm, saved};
+use super::stats::StatsView;
 use super::steer::Steered;
+use super::sweep::SweepPrompt;
 use super::time::TimeFmt;
-use crate::ccc::actions::AIAgentInfo;
 use crate::config::Settings;
 use crate::dialer::{DialDraft, DialRequest, DialerEvent, Field, PushKind, WatchEvent};
 use crate::history::{Attempt, AttemptId, AttemptStatus};
@@ -47,6 +51,10 @@ pub enum Overlay {
     /// Hang up this call? One key: y or Enter confirms, any other cancels.
     HangUp(AttemptId),
     Steer(SteerLine),
+    Compare(Box<CompareView>),
+    Stats(StatsView),
+    Notes(NotesForm),
+    Sweep(SweepPrompt),
 }
 
 /// What the status bar says about the backend.
@@ -86,6 +94,10 @@ pub struct App {
     pub now_ms: i64,
     /// A line sent into a call and not yet accepted, kept so a refusal loses nothing.
     pub unsent: Option<SteerLine>,
+    /// Attempts marked in History for Compare.
+    pub marks: Marks,
+    /// The sweep running, by its last line of progress.
+    pub sweeping: Option<String>,
 }
 
 impl Deref for App {
@@ -122,6 +134,8 @@ impl App {
             quit: false,
             now_ms: 0,
             unsent: None,
+            marks: Marks::default(),
+            sweeping: None,
         }
     }
 
@@ -225,6 +239,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Bench(m) => self.on_bench_msg(m),
         }
     }
 
@@ -292,6 +307,9 @@ impl App {
             }
             Action::Pick => self.open_picker(),
             Action::Undo => self.form.undo(),
+            Action::Mark | Action::Compare | Action::Stats | Action::Annotate | Action::Sweep => {
+                self.on_bench_action(action)
+            }
             _ if pane == Pane::History => self.on_history_key(action),
             _ => self.form.on_key(pane, action, key).unwrap_or_default(),
         }
@@ -334,6 +352,7 @@ impl App {
             }
             Some(Action::OpenSettings) => self.open_settings(),
             Some(Action::Focus(pane)) => self.focus = pane,
+            Some(Action::Sweep) => effects.extend(self.on_bench_action(Action::Sweep)),
             _ => {}
         }
         effects
@@ -705,50 +724,11 @@ impl App {
                     self.form.pick_number(number.number)
                 }
             },
+            Some(
+                Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_),
+            ) => self.on_bench_key(key),
             _ => Vec::new(),
         }
-    }
-
-    fn open_picker(&mut self) -> Vec<Effect> {
-        let kind = match self.focus {
-            Pane::Agent => PickerKind::Agents,
-            _ => PickerKind::Numbers,
-        };
-        let Some((picker, load)) = Picker::open(kind, &self.form.draft.sdk_app_id) else {
-            self.focus = Pane::Agent;
-            self.form.agent_field = 0;
-            self.notify(
-                Level::Error,
-                "Enter the SdkAppId first: the lists are per instance",
-            );
-            return Vec::new();
-        };
-        self.overlay = Some(Overlay::Picker(picker));
-        vec![load]
-    }
-
-    fn on_agents(
-        &mut self,
-        page_number: i64,
-        result: Result<(Vec<AIAgentInfo>, Option<i64>), String>,
-    ) -> Vec<Effect> {
-        let Some(Overlay::Picker(p)) = &mut self.overlay else {
-            return Vec::new();
-        };
-        match self.form.draft.sdk_app_id.trim().parse::<i64>() {
-            Ok(sdk_app_id) if p.on_agents(result) => vec![Effect::LoadAgents {
-                sdk_app_id,
-                page_number: page_number + 1,
-            }],
-            _ => Vec::new(),
-        }
-    }
-
-    /// Fills the agent and adds its declared variables as empty rows.
-    pub fn pick_agent(&mut self, agent: AIAgentInfo) -> Vec<Effect> {
-        let note = self.form.pick_agent(agent);
-        self.notify(Level::Info, note);
-        vec![self.form.save()]
     }
 
     fn on_settings_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {

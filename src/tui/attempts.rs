@@ -29,6 +29,8 @@ pub struct History {
     generation: u64,
     /// How finished attempts ended, as far as their call records are read.
     pub words: HashMap<AttemptId, Option<CallWord>>,
+    /// The labels of the attempts read.
+    pub labels: HashMap<AttemptId, Vec<String>>,
 }
 
 /// Where an attempt of the list stands, in the user's words.
@@ -64,7 +66,8 @@ impl History {
         }
     }
 
-    fn filter(&self) -> Filter {
+    /// The filter in force (or being typed), as the history reads it.
+    pub fn filter(&self) -> Filter {
         let text = self
             .filtering
             .as_ref()

@@ -6,6 +6,9 @@
 
 pub mod app;
 pub mod attempts;
+pub mod bench;
+pub mod bench_msg;
+pub mod compare;
 pub mod draft;
 pub mod flights;
 pub mod footer;
@@ -13,13 +16,19 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod marks;
 pub mod mouse;
 pub mod msg;
+pub mod notes;
 pub mod pane;
 pub mod picker;
+mod picking;
+pub mod runs;
 pub mod runtime;
 pub mod settings;
+pub mod stats;
 pub mod steer;
+pub mod sweep;
 pub mod time;
 pub mod view;
 

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::bench_msg::{BenchEffect, BenchMsg};
 use super::keymap::steer_key;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
 use crate::config::Settings;
@@ -44,6 +45,7 @@ pub enum Effect {
     Reconcile(AttemptId),
     /// Put the text on the clipboard (OSC 52, so it works over ssh too).
     Copy(String),
+    Bench(BenchEffect),
     Quit,
 }
 
@@ -75,6 +77,7 @@ pub enum Msg {
     Done(Result<String, String>),
     /// The clock moved on (ms since the epoch): only a live call's elapsed time changes.
     Tick(i64),
+    Bench(BenchMsg),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
