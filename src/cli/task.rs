@@ -2,7 +2,6 @@
 //! outgrow one machine: create from a CSV, list, watch, stop, pause, resume, results.
 
 mod create;
-mod home;
 mod plan;
 mod service;
 mod watch;

@@ -14,6 +14,8 @@ mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
+pub mod task_home;
+pub mod task_watch;
 mod watch;
 mod witness;
 pub mod word;
