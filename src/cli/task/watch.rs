@@ -33,6 +33,9 @@ pub struct WatchArgs {
     /// One JSON object a line, on each change.
     #[arg(long)]
     pub json: bool,
+    /// Only follow the counts: bring no tries home (`task results` does it later).
+    #[arg(long)]
+    pub no_home: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -109,7 +112,9 @@ pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed>
         let state = data.state;
         let ended = state.is_some_and(TaskState::is_final);
         let progress = Progress::of(state, &data.callees);
-        queue.observe(&data.callees);
+        if !args.no_home {
+            queue.observe(&data.callees);
+        }
         let tries = queue.take(ended);
         if !tries.is_empty() {
             let origin = match &mut origin {
