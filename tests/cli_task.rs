@@ -432,12 +432,14 @@ fn results_come_home_in_whole_pages_with_one_ai_report_per_answered_try() {
         .filter(|r| r["action"] == "DescribeTelCdr" && r["body"].get("SessionIds").is_some())
         .count();
     assert_eq!(pages, 2, "101 tries: ceil(101/100) record pages");
-    assert_eq!(count("DescribeAICallExtractResult"), 100, "one per answered try");
+    assert_eq!(
+        count("DescribeAICallExtractResult"),
+        100,
+        "one per answered try"
+    );
     assert_eq!(count("DescribeAILatency"), 100);
     assert_eq!(count("DescribeAICallInteractionRecords"), 100);
     let store = sandbox.store();
-    let home = store
-        .count(&ccc_dial::history::Filter::default())
-        .unwrap();
+    let home = store.count(&ccc_dial::history::Filter::default()).unwrap();
     assert_eq!(home, 101, "every try is an attempt at home");
 }

@@ -14,6 +14,7 @@ mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
+pub mod task_control;
 pub mod task_home;
 pub mod task_watch;
 mod watch;

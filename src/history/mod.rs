@@ -15,6 +15,7 @@
 mod aside;
 mod attempt;
 pub mod batch;
+mod campaign;
 mod claim;
 pub mod event;
 mod export;
@@ -32,6 +33,7 @@ use std::path::PathBuf;
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
+pub use campaign::{Campaign, LocalBatch};
 pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Hold, Holder, Line, Override, TaskHolder};
 pub use event::{CallEvent, CallRecord, Fetched, PushKind};
 pub use export::{
