@@ -22,6 +22,7 @@ pub mod quit;
 pub mod runtime;
 pub mod settings;
 pub mod steer;
+pub mod theme;
 pub mod time;
 pub mod view;
 pub mod watcher;
