@@ -187,13 +187,31 @@ impl Columns {
     }
 }
 
+/// The words for an attempt let through a claim that held its callee; the row marks it
+/// with ⚑ too, so it reads without colour.
+fn override_mark(a: &Attempt) -> Option<&'static str> {
+    let o = a.claim_override.as_deref()?;
+    Some(match o {
+        "allow-recent" => "allow-recent",
+        "intent:dial anyway" => "dialed anyway",
+        _ if o.starts_with("intent:redial") => "redial",
+        _ if o.starts_with("intent:sweep") => "sweep",
+        _ => "override",
+    })
+}
+
 fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Theme) -> Row<'a> {
     let (g, style) = outcome_glyph(app, a, t);
     let agent = a
         .agent_name
         .clone()
         .unwrap_or_else(|| a.agent_id.to_string());
-    let status = Cell::from(Span::styled(status_text(app, a), style));
+    let mut status = vec![Span::styled(status_text(app, a), style)];
+    let mark = override_mark(a);
+    if mark.is_some() {
+        status.push(Span::styled(" ⚑", t.warn()));
+    }
+    let status = Cell::from(Line::from(status));
     let mut cells = vec![
         Cell::from(app.time.clock(a.created_at_ms)),
         Cell::from(Span::styled(g, style)),
@@ -208,11 +226,13 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            cells.extend([
-                Cell::from(agent),
-                status,
-                Cell::from(Span::styled(vars.join(" "), t.dim())),
-            ]);
+            // The override in words, where there is room for it.
+            let mut last = Vec::new();
+            if let Some(mark) = mark {
+                last.push(Span::styled(format!("{mark} · "), t.warn()));
+            }
+            last.push(Span::styled(vars.join(" "), t.dim()));
+            cells.extend([Cell::from(agent), status, Cell::from(Line::from(last))]);
         }
     }
     let r = Row::new(cells);
