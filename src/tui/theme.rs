@@ -3,6 +3,7 @@
 //! palette. Without colour (NO_COLOR) focus and errors are told by border shape and weight,
 //! and outcomes by their glyphs.
 
+use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders};
@@ -143,14 +144,20 @@ impl Theme {
         }
     }
 
-    /// The whole screen: the theme's text on its background.
-    pub fn base(&self) -> Style {
-        if self.color {
-            Style::new()
-                .fg(self.palette.fg.color())
-                .bg(self.palette.bg.color())
-        } else {
-            Style::new()
+    /// Gives every cell drawn without a colour of its own the theme's text and background,
+    /// so a widget that clears its area still reads in the theme.
+    pub fn fill(&self, buf: &mut Buffer) {
+        if !self.color {
+            return;
+        }
+        let (fg, bg) = (self.palette.fg.color(), self.palette.bg.color());
+        for cell in buf.content.iter_mut() {
+            if cell.fg == Color::Reset {
+                cell.fg = fg;
+            }
+            if cell.bg == Color::Reset {
+                cell.bg = bg;
+            }
         }
     }
 

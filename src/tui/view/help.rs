@@ -11,12 +11,7 @@ use crate::tui::filter::KEYS;
 use crate::tui::keymap::BINDINGS;
 
 pub fn draw(frame: &mut Frame, area: Rect, scroll: u16, t: &Theme) {
-    let r = popup(
-        frame,
-        area,
-        (100, (BINDINGS.len() + KEYS.len()) as u16 + 3),
-        t,
-    );
+    let r = popup(frame, area, 100, (BINDINGS.len() + KEYS.len()) as u16 + 3);
     let block = t.block(" Keys · Esc close · ↑↓ scroll ", true, false);
     let keys = BINDINGS.iter().map(|b| (b.keys, b.place, b.what));
     // The filter's terms, after the key that opens it.

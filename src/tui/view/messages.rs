@@ -9,7 +9,7 @@ use super::{Theme, popup};
 use crate::tui::app::{App, Notice};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16, t: &Theme) {
-    let r = popup(frame, area, (100, area.height.saturating_sub(4)), t);
+    let r = popup(frame, area, 100, area.height.saturating_sub(4));
     let block = t.block(
         " Messages · newest first · Esc close · ↑↓ scroll ",
         true,

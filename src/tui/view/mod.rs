@@ -2,6 +2,7 @@
 //! screen are turned into widgets, so a long history costs nothing to draw.
 
 mod agent;
+mod bench;
 mod callee;
 mod callers;
 pub mod compare;
@@ -32,7 +33,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let l = Layout::new((area.width, area.height), app.shape());
     let t = Theme::of(app.settings.theme, app.color);
-    frame.render_widget(Block::new().style(t.base()), area);
     status::title(frame, l.title, app, &t);
     agent::draw(frame, l.agent, app, &t);
     options::draw(frame, l.options, app, &t);
@@ -49,6 +49,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
         Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
+        Some(
+            o @ (Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_)),
+        ) => bench::draw(frame, area, o, &t),
         // Confirmations and the steering line are one line in the status bar.
         Some(
             Overlay::Confirm(_)
@@ -60,6 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         )
         | None => {}
     }
+    t.fill(frame.buffer_mut());
 }
 
 /// The block for a form pane.
@@ -106,7 +110,7 @@ fn problem_line<'a>(message: &str, t: &Theme) -> Line<'a> {
 }
 
 /// A box in the middle of `area`, cleared.
-fn popup(frame: &mut Frame, area: Rect, (width, height): (u16, u16), t: &Theme) -> Rect {
+fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     let r = Rect::new(
@@ -116,7 +120,6 @@ fn popup(frame: &mut Frame, area: Rect, (width, height): (u16, u16), t: &Theme) 
         h,
     );
     frame.render_widget(Clear, r);
-    frame.render_widget(Block::new().style(t.base()), r);
     r
 }
 

@@ -9,7 +9,7 @@ use super::{Theme, popup};
 use crate::tui::app::{Picker, PickerKind};
 
 pub fn draw(frame: &mut Frame, area: Rect, p: &Picker, t: &Theme) {
-    let r = popup(frame, area, (76, 18), t);
+    let r = popup(frame, area, 76, 18);
     let title = match p.kind {
         PickerKind::Agents => " Pick an agent · type to filter · Enter pick · Esc close ",
         PickerKind::Numbers => " Pick a caller number · Enter pick · Esc close ",

@@ -12,7 +12,7 @@ use crate::tui::settings::{SettingField, SettingsForm};
 const LABEL: usize = 21;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &SettingsForm, t: &Theme) {
-    let r = popup(frame, area, (90, 22), t);
+    let r = popup(frame, area, 90, 22);
     let block = t.block(
         " Settings · Ctrl-S save · Esc cancel ",
         true,
