@@ -24,7 +24,11 @@ fn buffer(app: &mut App, w: u16, h: u16) -> Buffer {
     app.update(Msg::Resize(w, h));
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     // The frame as drawn (the backend leaves out the cells a wide character covers).
-    terminal.draw(|f| view::draw(f, app)).unwrap().buffer.clone()
+    terminal
+        .draw(|f| view::draw(f, app))
+        .unwrap()
+        .buffer
+        .clone()
 }
 
 fn rgb(c: Color) -> Rgb {
