@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, focused};
 use crate::ccc::catalog::{self, Label};
@@ -113,7 +113,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             "Nothing matches the filter (Esc clears it; ? lists the filter keys)."
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(text, t.dim())).block(block),
+            Paragraph::new(Line::styled(text, t.dim()))
+                .wrap(Wrap { trim: true })
+                .block(block),
             area,
         );
         return;
