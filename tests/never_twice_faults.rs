@@ -1,0 +1,247 @@
+//! What goes wrong around a run rather than in the service: a file that cannot be read, a
+//! second Ctrl-C, stdout closed or full after a call was accepted, a history that cannot be
+//! written mid-batch, two batches over the same callees at once. Run as a user would, on a
+//! simulator started here.
+#![cfg(unix)]
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use ccc_dial::history::batch::RunLock;
+use ccc_dial::sim::{self, SimConfig, SimHandle};
+use support::cli::{Sandbox, output, stderr};
+
+async fn simulator(talk: Duration) -> SimHandle {
+    sim::start(SimConfig {
+        ring: Duration::from_millis(20),
+        talk,
+        record_lag: Duration::ZERO,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// Whether this user is kept out of a file without read permission (root is not).
+fn permissions_bind(dir: &std::path::Path) -> bool {
+    let probe = dir.join("probe");
+    std::fs::write(&probe, "x").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::read(&probe).is_err()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_input_file_exits_1_and_says_why() {
+    let sim = simulator(Duration::from_millis(30)).await;
+    let sandbox = Sandbox::new();
+    let directory = sandbox.path("a-directory.json");
+    std::fs::create_dir(&directory).unwrap();
+    let locked = sandbox.path("locked.json");
+    std::fs::write(
+        &locked,
+        r#"{"SdkAppId":1400000000,"AIAgentId":15,"Callee":"008613012345678"}"#,
+    )
+    .unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut cases = vec![
+        (sandbox.path("missing.json"), "No such file"),
+        (directory, "directory"),
+    ];
+    if permissions_bind(sandbox.dir.path()) {
+        cases.push((locked, "Permission denied"));
+    }
+    for (file, why) in cases {
+        let mut cmd = sandbox.against(&sim.url());
+        cmd.args(["call", "--input"]).arg(&file);
+        let out = output(cmd).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", file.display());
+        assert!(
+            err.contains(&format!("cannot read the request file {}", file.display())),
+            "{err}"
+        );
+        assert!(err.contains(why), "{err}");
+        let out = output(batch(&sandbox, &sim.url(), &file)).await;
+        let err = stderr(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "batch {}: {err}",
+            file.display()
+        );
+        assert!(err.contains("cannot read the batch file"), "{err}");
+        assert!(err.contains(why), "{err}");
+    }
+    assert_eq!(sim.count("CreateAIAgentCall"), 0);
+}
+
+/// The rows the summary on stderr counts for `label` (0 when the line is left out).
+fn count(stderr: &str, label: &str) -> u64 {
+    stderr
+        .lines()
+        .find(|l| l.starts_with(label))
+        .and_then(|l| l.split_whitespace().last())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+fn callees(from: usize, n: usize) -> Vec<String> {
+    (from..from + n).map(|i| format!("0086132{i:08}")).collect()
+}
+
+fn csv_of(callees: &[String]) -> String {
+    let mut csv = String::from("callee\n");
+    for c in callees {
+        csv.push_str(c);
+        csv.push('\n');
+    }
+    csv
+}
+
+fn batch(sandbox: &Sandbox, url: &str, file: &std::path::Path) -> std::process::Command {
+    let mut cmd = sandbox.against(url);
+    cmd.arg("batch").arg(file).args(LINE);
+    cmd
+}
+
+/// The SdkAppId and agent every call here uses.
+const LINE: [&str; 4] = ["--sdk-app-id", "1400000000", "--agent", "15"];
+
+/// An attempt to `callee` that another run has in flight right now: recorded `queued` a
+/// moment ago, on the same line (SdkAppId, endpoint) as `like`.
+fn in_flight_elsewhere(
+    store: &ccc_dial::history::Store,
+    like: &ccc_dial::history::Attempt,
+    callee: &str,
+    batch: Option<ccc_dial::history::BatchRef>,
+) -> ccc_dial::history::AttemptId {
+    let id = ccc_dial::history::AttemptId::new();
+    let mut draft = ccc_dial::dialer::DialDraft::from_attempt(like);
+    draft.callee = callee.into();
+    let request = draft.validate().unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let attempt = request.new_attempt(id.clone(), now, &like.endpoint, "{}".into(), batch);
+    store.record_queued(&attempt).unwrap();
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callee_another_run_is_calling_is_held_back_by_that_run_never_unknown() {
+    let sim = simulator(Duration::from_millis(30)).await;
+    let sandbox = Sandbox::new();
+    let rows = callees(0, 4);
+    // A first call on the line, to learn how the endpoint is recorded.
+    let mut first = sandbox.against(&sim.url());
+    first
+        .arg("call")
+        .args(LINE)
+        .arg("--callee")
+        .arg(&callees(90, 1)[0]);
+    assert_eq!(output(first).await.status.code(), Some(0));
+    let store = sandbox.store();
+    let like = store
+        .list(&Default::default(), ccc_dial::history::Page::all())
+        .unwrap()[0]
+        .clone();
+
+    // The same file, run elsewhere: its line 3 (the second callee) is in flight there.
+    let file = sandbox.path("calls.csv");
+    std::fs::write(&file, csv_of(&rows)).unwrap();
+    let batch_id = ccc_dial::history::batch::batch_id(&ccc_dial::history::batch::BatchKey {
+        file: csv_of(&rows).as_bytes(),
+        sdk_app_id: "1400000000",
+        agent: Some("15"),
+        callers: &[],
+        endpoint: &like.endpoint,
+    });
+    // That run is live: it holds the batch's lock.
+    let _other_run = RunLock::join(&sandbox.history_path(), &batch_id).unwrap();
+    let same_batch = in_flight_elsewhere(
+        &store,
+        &like,
+        &rows[1],
+        Some(ccc_dial::history::BatchRef { batch_id, row: 3 }),
+    );
+    // Another file, run elsewhere, is calling the third callee.
+    let other_file = in_flight_elsewhere(&store, &like, &rows[2], None);
+
+    let out = output(batch(&sandbox, &sim.url(), &file)).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.contains(&format!(
+            "line 3: not dialed: {}: in flight in another run of this batch (attempt {})",
+            rows[1],
+            &same_batch.as_str()[..8]
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("line 4: not dialed: {} was called at", rows[2]))
+            && err.contains(&format!(
+                "(in flight) from this machine, attempt {}",
+                &other_file.as_str()[..8]
+            )),
+        "{err}"
+    );
+    assert!(!err.contains("unknown earlier"), "{err}");
+    assert!(!err.contains("dialed by an earlier run"), "{err}");
+    assert_eq!(
+        count(&err, "held back: in flight in another run"),
+        2,
+        "{err}"
+    );
+    assert_eq!(count(&err, "outcome unknown"), 0, "{err}");
+    let dialed: Vec<String> = sim
+        .requests()
+        .iter()
+        .filter(|r| r.action == "CreateAIAgentCall" && r.verdict == "ok")
+        .map(|r| r.body["Callee"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        !dialed.contains(&rows[1]) && !dialed.contains(&rows[2]),
+        "{dialed:?}"
+    );
+    assert!(
+        dialed.contains(&rows[0]) && dialed.contains(&rows[3]),
+        "{dialed:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_batches_over_overlapping_callees_at_once_dial_each_once_and_say_who_holds_what() {
+    let sim = simulator(Duration::from_millis(30)).await;
+    for round in 0..8 {
+        let sandbox = Sandbox::new();
+        let (a, b) = (sandbox.path("a.csv"), sandbox.path("b.csv"));
+        let base = 1000 + round * 100;
+        std::fs::write(&a, csv_of(&callees(base, 8))).unwrap();
+        std::fs::write(&b, csv_of(&callees(base + 4, 8))).unwrap();
+        let (ra, rb) = tokio::join!(
+            output(batch(&sandbox, &sim.url(), &a)),
+            output(batch(&sandbox, &sim.url(), &b)),
+        );
+        for out in [&ra, &rb] {
+            let err = stderr(out);
+            assert!(
+                matches!(out.status.code(), Some(0 | 6)),
+                "round {round}: {err}"
+            );
+            assert_eq!(count(&err, "outcome unknown"), 0, "round {round}: {err}");
+            assert_eq!(count(&err, "unknown earlier"), 0, "round {round}: {err}");
+            assert!(!err.contains("earlier run"), "round {round}: {err}");
+        }
+        let mut counts = std::collections::HashMap::<String, usize>::new();
+        for r in sim.requests() {
+            if r.action == "CreateAIAgentCall" && r.verdict == "ok" {
+                *counts
+                    .entry(r.body["Callee"].as_str().unwrap().to_string())
+                    .or_default() += 1;
+            }
+        }
+        for c in callees(base, 12) {
+            assert_eq!(counts.get(&c), Some(&1), "round {round}: {c}");
+        }
+    }
+}
