@@ -245,3 +245,288 @@ async fn two_batches_over_overlapping_callees_at_once_dial_each_once_and_say_who
         }
     }
 }
+
+/// The simulator's callee whose answer is held back for `SimConfig::slow_answer`.
+const SLOW: &str = "00999300001";
+
+/// A command running in the background, its stderr gathered as it comes.
+struct Running {
+    child: std::process::Child,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Running {
+    fn start(mut cmd: std::process::Command) -> Running {
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (pipe, sink) = (child.stderr.take().unwrap(), stderr.clone());
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        Running { child, stderr }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn interrupt(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// Waits until `what` holds, failing after a generous while with stderr shown.
+    fn until(&self, what: &str, mut done: impl FnMut() -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !done() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never {what}; stderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The exit code and stdout, once it ended.
+    fn finish(self) -> (Option<i32>, String, String) {
+        let out = self.child.wait_with_output().unwrap();
+        // The stderr thread ends with the pipe.
+        std::thread::sleep(Duration::from_millis(100));
+        let err = self.stderr.lock().unwrap().clone();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            err,
+        )
+    }
+}
+
+fn attempt_of(sandbox: &Sandbox, callee: &str) -> Option<ccc_dial::history::Attempt> {
+    let store = ccc_dial::history::Store::open(sandbox.history_path())
+        .ok()?
+        .0;
+    let all = store
+        .list(&Default::default(), ccc_dial::history::Page::all())
+        .ok()?;
+    all.into_iter().find(|a| a.callee == callee)
+}
+
+fn queued(sandbox: &Sandbox) -> Vec<String> {
+    let store = sandbox.store();
+    let all = store
+        .list(&Default::default(), ccc_dial::history::Page::all())
+        .unwrap();
+    all.into_iter()
+        .filter(|a| a.status == ccc_dial::history::AttemptStatus::Queued)
+        .map(|a| a.callee)
+        .collect()
+}
+
+/// Sends Ctrl-C once `SLOW` is in flight, then again once the first was told.
+fn twice_while_slow_is_in_flight(run: &Running, sandbox: &Sandbox, told: &str) {
+    run.until("sent the slow row", || {
+        attempt_of(sandbox, SLOW)
+            .is_some_and(|a| a.status == ccc_dial::history::AttemptStatus::Queued)
+    });
+    run.interrupt();
+    run.until("told the first Ctrl-C", || run.stderr().contains(told));
+    run.interrupt();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ctrl_c_stops_waiting_and_records_the_rows_in_flight_unknown() {
+    let sim = sim::start(SimConfig {
+        slow_answer: Duration::from_secs(300),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    for (rows, left) in [
+        (
+            vec![
+                SLOW.to_string(),
+                callees(200, 1)[0].clone(),
+                callees(201, 1)[0].clone(),
+            ],
+            true,
+        ),
+        (vec![SLOW.to_string()], false),
+    ] {
+        let sandbox = Sandbox::new();
+        let file = sandbox.path("calls.csv");
+        std::fs::write(&file, csv_of(&rows)).unwrap();
+        let mut cmd = sandbox.against(&sim.url());
+        cmd.args(["--timeout", "600", "batch"])
+            .arg(&file)
+            .args(LINE);
+        // One row a second: the others wait their turn while the slow one is in flight.
+        cmd.args(["--rate", "1"]);
+        let run = Running::start(cmd);
+        twice_while_slow_is_in_flight(&run, &sandbox, "interrupted: starting no more rows");
+        let (code, _, err) = run.finish();
+        assert_eq!(code, Some(130), "{err}");
+        assert!(
+            err.contains(&format!("line 2: {SLOW} unknown: stopped waiting")),
+            "{err}"
+        );
+        let slow = attempt_of(&sandbox, SLOW).unwrap();
+        assert_eq!(slow.status, ccc_dial::history::AttemptStatus::Unknown);
+        assert_eq!(slow.error_code.as_deref(), Some("interrupted"));
+        assert_eq!(queued(&sandbox), Vec::<String>::new());
+        assert_eq!(
+            err.contains("to resume, run the same command again"),
+            left,
+            "{err}"
+        );
+        assert_eq!(err.contains("nothing is left to send"), !left, "{err}");
+    }
+    // `call`: the same, before the answer came.
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.against(&sim.url());
+    cmd.args(["--timeout", "600", "call"])
+        .args(LINE)
+        .args(["--callee", SLOW]);
+    let run = Running::start(cmd);
+    twice_while_slow_is_in_flight(
+        &run,
+        &sandbox,
+        "interrupted: waiting for the service's answer",
+    );
+    let (code, _, err) = run.finish();
+    assert_eq!(code, Some(130), "{err}");
+    assert!(
+        err.contains("stopped waiting: the outcome is unknown"),
+        "{err}"
+    );
+    let slow = attempt_of(&sandbox, SLOW).unwrap();
+    assert_eq!(slow.status, ccc_dial::history::AttemptStatus::Unknown);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ctrl_c_stops_following_a_call_with_wait_which_stays_recorded() {
+    let sim = simulator(Duration::from_secs(300)).await;
+    let sandbox = Sandbox::new();
+    let callee = callees(300, 1)[0].clone();
+    let mut cmd = sandbox.against(&sim.url());
+    cmd.arg("call")
+        .args(LINE)
+        .args(["--callee", &callee, "--wait"]);
+    let run = Running::start(cmd);
+    run.until("accepted", || run.stderr().contains("accepted: SessionId"));
+    run.interrupt();
+    run.until("told the first Ctrl-C", || {
+        run.stderr().contains("interrupted: the call goes on")
+    });
+    run.interrupt();
+    let (code, out, err) = run.finish();
+    assert_eq!(code, Some(130), "{err}");
+    let attempt = attempt_of(&sandbox, &callee).unwrap();
+    let session = attempt.session_id.unwrap();
+    assert!(out.contains(&format!("SessionId: {session}")), "{out}");
+    assert!(err.contains("stopped following"), "{err}");
+    assert!(attempt.status != ccc_dial::history::AttemptStatus::Unknown);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stdout_closed_or_full_after_a_call_exits_1_and_the_call_stays_recorded() {
+    let sim = simulator(Duration::from_millis(30)).await;
+    let sandbox = Sandbox::new();
+    // `call | true`: the reader is gone before the answer.
+    let callee = callees(400, 1)[0].clone();
+    let mut cmd = sandbox.against(&sim.url());
+    cmd.arg("call").args(LINE).args(["--callee", &callee]);
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("stdout could not be written"), "{err}");
+    let a = attempt_of(&sandbox, &callee).unwrap();
+    assert_eq!(a.status, ccc_dial::history::AttemptStatus::Accepted);
+    assert!(a.session_id.is_some());
+
+    // `--json >/dev/full`, and a dry run there.
+    let callee = callees(401, 1)[0].clone();
+    for extra in [&["--json"][..], &["--dry-run"][..]] {
+        let mut cmd = sandbox.against(&sim.url());
+        cmd.arg("call")
+            .args(LINE)
+            .args(["--callee", &callee])
+            .args(extra);
+        cmd.stdout(std::fs::File::create("/dev/full").unwrap());
+        let out = output(cmd).await;
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("stdout could not be written"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let a = attempt_of(&sandbox, &callee).unwrap();
+    assert_eq!(a.status, ccc_dial::history::AttemptStatus::Accepted);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_into_a_closed_pipe_stops_starting_rows_and_records_every_row_started() {
+    let sim = simulator(Duration::from_millis(30)).await;
+    let sandbox = Sandbox::new();
+    let rows = callees(500, 60);
+    let file = sandbox.path("calls.csv");
+    std::fs::write(&file, csv_of(&rows)).unwrap();
+    // `batch … | head -1`
+    let mut cmd = batch(&sandbox, &sim.url(), &file);
+    cmd.args(["--format", "csv", "--rate", "5"]);
+    let run = Running::start(cmd);
+    let mut child = run;
+    let pipe = child.child.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(pipe).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    assert!(first.starts_with("line,callee,outcome"), "{first}");
+    let (code, _, err) = tokio::task::spawn_blocking(move || child.finish())
+        .await
+        .unwrap();
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("the results could not be written"), "{err}");
+    assert_eq!(queued(&sandbox), Vec::<String>::new());
+    let store = sandbox.store();
+    let recorded = store
+        .list(&Default::default(), ccc_dial::history::Page::all())
+        .unwrap();
+    assert!(recorded.len() < rows.len(), "it went on dialing: {err}");
+    assert_eq!(recorded.len(), sim.count("CreateAIAgentCall"), "{err}");
+    assert!(
+        recorded
+            .iter()
+            .all(|a| a.status == ccc_dial::history::AttemptStatus::Accepted)
+    );
+
+    // `--dry-run >/dev/full` prints nothing it could, and sends nothing.
+    let mut cmd = batch(&sandbox, &sim.url(), &file);
+    cmd.arg("--dry-run")
+        .stdout(std::fs::File::create("/dev/full").unwrap());
+    let out = output(cmd).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::exit::{EXIT_CODES_HELP, Exit};
 use super::guard::GuardArgs;
 use super::headless;
+use super::interrupt;
 use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
 use crate::cli::GlobalArgs;
@@ -17,6 +18,7 @@ use crate::config::Settings;
 use crate::dialer::word::{outcome_words, status_words};
 use crate::dialer::{
     CallReport, DialDraft, DialRequest, Dialer, DialerEvent, Failure, Finished, WatchEvent,
+    settle_abandoned,
 };
 use crate::history::event::Fetched;
 use crate::history::{AttemptId, CallEvent, Event};
@@ -116,8 +118,30 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
         return exit.code();
     }
     let id = AttemptId::new();
-    let finished = session.dialer.run(id.clone(), request.clone(), None).await;
+    let finished = tokio::select! {
+        finished = session.dialer.run(id.clone(), request.clone(), None) => finished,
+        _ = interrupt::second_ctrl_c(
+            "interrupted: waiting for the service's answer, to record it; Ctrl-C again stops \
+             waiting (the call then counts as unknown)"
+        ) => return abandoned(&session.dialer, &id),
+    };
     report(finished, &id, &request, &args, &mut session).await
+}
+
+/// A second Ctrl-C before the answer: the request may have left, so the attempt is unknown.
+fn abandoned(dialer: &Dialer, id: &AttemptId) -> i32 {
+    match settle_abandoned(dialer.store(), id) {
+        Ok(_) => eprintln!(
+            "stopped waiting: the outcome is unknown, as the request may have reached the \
+             service; check the call records before dialing again (ccc-dial history show {})",
+            id.short()
+        ),
+        Err(e) => eprintln!(
+            "stopped waiting: the outcome is unknown, and the history could not record it \
+             ({e}); check the call records before dialing again"
+        ),
+    }
+    Exit::Interrupted.code()
 }
 
 /// The request from the options or the input file, with every problem printed.
@@ -256,21 +280,33 @@ async fn wait(
     json: bool,
 ) -> i32 {
     // `run` started the watch when the call was accepted; its events say how it goes.
-    let ended = loop {
-        let Some(event) = statuses.recv().await else {
-            break Err("the dialer stopped".to_string());
-        };
-        match event {
-            DialerEvent::Watch(WatchEvent::Status { status, .. }) if !json => {
-                eprintln!("status: {}", status_words(status));
+    let followed = async {
+        loop {
+            let Some(event) = statuses.recv().await else {
+                break Err("the dialer stopped".to_string());
+            };
+            match event {
+                DialerEvent::Watch(WatchEvent::Status { status, .. }) if !json => {
+                    eprintln!("status: {}", status_words(status));
+                }
+                DialerEvent::Watch(WatchEvent::Report { id: done }) if done == *id => break Ok(()),
+                DialerEvent::Watch(WatchEvent::WatchError {
+                    id: failed,
+                    message,
+                    stopped: true,
+                }) if failed == *id => break Err(message),
+                _ => {}
             }
-            DialerEvent::Watch(WatchEvent::Report { id: done }) if done == *id => break Ok(()),
-            DialerEvent::Watch(WatchEvent::WatchError {
-                id: failed,
-                message,
-                stopped: true,
-            }) if failed == *id => break Err(message),
-            _ => {}
+        }
+    };
+    let ended = tokio::select! {
+        ended = followed => ended,
+        _ = interrupt::second_ctrl_c(
+            "interrupted: the call goes on; still following it to record its end. Ctrl-C \
+             again stops following (the history keeps the call; the next start follows it up)"
+        ) => {
+            eprintln!("stopped following: ccc-dial history show {}", id.short());
+            return deliver(&accepted_text(&accepted, json), id, Exit::Interrupted);
         }
     };
     let report = ended.and_then(|()| {
