@@ -530,3 +530,129 @@ async fn batch_into_a_closed_pipe_stops_starting_rows_and_records_every_row_star
     let out = output(cmd).await;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_mid_batch_settles_rows_in_flight_and_names_every_call_not_recorded() {
+    let sim = simulator(Duration::from_millis(30)).await;
+    let sandbox = Sandbox::new();
+    // A history with a past, as a user's would have.
+    let mut first = sandbox.against(&sim.url());
+    first
+        .arg("call")
+        .args(LINE)
+        .arg("--callee")
+        .arg(&callees(700, 1)[0]);
+    assert_eq!(output(first).await.status.code(), Some(0));
+    let rows = callees(600, 60);
+    let file = sandbox.path("calls.csv");
+    std::fs::write(&file, csv_of(&rows)).unwrap();
+    // The disk fills up: no file this run writes may grow past 96 KiB (in 512-byte blocks),
+    // so the history's log fills after a few rows. Writing past it fails (EFBIG) rather
+    // than ending the process.
+    let cmd = on_a_full_disk(batch(&sandbox, &sim.url(), &file), 192);
+    let out = output(cmd).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the history could not record calls"), "{err}");
+
+    let store = sandbox.store();
+    let recorded = store
+        .list(&Default::default(), ccc_dial::history::Page::all())
+        .unwrap();
+    let placed: Vec<(String, String)> = sim
+        .requests()
+        .iter()
+        .filter(|r| r.action == "CreateAIAgentCall" && r.verdict == "ok")
+        .map(|r| {
+            let callee = r.body["Callee"].as_str().unwrap().to_string();
+            (callee, r.session_id.clone().unwrap_or_default())
+        })
+        .collect();
+    assert!(
+        placed.len() > 1 && placed.len() < rows.len(),
+        "{} placed: {err}",
+        placed.len()
+    );
+    for (callee, session) in &placed {
+        let a = recorded.iter().find(|a| &a.callee == callee);
+        let in_history = a.is_some_and(|a| a.session_id.as_deref() == Some(session.as_str()));
+        let line = rows.iter().position(|c| c == callee).map(|i| i + 2);
+        let named = line.is_some_and(|line| {
+            err.contains(&format!(
+                "{session} {callee} line {line}: accepted not recorded"
+            ))
+        });
+        assert!(
+            in_history || named,
+            "{callee} ({session}) neither recorded nor named: {err}"
+        );
+    }
+    // Whatever is left queued did leave: a row never sent is never recorded as in flight.
+    for callee in queued(&sandbox) {
+        assert!(
+            placed.iter().any(|(c, _)| *c == callee),
+            "{callee} queued, never sent"
+        );
+    }
+}
+
+/// `cmd` as if the disk filled up once its files reach `blocks` of 512 bytes: writing past
+/// that fails (EFBIG) rather than ending the process.
+fn on_a_full_disk(inner: std::process::Command, blocks: u32) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    let script = format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\"");
+    cmd.args(["-c", &script])
+        .arg(inner.get_program())
+        .args(inner.get_args());
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.stdin(std::process::Stdio::null());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn history_lists_shows_and_plans_a_prune_on_a_full_disk_or_a_read_only_file() {
+    let sim = simulator(Duration::from_millis(30)).await;
+    let sandbox = Sandbox::new();
+    let callee = callees(800, 1)[0].clone();
+    let mut first = sandbox.against(&sim.url());
+    first.arg("call").args(LINE).arg("--callee").arg(&callee);
+    assert_eq!(output(first).await.status.code(), Some(0));
+    let id = attempt_of(&sandbox, &callee).unwrap().id;
+    let check = |how: &str, wrap: &dyn Fn(std::process::Command) -> std::process::Command| {
+        for (args, expect) in [
+            (vec!["history"], callee.clone()),
+            (vec!["history", "show", &id.as_str()[..8]], callee.clone()),
+            (
+                vec!["history", "prune", "--older-than", "30d"],
+                "Deleted 0 attempts".to_string(),
+            ),
+        ] {
+            let mut cmd = sandbox.command();
+            cmd.args(&args);
+            let out = wrap(cmd).output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{how}: {args:?}: {}",
+                stderr(&out)
+            );
+            assert!(text.contains(&expect), "{how}: {args:?}: {text}");
+        }
+    };
+    check("a full disk", &|cmd| on_a_full_disk(cmd, 0));
+    if permissions_bind(sandbox.dir.path()) {
+        let history = sandbox.history_path();
+        std::fs::set_permissions(&history, std::fs::Permissions::from_mode(0o400)).unwrap();
+        std::fs::set_permissions(sandbox.dir.path(), std::fs::Permissions::from_mode(0o500))
+            .unwrap();
+        check("a read-only file", &|cmd| cmd);
+        std::fs::set_permissions(sandbox.dir.path(), std::fs::Permissions::from_mode(0o700))
+            .unwrap();
+    }
+}

@@ -44,6 +44,23 @@ impl Store {
         Ok((store, notice))
     }
 
+    /// Opens the history at `path` to read it only, so that it reads on a full disk or from
+    /// a file the user may not write; when it cannot be read so (no file yet, a schema to
+    /// migrate), opens it as [`Store::open`] does. Writing through it fails.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<(Store, Option<String>)> {
+        let path = path.as_ref();
+        match super::read_only::open(path) {
+            Some(conn) => Ok((
+                Store {
+                    conn: Arc::new(Mutex::new(conn)),
+                    path: Some(Arc::new(path.to_owned())),
+                },
+                None,
+            )),
+            None => Store::open(path),
+        }
+    }
+
     /// Opens the history at [`Store::default_path`].
     pub fn open_default() -> Result<(Store, Option<String>)> {
         Store::open(Store::default_path()?)

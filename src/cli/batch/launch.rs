@@ -37,6 +37,8 @@ pub(super) struct Ended {
     pub started: usize,
     pub stop: Option<Stop>,
     pub unrecorded: Vec<(RowResult, Unrecorded)>,
+    /// What the history could not record, until the rows are known.
+    lost: Vec<Unrecorded>,
 }
 
 pub(super) struct Launch {
@@ -60,10 +62,13 @@ impl Launch {
         let mut pending = rows.into_iter().peekable();
         let mut tasks: JoinSet<Done> = JoinSet::new();
         let mut in_flight: HashMap<AttemptId, Row> = HashMap::new();
+        // Each row's result by its attempt, to name the row of an outcome not recorded.
+        let mut results: HashMap<AttemptId, RowResult> = HashMap::new();
         let mut ended = Ended {
             started: 0,
             stop: None,
             unrecorded: Vec::new(),
+            lost: Vec::new(),
         };
         // A fresh wait for Ctrl-C each time one arrives: the first stops starting rows, the
         // second stops waiting for those in flight.
@@ -108,7 +113,8 @@ impl Launch {
                     in_flight.remove(&id);
                     self.pacer.ended(&id);
                     let result = finish_row(&row, &id, &finished, outcomes, &progress);
-                    self.check(&result, &finished, outcomes, &mut ended, &progress);
+                    self.check(&finished, outcomes, &mut ended, &progress);
+                    results.insert(id, result);
                 }
                 _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
                 _ = std::future::ready(()), if turn == Some(Turn::Now) => {
@@ -129,6 +135,11 @@ impl Launch {
         }
         progress.finish_and_clear();
         self.settle_abandoned(in_flight, outcomes)?;
+        // Paired by attempt: each outcome was recorded, or failed to, before its row ended.
+        ended.unrecorded = std::mem::take(&mut ended.lost)
+            .into_iter()
+            .filter_map(|u| Some((results.get(&u.id)?.clone(), u)))
+            .collect();
         Ok(ended)
     }
 
@@ -136,7 +147,6 @@ impl Launch {
     /// stops the run, as do results that could not be written.
     fn check(
         &self,
-        result: &RowResult,
         finished: &Finished,
         outcomes: &Outcomes,
         ended: &mut Ended,
@@ -144,9 +154,7 @@ impl Launch {
     ) {
         let lost = self.dialer.take_unrecorded();
         let history_failed = !lost.is_empty() || matches!(finished, Finished::NotRecorded(_));
-        for u in lost {
-            ended.unrecorded.push((result.clone(), u));
-        }
+        ended.lost.extend(lost);
         let stop = if history_failed {
             Stop::HistoryFailed
         } else if outcomes.output_failed.is_some() {
