@@ -166,7 +166,7 @@ impl Dialer {
         let id2 = id.clone();
         let kind = update.event.kind().to_string();
         if let Err(e) = self
-            .blocking_store(move |s| s.record_event(&id2, update))
+            .blocking_store(move |s| super::record_with_summary(s, &id2, update))
             .await
         {
             tracing::error!(attempt = %id, "history write failed: {e}");
