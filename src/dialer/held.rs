@@ -46,6 +46,12 @@ impl HeldBack {
         }
     }
 
+    /// Whether another run on this machine has a request to the callee in flight right now
+    /// (recorded, its answer not in yet), as opposed to a call placed earlier.
+    pub fn in_flight_here(&self) -> bool {
+        matches!(self.witness, Witness::History { .. }) && self.outcome == "in flight"
+    }
+
     /// Whether the earlier call may still be under way, so no override lets a second through.
     pub fn in_flight(&self) -> bool {
         matches!(
@@ -105,7 +111,7 @@ mod tests {
                 }),
             },
         );
-        assert!(held.in_flight());
+        assert!(held.in_flight() && held.in_flight_here());
         let text = held.to_string();
         assert!(
             text.starts_with("008613000000001 was called at 20"),
@@ -129,5 +135,6 @@ mod tests {
                 .to_string()
                 .ends_with("per the service's records, session s-1")
         );
+        assert!(service.in_flight() && !service.in_flight_here());
     }
 }

@@ -8,7 +8,8 @@ use super::rows::Row;
 use crate::cli::exit::Exit;
 use crate::dialer::HeldBack;
 
-/// A row whose callee another run (of this batch or another) is calling right now.
+/// A row whose callee another run on this machine (of this batch or another) is calling
+/// right now: its request is in flight there.
 pub(super) const HELD_ELSEWHERE: &str = "held_in_flight";
 
 /// Counts per outcome, for the progress bar and the summary.
@@ -60,10 +61,10 @@ impl Outcomes {
     }
 }
 
-/// A call in flight holds its callee for another run (of this batch or another, or on
-/// another machine) calling it now; anything else is an earlier call.
+/// A request in flight from this machine holds its callee for another run (of this batch
+/// or another) calling it now; anything else is an earlier call.
 pub(super) fn held_outcome(held: &HeldBack) -> &'static str {
-    if held.in_flight() {
+    if held.in_flight_here() {
         HELD_ELSEWHERE
     } else {
         "held"
