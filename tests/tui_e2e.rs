@@ -351,3 +351,49 @@ fn at_80_columns_a_no_answer_says_so_and_another_process_s_attempt_shows() {
     assert_idle(&s, 10);
     s.quit("q");
 }
+
+#[test]
+fn hangup_and_quit_signals_restore_the_terminal_and_keep_the_form() {
+    for signal in ["HUP", "QUIT", "TERM"] {
+        let s = Session::new();
+        s.start();
+        // The pane stays after the dialer ends, so its exit can be read.
+        s.tmux(&["set-option", "-t", "e2e", "remain-on-exit", "on"]);
+        s.keys(&["BTab", "BTab", "Down"]); // Agent pane, AIAgentId
+        s.text("15");
+        s.keys(&["Enter"]);
+        s.wait_for("AIAgentId 15");
+        let pid = s.pid();
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while s
+            .tmux(&["display-message", "-p", "-t", "e2e", "#{pane_dead}"])
+            .trim()
+            != "1"
+        {
+            assert!(
+                Instant::now() < deadline,
+                "SIG{signal}: the dialer did not quit"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Handled: an orderly exit, not death by the signal (which leaves raw mode on).
+        let ended = s.tmux(&[
+            "display-message",
+            "-p",
+            "-t",
+            "e2e",
+            "#{pane_dead_status}:#{pane_dead_signal}",
+        ]);
+        assert_eq!(ended.trim(), "0:", "SIG{signal}");
+        // Off the alternate screen: the form is gone from the pane.
+        let screen = s.screen();
+        assert!(!screen.contains("AIAgentId"), "SIG{signal}: {screen}");
+        let draft = std::fs::read_to_string(s.path("config/draft.json")).unwrap();
+        assert!(draft.contains("15"), "SIG{signal}: {draft}");
+    }
+}

@@ -7,6 +7,7 @@ pub mod exit;
 pub mod guard;
 mod headless;
 pub mod history;
+mod interrupt;
 mod json_keys;
 pub mod sim;
 pub mod stats;

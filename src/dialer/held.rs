@@ -57,6 +57,12 @@ impl HeldBack {
         }
     }
 
+    /// Whether another run on this machine has a request to the callee in flight right now
+    /// (recorded, its answer not in yet), as opposed to a call placed earlier.
+    pub fn in_flight_here(&self) -> bool {
+        matches!(self.witness, Witness::History { .. }) && self.outcome == "in flight"
+    }
+
     fn from_task(callee: &str, t: TaskHolder) -> HeldBack {
         let outcome = match t.status {
             // Its creation may be under way: the service may already hold the task.
@@ -146,7 +152,7 @@ mod tests {
                 }),
             }),
         );
-        assert!(held.in_flight());
+        assert!(held.in_flight() && held.in_flight_here());
         let text = held.to_string();
         assert!(
             text.starts_with("008613000000001 was called at 20"),
@@ -170,6 +176,7 @@ mod tests {
                 .to_string()
                 .ends_with("per the service's records, session s-1")
         );
+        assert!(service.in_flight() && !service.in_flight_here());
         let task = HeldBack::from_history(
             "008613000000001",
             Hold::Task(TaskHolder {

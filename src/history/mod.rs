@@ -22,6 +22,7 @@ mod export;
 mod label;
 mod open;
 mod query;
+mod read_only;
 mod schema;
 mod store;
 mod summary;

@@ -572,21 +572,29 @@ fn outcomes(store: &Store, rows: &[Attempt]) -> Vec<(AttemptId, Option<CallWord>
         .collect()
 }
 
-/// SIGINT or SIGTERM from outside (in raw mode Ctrl-C arrives as a key instead).
+/// SIGINT, SIGTERM, SIGHUP (the terminal went away) or SIGQUIT from outside: each quits the
+/// way Ctrl-C does, restoring the terminal and keeping the form. In raw mode Ctrl-C and
+/// Ctrl-\ arrive as keys instead.
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+        let mut others: Vec<_> = [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::quit(),
+        ]
+        .into_iter()
+        .filter_map(|kind| signal(kind).ok())
+        .collect();
+        if others.is_empty() {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+        let any_other = futures::future::select_all(others.iter_mut().map(|s| Box::pin(s.recv())));
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = any_other => {}
         }
     }
     #[cfg(not(unix))]

@@ -7,7 +7,7 @@ use super::input::Input;
 use super::keymap::plain_char;
 use super::msg::Effect;
 use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings, ThemeName};
-use crate::credentials::Credential;
+use crate::credentials::{Credential, check_profile_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingField {
@@ -271,6 +271,10 @@ impl SettingsForm {
         }
         s.region = opt(SettingField::Region);
         s.profile = opt(SettingField::Profile);
+        // The start-up refuses a name the credentials file could not hold: never save one.
+        if let Some(Err(e)) = s.profile.as_deref().map(check_profile_name) {
+            problems.push((SettingField::Profile, e.to_string()));
+        }
         s.confirm_before_dial = self.confirm;
         s.theme = self.theme;
         match opt(SettingField::DefaultSdkAppId).map(|t| t.parse::<i64>()) {
@@ -316,5 +320,50 @@ impl SettingsForm {
             settings: s,
             credential,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(form: &mut SettingsForm, code: KeyCode) {
+        let _ = form.on_key(KeyEvent::from(code));
+    }
+
+    fn type_profile(form: &mut SettingsForm, name: &str) {
+        while form.field() != SettingField::Profile {
+            press(form, KeyCode::Down);
+        }
+        press(form, KeyCode::Enter);
+        while !form.input(SettingField::Profile).text().is_empty() {
+            press(form, KeyCode::Backspace);
+        }
+        for c in name.chars() {
+            press(form, KeyCode::Char(c));
+        }
+        press(form, KeyCode::Enter);
+    }
+
+    #[test]
+    fn a_profile_name_the_credentials_file_cannot_hold_is_never_saved() {
+        let mut form = SettingsForm::new(&Settings::default());
+        for bad in ["my profile", ".hidden", "work]", "ré"] {
+            type_profile(&mut form, bad);
+            assert!(matches!(form.save(), Outcome::Stay), "{bad:?}");
+            let problem = form.problem(SettingField::Profile).unwrap_or_default();
+            assert!(problem.contains("is not valid"), "{bad:?}: {problem}");
+        }
+        type_profile(&mut form, "rehearsal-2.eu");
+        let Outcome::Save { settings, .. } = form.save() else {
+            panic!("a good name is saved: {:?}", form.problems)
+        };
+        assert_eq!(settings.profile.as_deref(), Some("rehearsal-2.eu"));
+        assert!(check_profile_name("rehearsal-2.eu").is_ok());
+        type_profile(&mut form, "");
+        let Outcome::Save { settings, .. } = form.save() else {
+            panic!("an empty profile is none")
+        };
+        assert_eq!(settings.profile, None);
     }
 }
