@@ -14,6 +14,8 @@ mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
+mod timeline;
+mod transcript;
 mod watch;
 mod witness;
 pub mod word;
@@ -29,7 +31,8 @@ pub use held::{HeldBack, Witness};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
 pub use reconcile::ReconcileError;
 pub use report::{
-    CallReport, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
+    CallReport, HungUp, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
+pub use transcript::{Speaker, TranscriptLine, transcript};
 pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};
