@@ -61,7 +61,8 @@ for i in range(runs):
 rss = [peak_rss([bin_, "--endpoint", url, "call", "--sdk-app-id", "1400000000", "--agent",
                  "15", "--callee", f"0086133{i:08d}", "--json"]) for i in range(5)]
 m_ours, m_theirs = statistics.median(ours), statistics.median(theirs)
-print(f"call, {runs} runs each, process start to exit:")
+print(f"call, {runs} runs each, process start to exit "
+      f"(load average {os.getloadavg()[0]:.2f}):")
 print(line("ccc-dial call", ours))
 print(line("tccli ccc CreateAIAgentCall", theirs))
 print(f"  ratio of the medians {m_theirs/m_ours:.1f}x")
