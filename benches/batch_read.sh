@@ -25,25 +25,29 @@ import bench_support
 bin_, url, env, work, sim = bench_support.start(root, "ccc-dial-batch-read-")
 
 def run(csv):
-    """Wall seconds and peak RSS (KiB) of one run, or None past the limit."""
+    """Wall seconds and peak RSS (KiB) of one run, or None past the limit. GNU time gives the
+    peak memory of the command itself (the kernel's figure for a child of this Python would
+    include Python's own)."""
     t = time.perf_counter()
-    child = subprocess.Popen([bin_, "--endpoint", url, "batch", csv, "--sdk-app-id",
-                              "1400000000", "--agent", "15", mode],
-                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(["/usr/bin/time", "-f", "%M", bin_, "--endpoint", url, "batch",
+                              csv, "--sdk-app-id", "1400000000", "--agent", "15", mode],
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             start_new_session=True)
     while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        pid, status = os.waitpid(child.pid, os.WNOHANG)
         if pid:
             break
         if time.perf_counter() - t > limit:
-            child.kill()
-            os.wait4(child.pid, 0)
+            os.killpg(child.pid, 9)
+            os.waitpid(child.pid, 0)
             return None
         time.sleep(0.005)
     took = time.perf_counter() - t
     code = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode()
     if code != 0:
-        sys.exit(f"batch {mode} failed ({code}): {child.stderr.read().decode()[-2000:]}")
-    return took, usage.ru_maxrss
+        sys.exit(f"batch {mode} failed ({code}): {err[-2000:]}")
+    return took, int(err.split()[-1])
 
 print(f"batch {mode}, {runs} run(s) per size, process start to exit "
       f"(load average {os.getloadavg()[0]:.2f}):")
