@@ -61,5 +61,6 @@ ms = [t * 1000 for t in took]
 print(f"paste of {chars} characters then Enter, {runs} runs: the whole value saved "
       f"{statistics.median(ms):.0f} ms after the Enter was sent (min {min(ms):.0f}, "
       f"max {max(ms):.0f})")
-print(f"idle dialer over {idle} s: {ticks[0]} CPU ticks (1 tick = 10 ms)")
+print(f"idle dialer over {idle} s: {ticks[0]} CPU ticks (1 tick = 10 ms); load average "
+      f"{os.getloadavg()[0]:.2f}")
 PY

@@ -229,7 +229,10 @@ fn headers(
         ("Host", req.host.to_string()),
         ("X-TC-Action", req.action.to_string()),
         ("X-TC-Version", req.version.to_string()),
-        ("X-TC-Timestamp", req.timestamp.to_string()),
+        (
+            "X-TC-Timestamp",
+            Short::number(req.timestamp).as_str().to_owned(),
+        ),
     ]);
     if let Some(region) = req.region.filter(|r| !r.is_empty()) {
         headers.push(("X-TC-Region", region.to_string()));
@@ -374,7 +377,7 @@ fn write_string_to_sign(
 ) {
     out.put(ALGORITHM);
     out.put("\n");
-    out.put(Short::of(format_args!("{timestamp}")).as_str());
+    out.put(Short::number(timestamp).as_str());
     out.put("\n");
     for part in scope {
         out.put(part);
@@ -424,35 +427,56 @@ fn hex_of(digest: &[u8]) -> Hex {
     Hex(out)
 }
 
-/// A short text formatted on the stack: a timestamp or a date, so signing does not allocate.
+/// A short text written on the stack: a timestamp or a date, so signing neither allocates
+/// nor goes through `core::fmt`.
 struct Short {
     buf: [u8; 24],
     len: usize,
 }
 
 impl Short {
-    /// The text of `args`, cut short if it were longer than any i64 or date can be.
-    fn of(args: fmt::Arguments<'_>) -> Short {
-        let mut out = Short {
+    fn new() -> Short {
+        Short {
             buf: [0; 24],
             len: 0,
-        };
-        let _ = fmt::Write::write_fmt(&mut out, args);
+        }
+    }
+
+    /// The decimal text of `n`.
+    fn number(n: i64) -> Short {
+        let mut out = Short::new();
+        if n < 0 {
+            out.push(b'-');
+        }
+        out.digits(n.unsigned_abs(), 1);
         out
+    }
+
+    /// `n` in decimal, zero-padded to `width` digits at least.
+    fn digits(&mut self, n: u64, width: usize) {
+        let mut tmp = [b'0'; 20];
+        let mut at = tmp.len();
+        let mut rest = n;
+        while rest > 0 || tmp.len() - at < width {
+            at -= 1;
+            tmp[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        for &b in &tmp[at..] {
+            self.push(b);
+        }
+    }
+
+    /// Appends a byte; past the end (longer than any i64 or date) it is dropped.
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
     }
 
     fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
-    }
-}
-
-impl fmt::Write for Short {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let room = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
-        room.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }
 
@@ -515,7 +539,16 @@ pub fn utc_date(timestamp: i64) -> String {
 
 fn date_of(timestamp: i64) -> Short {
     let (y, m, d) = civil_from_days(timestamp.div_euclid(86_400));
-    Short::of(format_args!("{y:04}-{m:02}-{d:02}"))
+    let mut out = Short::new();
+    if y < 0 {
+        out.push(b'-');
+    }
+    out.digits(y.unsigned_abs(), 4);
+    out.push(b'-');
+    out.digits(u64::from(m), 2);
+    out.push(b'-');
+    out.digits(u64::from(d), 2);
+    out
 }
 
 // Howard Hinnant's days-to-civil algorithm: proleptic Gregorian, exact for any i64 day.

@@ -305,3 +305,52 @@ fn without_credentials_a_batch_does_not_start() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--sim"), "{}", stderr(&out));
 }
+
+#[test]
+fn check_reads_the_whole_file_without_credentials_and_dials_nothing() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.path("calls.csv");
+    let mut csv = csv_of(&callees(1000));
+    csv.push_str("12,bad row\n");
+    std::fs::write(&file, &csv).unwrap();
+    // No credentials and no endpoint: checking needs neither.
+    let mut cmd = sandbox.command();
+    batch(&mut cmd, &file);
+    cmd.arg("--check");
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(":1002: skipped: Callee"), "{err}");
+    assert!(
+        err.contains("1000 rows to dial, 1 with bad data; nothing was sent"),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty());
+    assert!(!sandbox.history_path().exists());
+
+    // A callee on two rows refuses the whole file, naming both lines.
+    let mut rows = callees(3);
+    rows.push(rows[0].clone());
+    std::fs::write(&file, csv_of(&rows)).unwrap();
+    let mut cmd = sandbox.command();
+    batch(&mut cmd, &file);
+    cmd.arg("--check");
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 5: callee 008613000000001 is also on line 2"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut cmd = sandbox.command();
+    batch(&mut cmd, &file);
+    cmd.args(["--check", "--dry-run"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot be used with"),
+        "{}",
+        stderr(&out)
+    );
+}

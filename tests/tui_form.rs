@@ -87,6 +87,40 @@ fn enter_on_a_declared_variable_edits_its_value() {
 }
 
 #[test]
+fn the_draft_follows_every_key_typed_at_the_end_or_in_the_middle() {
+    let mut app = ready();
+    app.focus = Pane::Variables;
+    key(&mut app, KeyCode::Enter);
+    let pasted = "a张1".repeat(1_700);
+    type_str(&mut app, &pasted);
+    assert_eq!(app.draft.variables[0].1, pasted, "held while still typing");
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    type_str(&mut app, "X");
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::End);
+    type_str(&mut app, "yz");
+    ctrl(&mut app, 'k');
+    let expected = format!("{}张1yz", &pasted[..pasted.len() - "a张1".len()]);
+    assert_eq!(app.draft.variables[0].1, expected);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.draft.variables[0].1, expected);
+}
+
+#[test]
+fn an_agent_id_typed_at_the_end_is_not_the_picked_agent_any_more() {
+    let mut app = ready();
+    app.focus = Pane::Agent;
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.draft.agent_name.as_deref(), Some("Sales bot"));
+    type_str(&mut app, "7");
+    assert_eq!(app.draft.agent_id, "157");
+    assert_eq!(app.draft.agent_name, None);
+}
+
+#[test]
 fn tab_moves_from_a_variables_key_to_its_value_and_back() {
     let mut app = app();
     app.focus = Pane::Variables;

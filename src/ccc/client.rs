@@ -162,7 +162,9 @@ impl Client {
 
     /// Serializes and signs `request` as of `timestamp` (Unix seconds).
     pub fn prepare<A: Action>(&self, request: &A, timestamp: i64) -> Result<Prepared, ApiError> {
-        let body = serde_json::to_vec(request).map_err(|e| ApiError::NotSent {
+        // Room for a typical request, so that encoding it does not grow the buffer.
+        let mut body = Vec::with_capacity(512);
+        serde_json::to_writer(&mut body, request).map_err(|e| ApiError::NotSent {
             action: A::NAME,
             reason: format!("cannot encode the request: {e}"),
             passing: false,

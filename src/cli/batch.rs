@@ -79,6 +79,10 @@ pub struct BatchArgs {
     /// Print each row's signed HTTP request and curl command; send and record nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Only read and validate the file: list the bad rows and count the good ones; sign,
+    /// send and record nothing, and need no credentials.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
     /// Use the built-in simulator: no real phone rings.
     #[arg(long)]
     pub sim: bool,
@@ -107,13 +111,19 @@ pub(super) fn failure(message: impl std::fmt::Display) -> Failed {
     (Exit::Failure, format!("{message:#}"))
 }
 
-/// The file read and checked, before anything is sent.
+/// The file read and checked, before anything is sent. Its rows are read again as they are
+/// needed, so that none is held while the file is checked.
 struct Plan {
     bytes: Vec<u8>,
     defaults: Defaults,
-    rows: Vec<Row>,
-    bad: Vec<BadRow>,
+    checked: rows::Checked,
     format: Option<Format>,
+}
+
+impl Plan {
+    fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        rows::rows(&self.bytes, &self.defaults)
+    }
 }
 
 /// Reads the file and the call settings; bad rows are told on stderr.
@@ -145,9 +155,9 @@ fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
         )));
     }
     same_file_refused(args)?;
-    let (rows, bad) = rows::parse(&bytes, &defaults)
+    let checked = rows::check(&bytes, &defaults)
         .map_err(|e| invalid(format!("{}: {e}", args.file.display())))?;
-    for b in &bad {
+    for b in &checked.bad {
         eprintln!(
             "{}:{}: skipped: {}",
             args.file.display(),
@@ -158,22 +168,30 @@ fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
     Ok(Plan {
         bytes,
         defaults,
-        rows,
-        bad,
+        checked,
         format,
     })
 }
 
 async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed> {
     let plan = plan(&args)?;
-    let connected = headless::connect(global, args.sim).await.map_err(failure)?;
-    let bad_exit = if plan.bad.is_empty() {
+    let bad_exit = if plan.checked.bad.is_empty() {
         Exit::Accepted
     } else {
         Exit::Invalid
     };
+    if args.check {
+        eprintln!(
+            "{}: {} rows to dial, {} with bad data; nothing was sent",
+            args.file.display(),
+            plan.checked.rows,
+            plan.checked.bad.len()
+        );
+        return Ok(bad_exit);
+    }
+    let connected = headless::connect(global, args.sim).await.map_err(failure)?;
     if args.dry_run {
-        for row in &plan.rows {
+        for row in plan.rows() {
             let prepared = connected
                 .backend
                 .client
@@ -209,7 +227,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         tally: Tally::default(),
         output_failed: None,
     };
-    for b in &plan.bad {
+    for b in &plan.checked.bad {
         let result = RowResult {
             line: b.line,
             callee: b.callee.clone(),
@@ -236,7 +254,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         &session.store,
         &batch_id,
         earlier,
-        plan.rows,
+        plan.rows().collect(),
         another_run,
         &mut outcomes,
     )?;

@@ -317,8 +317,16 @@ fn check_health(path: &Path, conn: &Connection) -> Result<(), Failure> {
 }
 
 /// Proves the file takes a write now, so a full disk or a read-only place is reported
-/// before any call is placed rather than after.
+/// before any call is placed rather than after. The probe itself need not survive a power
+/// cut, so it is not synced: the next commit that matters (a claim) syncs it with its own.
 fn write_probe(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    let written = probe(conn);
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    written
+}
+
+fn probe(conn: &mut Connection) -> rusqlite::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute(
@@ -413,4 +421,26 @@ fn move_aside(path: &Path, why: Aside) -> Result<PathBuf, HistoryError> {
     }
     let _ = fs::remove_file(damage_marker(path));
     Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_unsynced_probe_leaves_every_later_commit_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, notice) = super::open(&dir.path().join("history.db")).unwrap();
+        assert_eq!(notice, None);
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "FULL");
+        let opened: String = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'opened_at_ms'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(opened.parse::<i64>().unwrap() > 0);
+    }
 }

@@ -386,3 +386,12 @@ fn constant_time_compare() {
     assert!(!same_signature("abc", "abd"));
     assert!(!same_signature("abc", "ab"));
 }
+
+#[test]
+fn numbers_and_dates_are_written_as_core_fmt_writes_them() {
+    for n in [0, 7, -1, 1_551_113_065, i64::MAX, i64::MIN] {
+        assert_eq!(Short::number(n).as_str(), n.to_string());
+    }
+    assert_eq!(utc_date(253_402_300_799), "9999-12-31");
+    assert_eq!(utc_date(253_402_300_800), "10000-01-01");
+}

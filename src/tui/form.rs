@@ -308,10 +308,22 @@ impl Form {
 
     /// A key typed into the field being edited.
     pub fn type_key(&mut self, key: KeyEvent) {
-        if let Some(editing) = &mut self.editing
-            && editing.input.handle(key)
-        {
-            self.sync_editing();
+        let Some(editing) = &mut self.editing else {
+            return;
+        };
+        let target = editing.target;
+        // Typing at the end (a paste above all) adds the same character to the draft, so
+        // each key costs the same however long the text: the draft is not copied whole.
+        match editing.input.appends(&key) {
+            Some(c) if target != Target::AgentId => {
+                editing.input.handle(key);
+                if let Some(slot) = self.slot(target) {
+                    slot.push(c);
+                }
+                self.revalidate();
+            }
+            _ if editing.input.handle(key) => self.sync_editing(),
+            _ => {}
         }
     }
 
@@ -380,8 +392,15 @@ impl Form {
     }
 
     fn set_text(&mut self, target: Target, text: String) {
+        if let Some(slot) = self.slot(target) {
+            *slot = text;
+        }
+    }
+
+    /// The draft's text that `target` edits.
+    fn slot(&mut self, target: Target) -> Option<&mut String> {
         let d = &mut self.draft;
-        let slot = match target {
+        match target {
             Target::SdkAppId => Some(&mut d.sdk_app_id),
             Target::AgentId => Some(&mut d.agent_id),
             Target::MaxRing => Some(&mut d.max_ring_timeout),
@@ -390,9 +409,6 @@ impl Form {
             Target::Caller(i) => d.callers.get_mut(i),
             Target::VarKey(i) => d.variables.get_mut(i).map(|v| &mut v.0),
             Target::VarValue(i) => d.variables.get_mut(i).map(|v| &mut v.1),
-        };
-        if let Some(slot) = slot {
-            *slot = text;
         }
     }
 

@@ -85,63 +85,139 @@ const VAR_PREFIX: &str = "var.";
 /// Longest cell taken, in characters: longer is a stray quote or a pasted file, not a value.
 pub const MAX_CELL_CHARS: usize = 4000;
 
-/// Reads every row, in time linear in the file. A bad header, or a problem with the file's
-/// shape (a quoted cell spanning lines, a cell over [`MAX_CELL_CHARS`], a callee on two
-/// rows), is an error for the whole file that lists every such line, so nothing is dialed
-/// from a file that is not what it seems. A row with bad data is reported and the others go
-/// on.
-pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>), String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(bytes);
-    let header = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header line: {e}"))?
-        .clone();
-    let columns = columns(&header, defaults)?;
-    let position = |c: Column| columns.iter().position(|k| *k == c);
-    let (callee_at, callers_at, agent_at, uui_at) = (
-        position(Column::Callee),
-        position(Column::Callers),
-        position(Column::Agent),
-        position(Column::Uui),
-    );
+/// What a first pass over a file found, holding no row: the rows to dial are read again
+/// with [`rows`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// Rows that are ready to dial.
+    pub rows: usize,
+    pub bad: Vec<BadRow>,
+}
 
-    let mut lines = Lines::new(bytes);
-    let mut shape = Vec::new();
-    let mut first_line_of: HashMap<String, u64> = HashMap::new();
+/// Reads and validates every row, in time linear in the file, keeping only the bad rows and
+/// a compact set of the callees met (to find one on two rows). A bad header, or a problem
+/// with the file's shape (a quoted cell spanning lines, a cell over [`MAX_CELL_CHARS`], a
+/// callee on two rows), is an error for the whole file that lists every such line, so
+/// nothing is dialed from a file that is not what it seems. A row with bad data is reported
+/// and the others go on.
+pub fn check(bytes: &[u8], defaults: &Defaults) -> Result<Checked, String> {
+    let mut rows = 0;
+    let bad = read(bytes, defaults, |_| rows += 1)?;
+    Ok(Checked { rows, bad })
+}
+
+/// Every row at once, checked as [`check`] does.
+pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>), String> {
     let mut rows = Vec::new();
+    let bad = read(bytes, defaults, |row| rows.push(row))?;
+    Ok((rows, bad))
+}
+
+/// The rows ready to dial, one at a time, in the order of the file; for a file that
+/// [`check`] found sound (bad rows are passed over here).
+pub fn rows<'a>(bytes: &'a [u8], defaults: &'a Defaults) -> impl Iterator<Item = Row> + 'a {
+    Records::new(bytes, defaults)
+        .into_iter()
+        .flatten()
+        .filter_map(|record| match record {
+            Record::Row(row) => Some(row),
+            Record::Bad(_) | Record::Shape(_) => None,
+        })
+}
+
+/// One pass over the file: each good row goes to `keep`; returns the bad rows.
+fn read(
+    bytes: &[u8],
+    defaults: &Defaults,
+    mut keep: impl FnMut(Row),
+) -> Result<Vec<BadRow>, String> {
+    let mut shape = Vec::new();
+    let mut callees = Callees::default();
     let mut bad = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
-                bad.push(BadRow {
-                    line,
-                    callee: String::new(),
-                    problems: vec![format!("cannot be read: {e}")],
-                });
-                continue;
+    for record in Records::new(bytes, defaults)? {
+        match record {
+            Record::Row(row) => {
+                // A sweep calls its one callee once per set, on purpose.
+                if defaults.callee.is_none()
+                    && let Some(first) = callees.first_line(&row.request.callee, row.line)
+                {
+                    shape.push(format!(
+                        "line {}: callee {} is also on line {first}; each callee once per file",
+                        row.line, row.request.callee
+                    ));
+                }
+                keep(row);
             }
+            Record::Bad(b) => bad.push(b),
+            Record::Shape(problem) => shape.push(problem),
         }
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
-        if let Some(problem) = shape_problem(&record, &header, line) {
-            shape.push(problem);
-            continue;
+    }
+    if !shape.is_empty() {
+        return Err(whole_file_error(&shape));
+    }
+    Ok(bad)
+}
+
+/// What one record of the file is.
+enum Record {
+    Row(Row),
+    Bad(BadRow),
+    /// A problem with the file's shape, in words with its line.
+    Shape(String),
+}
+
+/// The records of a file, read and judged one at a time.
+struct Records<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    header: csv::StringRecord,
+    /// Where the callee, callers, agent and uui columns are.
+    at: [Option<usize>; 4],
+    lines: Lines<'a>,
+    record: csv::StringRecord,
+    defaults: &'a Defaults,
+}
+
+impl<'a> Records<'a> {
+    fn new(bytes: &'a [u8], defaults: &'a Defaults) -> Result<Records<'a>, String> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_reader(bytes);
+        let header = reader
+            .headers()
+            .map_err(|e| format!("cannot read the header line: {e}"))?
+            .clone();
+        let columns = columns(&header, defaults)?;
+        let position = |c: Column| columns.iter().position(|k| *k == c);
+        Ok(Records {
+            reader,
+            at: [Column::Callee, Column::Callers, Column::Agent, Column::Uui].map(position),
+            header,
+            lines: Lines::new(bytes),
+            record: csv::StringRecord::new(),
+            defaults,
+        })
+    }
+
+    /// The record just read, judged.
+    fn judge(&mut self) -> Record {
+        let (record, header, defaults) = (&self.record, &self.header, self.defaults);
+        let line = record
+            .position()
+            .map_or(0, |p| self.lines.line_of(p.byte()));
+        if let Some(problem) = shape_problem(record, header, line) {
+            return Record::Shape(problem);
         }
+        let [callee_at, callers_at, agent_at, uui_at] = self.at;
         let cell = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or("");
         let callee = match (cell(callee_at), &defaults.callee) {
             ("", Some(callee)) => callee.clone(),
             (callee, _) => callee.to_string(),
         };
         if record.len() > header.len() {
-            bad.push(BadRow {
+            return Record::Bad(BadRow {
                 line,
                 callee,
                 problems: vec![format!(
@@ -150,57 +226,84 @@ pub fn parse(bytes: &[u8], defaults: &Defaults) -> Result<(Vec<Row>, Vec<BadRow>
                     header.len()
                 )],
             });
-            continue;
         }
         let cells = [callee.as_str(), cell(callers_at), cell(agent_at)];
-        let draft = draft(&header, &record, defaults, cells);
+        let draft = draft(header, record, defaults, cells);
         match draft.validate() {
-            Ok(request) => {
-                // A sweep calls its one callee once per set, on purpose.
-                let repeated = defaults
-                    .callee
-                    .is_none()
-                    .then(|| repeated_callee(&mut first_line_of, &request.callee, line));
-                if let Some(problem) = repeated.flatten() {
-                    shape.push(problem);
-                }
-                let uui = Some(cell(uui_at)).filter(|u| !u.is_empty());
-                rows.push(Row {
-                    line,
-                    request,
-                    uui: uui.map(String::from),
-                });
-            }
-            Err(problems) => bad.push(BadRow {
+            Ok(request) => Record::Row(Row {
+                line,
+                request,
+                uui: Some(cell(uui_at))
+                    .filter(|u| !u.is_empty())
+                    .map(String::from),
+            }),
+            Err(problems) => Record::Bad(BadRow {
                 line,
                 callee,
                 problems: problem_texts(&problems, &draft),
             }),
         }
     }
-    if !shape.is_empty() {
-        return Err(whole_file_error(&shape));
-    }
-    Ok((rows, bad))
 }
 
-/// A callee on a second row is a problem with the file's shape: it is written once, at the
-/// line it first appears on.
-fn repeated_callee(
-    first_line_of: &mut HashMap<String, u64>,
-    callee: &str,
-    line: u64,
-) -> Option<String> {
-    match first_line_of.entry(callee.to_string()) {
-        Entry::Occupied(first) => Some(format!(
-            "line {line}: callee {callee} is also on line {}; each callee once per file",
-            first.get()
-        )),
+impl Iterator for Records<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => Some(self.judge()),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| self.lines.line_of(p.byte()));
+                Some(Record::Bad(BadRow {
+                    line,
+                    callee: String::new(),
+                    problems: vec![format!("cannot be read: {e}")],
+                }))
+            }
+        }
+    }
+}
+
+/// The callees met so far, each with the first line it is on. One of digits only (every
+/// valid callee) is kept as a number rather than a string: a million rows fit in some 35 MB.
+#[derive(Default)]
+struct Callees {
+    digits: HashMap<u64, u64>,
+    other: HashMap<String, u64>,
+}
+
+impl Callees {
+    /// The line `callee` was first met on, if before; otherwise it is noted at `line`.
+    fn first_line(&mut self, callee: &str, line: u64) -> Option<u64> {
+        match packed(callee) {
+            Some(key) => first_of(self.digits.entry(key), line),
+            None => first_of(self.other.entry(callee.to_string()), line),
+        }
+    }
+}
+
+fn first_of<K>(entry: Entry<'_, K, u64>, line: u64) -> Option<u64> {
+    match entry {
+        Entry::Occupied(first) => Some(*first.get()),
         Entry::Vacant(v) => {
             v.insert(line);
             None
         }
     }
+}
+
+/// A "1" then the digits, as a number: one number per string of up to 18 digits, leading
+/// zeros included.
+fn packed(digits: &str) -> Option<u64> {
+    if digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        digits
+            .bytes()
+            .fold(1u64, |n, b| n * 10 + u64::from(b - b'0')),
+    )
 }
 
 /// A row's problems in words; a missing agent says where an agent may come from.
@@ -507,6 +610,37 @@ mod tests {
         assert_eq!(lines.line_of(2), 4, "comment and blank skipped");
         assert_eq!(lines.line_of(8), 5);
         assert_eq!(lines.line_of(0), 1, "going back counts again");
+    }
+
+    #[test]
+    fn callees_are_told_apart_by_every_digit_and_leading_zero() {
+        assert_ne!(packed("0086130"), packed("086130"));
+        assert_eq!(packed("008613012345678"), Some(1_008_613_012_345_678));
+        assert_eq!(
+            packed("123456789012345678"),
+            Some(1_123_456_789_012_345_678)
+        );
+        assert_eq!(packed("1234567890123456789"), None, "19 digits");
+        assert_eq!(packed("+86"), None);
+        let mut callees = Callees::default();
+        assert_eq!(callees.first_line("0086130", 2), None);
+        assert_eq!(callees.first_line("086130", 3), None);
+        assert_eq!(callees.first_line("x1", 4), None);
+        assert_eq!(callees.first_line("0086130", 5), Some(2));
+        assert_eq!(callees.first_line("x1", 6), Some(4));
+    }
+
+    #[test]
+    fn a_second_pass_gives_the_rows_the_check_counted() {
+        let csv = thousand_rows().replacen("person 3\n", "person 3,extra\n", 1);
+        let checked = check(csv.as_bytes(), &defaults()).unwrap();
+        assert_eq!(checked.rows, 999);
+        assert_eq!(checked.bad.len(), 1);
+        assert_eq!(checked.bad[0].line, 4);
+        let again: Vec<Row> = rows(csv.as_bytes(), &defaults()).collect();
+        assert_eq!(again, parse(csv.as_bytes(), &defaults()).unwrap().0);
+        assert_eq!(again.len(), 999);
+        assert_eq!(again[2].line, 5);
     }
 
     #[test]
