@@ -16,6 +16,7 @@ pub mod held;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod live_transcript;
 pub mod mouse;
 pub mod msg;
 pub mod pane;
