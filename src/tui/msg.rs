@@ -98,6 +98,8 @@ pub enum Msg {
     },
     /// The clock moved on (ms since the epoch): only a live call's elapsed time changes.
     Tick(i64),
+    /// The history file changed, perhaps by another process: the list is read again.
+    HistoryChanged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,6 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(
             Overlay::Confirm(_)
             | Overlay::HangUp(_)
+            | Overlay::Quit
             | Overlay::Steer(_)
             | Overlay::Held(_)
             | Overlay::Undeclared(_),
