@@ -104,6 +104,16 @@ fn a_sweep_killed_after_its_second_call_and_rerun_dials_each_set_once() {
     }
     assert_eq!(per_set.len(), 5);
     assert!(per_set.values().all(|n| *n == 1));
+    // Each call's summary was kept as its report was recorded, before any statistics ran.
+    let conn = rusqlite::Connection::open(sandbox.history_path()).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM summary WHERE word = 'answered' AND ete_ms IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 5);
 }
 
 #[test]

@@ -95,6 +95,7 @@ impl Runner {
             {
                 Ok((total, rows)) => {
                     let outcomes = outcomes(&store, &rows);
+                    let _ = tx.send(Msg::Bench(super::runs::labels(&store, &rows)));
                     let _ = tx.send(Msg::HistoryPage {
                         generation,
                         total,
@@ -261,6 +262,7 @@ impl Runner {
                 });
             }
             Effect::Copy(text) => self.copy(&text),
+            Effect::Bench(e) => super::runs::execute(e, &self.dialer, &tx),
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));
             }

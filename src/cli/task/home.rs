@@ -80,7 +80,8 @@ pub fn bring_home(
                 },
             )?;
             let ended_ms = record.ended_timestamp.unwrap_or(0).saturating_mul(1_000);
-            store.record_event(
+            crate::dialer::record_with_summary(
+                store,
                 &id,
                 EventUpdate {
                     status: Some(AttemptStatus::Finished),

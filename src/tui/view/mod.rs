@@ -2,6 +2,7 @@
 //! screen are turned into widgets, so a long history costs nothing to draw.
 
 mod agent;
+mod bench;
 mod callee;
 mod callers;
 pub mod compare;
@@ -47,6 +48,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
         Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
+        Some(
+            o @ (Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_)),
+        ) => bench::draw(frame, area, o, &t),
         // Confirmations and the steering line are one line in the status bar.
         Some(
             Overlay::Confirm(_)
