@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, focused};
 use crate::ccc::catalog::{self, Label};
@@ -113,7 +113,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             "Nothing matches the filter (Esc clears it; ? lists the filter keys)."
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(text, t.dim())).block(block),
+            Paragraph::new(Line::styled(text, t.dim()))
+                .wrap(Wrap { trim: true })
+                .block(block),
             area,
         );
         return;
@@ -219,8 +221,8 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
     if override_mark(a).is_some() {
         status.push(Span::styled(" ⚑", t.warn()));
     }
-    if columns == Columns::Narrow {
-        status.push(Span::styled(format!(" {labels}"), style));
+    if columns == Columns::Narrow && !labels.is_empty() {
+        status.push(Span::styled(format!(" {}", labels.trim_end()), style));
     }
     let status = Cell::from(Line::from(status));
     // Marked for Compare: a glyph of its own, so it reads without colour.
