@@ -211,9 +211,10 @@ async fn records_appear_only_after_the_lag() {
             !records.tel_cdr_list.is_empty(),
             !tags.result_list.is_empty(),
             !lat.ai_latency_detail.is_empty(),
-            !rounds.interaction_event_list.is_empty(),
         ];
-        assert_eq!(seen, [visible; 4], "{advance_ms} ms more");
+        assert_eq!(seen, [visible; 3], "{advance_ms} ms more");
+        // The conversation was there during the call already, and stays.
+        assert!(!rounds.interaction_event_list.is_empty());
     }
 }
 

@@ -139,7 +139,10 @@ fn a_call_still_in_progress_cannot_be_overridden() {
     let request = request_of(&mut app);
     held(&mut app, request, earlier("ringing", this_machine()));
     let text = app.footer_message().unwrap();
-    assert!(text.contains("is still in progress"), "{text}");
+    assert!(
+        text.contains("is still in progress (ringing, called 4 min ago), from this machine"),
+        "{text}"
+    );
     assert!(text.contains("wait for it to end"), "{text}");
     assert!(!text.contains("dial anyway"), "{text}");
     assert!(dialed(&key(&mut app, KeyCode::Char('a'))).is_none());

@@ -1,11 +1,13 @@
 //! The call report as the attempt pane draws it: who ended the call from what happened, the
 //! LLM's first token beside its whole answer, a value on every timeline line, and what was
-//! sent from this app inside the transcript where it was sent.
+//! sent from this app inside the transcript where it was sent; while a call is in progress,
+//! its transcript so far, asked for only while it is shown.
 
 mod tui_support;
 
-use ccc_dial::history::{Attempt, AttemptStatus, Event};
-use ccc_dial::tui::app::{App, Msg, Pane};
+use ccc_dial::history::event::{Fetched, InteractionRecords};
+use ccc_dial::history::{Attempt, AttemptId, AttemptStatus, Event};
+use ccc_dial::tui::app::{App, Effect, Msg, Pane};
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::{Value, json};
 use tui_support::*;
@@ -148,4 +150,174 @@ fn the_report_names_this_apps_hang_up_and_places_pushed_text_in_time() {
 fn report_snapshots() {
     insta::assert_snapshot!("report_hung_up_here_80x24", opened(80, 24));
     insta::assert_snapshot!("report_hung_up_here_120x40", opened(120, 40));
+}
+
+// ---- the transcript of a call in progress ----
+
+fn live(n: u32) -> Attempt {
+    let mut a = attempt(n, AttemptStatus::InProgress);
+    a.session_id = Some(format!("sess-{n}"));
+    a
+}
+
+fn polls(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::LoadTranscript { .. }))
+        .count()
+}
+
+fn rounds() -> Fetched<InteractionRecords> {
+    serde_json::from_value(json!({"offered": true, "events": [
+        {"RoundIndex": 0, "Messages": [
+            {"Timestamp": T0 + 8_000, "AISpeak": {"SpokenText": "Hello, this is Sales bot."}}]},
+        {"RoundIndex": 1, "Messages": [
+            {"Timestamp": T0 + 20_000, "UserReply": {"ASRTranscript": "Who is this?"}}]}
+    ]}))
+    .unwrap()
+}
+
+#[test]
+fn a_live_calls_transcript_is_asked_only_while_shown_and_one_at_a_time() {
+    let mut app = app();
+    let (a, b) = (live(0), attempt(1, AttemptStatus::Finished));
+    let start = app.start();
+    load_history(&mut app, 2, 0, vec![a.clone(), b.clone()], &start);
+    let push = at(
+        &a,
+        3,
+        15_000,
+        "push",
+        json!({"kind": "push_text", "text": "We have an offer", "ok": true}),
+    );
+    app.update(Msg::Detail {
+        attempt: Box::new(a.clone()),
+        events: vec![push],
+    });
+    app.focus = Pane::History;
+    let t = T0 + 30_000;
+    let first = app.update(Msg::Tick(t));
+    assert_eq!(
+        first,
+        vec![Effect::LoadTranscript {
+            id: a.id.clone(),
+            sdk_app_id: 1400000000,
+            session_id: "sess-0".into()
+        }]
+    );
+    // Never two at once, and not more often than every few seconds.
+    assert_eq!(polls(&app.update(Msg::Tick(t + 5_000))), 0, "still waiting");
+    app.update(Msg::Transcript {
+        id: a.id.clone(),
+        records: rounds(),
+    });
+    assert_eq!(polls(&app.update(Msg::Tick(t + 5_500))), 1);
+    app.update(Msg::Transcript {
+        id: a.id.clone(),
+        records: rounds(),
+    });
+    assert_eq!(polls(&app.update(Msg::Tick(t + 6_500))), 0, "too soon");
+    let screen = render(&mut app, 120, 40);
+    let pos = |text: &str| {
+        screen
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} missing:\n{screen}"))
+    };
+    assert!(pos("Transcript so far") < pos("AI     Hello, this is Sales bot."));
+    assert!(pos("AI     Hello") < pos("you, pushed text: We have an offer"));
+    assert!(pos("you, pushed text") < pos("callee Who is this?"));
+    insta::assert_snapshot!("live_transcript_120x40", screen);
+    // Another attempt shown: nothing is asked, and a late answer about the first is dropped.
+    key(&mut app, KeyCode::Down);
+    app.update(Msg::Detail {
+        attempt: Box::new(b.clone()),
+        events: vec![],
+    });
+    assert_eq!(polls(&app.update(Msg::Tick(t + 60_000))), 0);
+    app.update(Msg::Transcript {
+        id: b.id.clone(),
+        records: rounds(),
+    });
+    assert_eq!(app.transcript.of(&b.id), None);
+}
+
+#[test]
+fn an_endpoint_without_the_records_is_not_asked_again() {
+    let mut app = app();
+    let a = live(0);
+    with_detail(&mut app, a.clone(), vec![]);
+    assert_eq!(polls(&app.update(Msg::Tick(T0))), 1);
+    app.update(Msg::Transcript {
+        id: a.id.clone(),
+        records: Fetched::Got(InteractionRecords::NotOffered { offered: false }),
+    });
+    for later in 1..5 {
+        assert_eq!(polls(&app.update(Msg::Tick(T0 + later * 10_000))), 0);
+    }
+    assert!(render(&mut app, 120, 40).contains("not offered by this endpoint"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_serves_the_transcript_so_far_through_the_budget() {
+    use ccc_dial::ccc::{Client, ClientConfig};
+    use ccc_dial::dialer::{Dialer, RateLimiter};
+    use ccc_dial::history::Store;
+    use ccc_dial::sim::{self, SimConfig};
+    use ccc_dial::tui::runtime::Runner;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let sim = sim::start(SimConfig {
+        ring: Duration::from_millis(100),
+        talk: Duration::from_secs(120),
+        // The mainland model has the interaction records; the international one does not.
+        flavour: sim::Flavour::Mainland,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("history.db")).unwrap().0;
+    let client = Arc::new(Client::new(ClientConfig::new(sim.url(), sim.credential())).unwrap());
+    let (events_tx, _events) = tokio::sync::mpsc::unbounded_channel();
+    let limiter = Arc::new(RateLimiter::new(20));
+    let dialer = Dialer::new(client, store, limiter, "simulator", events_tx);
+    let mut app = app();
+    app.draft.agent_id = "15".into();
+    app.draft.callee = "008613012345678".into();
+    let request = app.draft.validate().unwrap();
+    let id = AttemptId::new();
+    let ccc_dial::dialer::Finished::Accepted { session_id, .. } =
+        dialer.run(id.clone(), request, None).await
+    else {
+        panic!("not accepted")
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let runner = Runner::new(
+        dialer,
+        tx,
+        None,
+        None,
+        ccc_dial::credentials::Env::new(dir.path()),
+    );
+    // Let the callee answer and the agent greet.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    runner.execute(Effect::LoadTranscript {
+        id: id.clone(),
+        sdk_app_id: 1400000000,
+        session_id,
+    });
+    let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Msg::Transcript { id: got, records } = msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(got, id);
+    let Fetched::Got(InteractionRecords::Offered { events, .. }) = records else {
+        panic!("{records:?}")
+    };
+    assert!(!events.is_empty(), "the greeting is in");
+    assert_eq!(sim.count("DescribeAICallInteractionRecords"), 1);
 }

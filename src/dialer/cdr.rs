@@ -170,13 +170,24 @@ impl Dialer {
             statistics: r.data.ai_latency_statistics,
         });
         self.note(id, CallEvent::Latency(latency)).await;
+        let records = self.interaction_records(sdk_app_id, session_id).await;
+        self.note(id, CallEvent::Interaction(records)).await;
+    }
+
+    /// The interaction records of a session so far (during the call too), inside the request
+    /// budget; an endpoint without the action says it does not offer them.
+    pub async fn interaction_records(
+        &self,
+        sdk_app_id: i64,
+        session_id: String,
+    ) -> Fetched<InteractionRecords> {
         let records = self
             .send(&DescribeAICallInteractionRecords {
                 sdk_app_id,
                 session_id,
             })
             .await;
-        let records = match records {
+        match records {
             Err(e) if e.is_unsupported_action() => {
                 Fetched::Got(InteractionRecords::NotOffered { offered: false })
             }
@@ -184,8 +195,7 @@ impl Dialer {
                 offered: true,
                 events: r.data.interaction_event_list,
             }),
-        };
-        self.note(id, CallEvent::Interaction(records)).await;
+        }
     }
 }
 

@@ -56,7 +56,9 @@ pub fn run(sim: &Sim, action: &str, p: &Map<String, Value>, now_ms: i64) -> Outc
         "ControlAIConversation" => control(sim, p, now_ms).into(),
         "DescribeAICallInteractionRecords" => with_session(sim, p, |s| {
             let s = s.ok_or_else(|| not_found(action, text(p, "SessionId")))?;
-            let list = if s.reported(now_ms, sim.record_lag_ms) {
+            // The conversation so far, from the answer on: during the call too, unlike the
+            // record, tags and latency, which come a lag after the end.
+            let list = if s.accepted_ms().is_some_and(|a| now_ms >= a) {
                 interaction::records(s, now_ms)
             } else {
                 json!([])

@@ -32,6 +32,7 @@ pub use super::flights::{Flight, Flights};
 pub use super::form::{Editing, Form, Target};
 use super::held::{HeldDial, Intent};
 pub use super::keymap::steer_key;
+use super::live_transcript::LiveTranscript;
 pub use super::msg::{Effect, Level, Msg, Notice};
 pub use super::pane::Pane;
 pub use super::picker::{AGENT_PAGE, Picker, PickerKind};
@@ -104,6 +105,8 @@ pub struct App {
     pub unsent: Option<SteerLine>,
     /// The redial key's intent to call its callee again, for one call.
     pub intent: Option<Intent>,
+    /// The transcript so far of the call in progress shown in the attempt pane.
+    pub transcript: LiveTranscript,
     /// Attempts marked in History for Compare.
     pub marks: Marks,
     /// The sweep running, by its last line of progress.
@@ -145,6 +148,7 @@ impl App {
             now_ms: 0,
             unsent: None,
             intent: None,
+            transcript: LiveTranscript::default(),
             marks: Marks::default(),
             sweeping: None,
         }
@@ -251,10 +255,19 @@ impl App {
             }
             Msg::Tick(now_ms) => {
                 self.now_ms = now_ms;
+                let mut effects: Vec<Effect> = self
+                    .transcript
+                    .poll(self.detail.as_ref(), now_ms)
+                    .into_iter()
+                    .collect();
                 if self.notice.as_ref().is_some_and(|n| n.until_ms <= now_ms) {
                     self.notice = None;
-                    return self.keep_selection_visible();
+                    effects.extend(self.keep_selection_visible());
                 }
+                effects
+            }
+            Msg::Transcript { id, records } => {
+                self.transcript.on_answer(&id, records);
                 Vec::new()
             }
             Msg::Bench(m) => self.on_bench_msg(m),
@@ -430,41 +443,7 @@ impl App {
         effects
     }
 
-    /// One line naming who is called, by which agent.
-    pub fn confirm_text(&self, r: &DialRequest) -> String {
-        let agent = match &r.agent_name {
-            Some(name) => format!("{} ({name})", r.agent_id),
-            None => r.agent_id.to_string(),
-        };
-        let (_, left_out, _) = self.form.sendable();
-        let warn = if left_out.is_empty() {
-            String::new()
-        } else {
-            format!(" · left out, empty: {}", left_out.join(", "))
-        };
-        format!("Dial {} with agent {agent}?{warn}", r.callee)
-    }
-
-    fn on_confirm_key(&mut self, action: Option<Action>) -> Vec<Effect> {
-        let Some(Overlay::Confirm(request)) = &self.overlay else {
-            return Vec::new();
-        };
-        let request = request.clone();
-        match action {
-            Some(Action::Yes) => {
-                self.overlay = None;
-                self.send(request)
-            }
-            Some(Action::No) => {
-                self.overlay = None;
-                self.notify(Level::Info, "Not dialed; the form is as you left it");
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    fn send(&mut self, request: DialRequest) -> Vec<Effect> {
+    pub(super) fn send(&mut self, request: DialRequest) -> Vec<Effect> {
         self.in_flight.dialed();
         let empty = self.form.empty_declared();
         if empty.is_empty() {

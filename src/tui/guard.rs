@@ -1,18 +1,53 @@
-//! The recent-call guard on screen. Before each dial the runtime asks this machine's history
-//! and the service's records whether the callee was called within the window or is on a
-//! call now. A dial held back waits here: the footer says why in words and only an explicit
-//! second key dials anyway, recorded on the attempt as an override. The redial key is the
-//! user's intent for its one call.
+//! The dial confirmation and the recent-call guard on screen. Before each dial the runtime
+//! asks this machine's history and the service's records whether the callee was called
+//! within the window or is on a call now. A dial held back waits here: the footer says why in
+//! words and only an explicit second key dials anyway, recorded on the attempt as an
+//! override. The redial key is the user's intent for its one call.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::app::{App, Overlay, Pane};
 use super::held::{DIAL_ANYWAY, HeldDial, Intent};
+use super::keymap::Action;
 use super::msg::{Effect, Level};
 use crate::dialer::DialRequest;
 use crate::history::Override;
 
 impl App {
+    /// One line naming who is called, by which agent.
+    pub fn confirm_text(&self, r: &DialRequest) -> String {
+        let agent = match &r.agent_name {
+            Some(name) => format!("{} ({name})", r.agent_id),
+            None => r.agent_id.to_string(),
+        };
+        let (_, left_out, _) = self.form.sendable();
+        let warn = if left_out.is_empty() {
+            String::new()
+        } else {
+            format!(" · left out, empty: {}", left_out.join(", "))
+        };
+        format!("Dial {} with agent {agent}?{warn}", r.callee)
+    }
+
+    pub(super) fn on_confirm_key(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Some(Overlay::Confirm(request)) = &self.overlay else {
+            return Vec::new();
+        };
+        let request = request.clone();
+        match action {
+            Some(Action::Yes) => {
+                self.overlay = None;
+                self.send(request)
+            }
+            Some(Action::No) => {
+                self.overlay = None;
+                self.notify(Level::Info, "Not dialed; the form is as you left it");
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The effect that dials `request`: with the redial key's intent when the form still
     /// calls the redialed callee (used up by this one call), else checked under the rule.
     pub(super) fn dial_effect(&mut self, request: DialRequest) -> Effect {

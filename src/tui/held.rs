@@ -43,7 +43,8 @@ impl HeldDial {
         let callee = &self.request.callee;
         let why = match &self.hold {
             Hold::Earlier(h) if h.in_flight() => format!(
-                "Not dialed: {callee} is still in progress, {} {}, {}; wait for it to end · Esc",
+                "Not dialed: {callee} is still in progress ({}, called {}), {}; wait for it \
+                 to end · Esc",
                 h.outcome,
                 ago(now_ms, h.at_ms),
                 source(&h.witness)

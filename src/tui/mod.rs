@@ -20,6 +20,7 @@ pub mod held;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod live_transcript;
 pub mod marks;
 pub mod mouse;
 pub mod msg;

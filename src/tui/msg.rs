@@ -10,6 +10,7 @@ use crate::ccc::actions::{AIAgentInfo, NumberInfo};
 use crate::config::Settings;
 use crate::credentials::Credential;
 use crate::dialer::{CallWord, DialDraft, DialRequest, DialerEvent, PushKind, WatchEvent};
+use crate::history::event::{Fetched, InteractionRecords};
 use crate::history::{Attempt, AttemptId, Event, Filter, Override, Page};
 
 /// What happens outside the pure state: the runtime carries these out and answers with
@@ -52,6 +53,12 @@ pub enum Effect {
         interrupt: bool,
     },
     Reconcile(AttemptId),
+    /// The interaction records so far of a call in progress.
+    LoadTranscript {
+        id: AttemptId,
+        sdk_app_id: i64,
+        session_id: String,
+    },
     /// Put the text on the clipboard (OSC 52, so it works over ssh too).
     Copy(String),
     Bench(BenchEffect),
@@ -86,6 +93,11 @@ pub enum Msg {
     Numbers(Result<Vec<NumberInfo>, String>),
     /// The outcome of an effect worth telling the user about (saved, or why not).
     Done(Result<String, String>),
+    /// The interaction records so far of the call in progress shown.
+    Transcript {
+        id: AttemptId,
+        records: Fetched<InteractionRecords>,
+    },
     /// The clock moved on (ms since the epoch): only a live call's elapsed time changes.
     Tick(i64),
     /// The history file changed, perhaps by another process: the list is read again.

@@ -250,6 +250,17 @@ impl Runner {
                     }
                 });
             }
+            Effect::LoadTranscript {
+                id,
+                sdk_app_id,
+                session_id,
+            } => {
+                let dialer = self.dialer.clone();
+                tokio::spawn(async move {
+                    let records = dialer.interaction_records(sdk_app_id, session_id).await;
+                    let _ = tx.send(Msg::Transcript { id, records });
+                });
+            }
             Effect::Copy(text) => self.copy(&text),
             Effect::Bench(e) => super::runs::execute(e, &self.dialer, &tx),
             Effect::SaveDraft(d) => {

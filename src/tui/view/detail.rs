@@ -18,6 +18,7 @@ use crate::dialer::{
 };
 use crate::history::AttemptStatus;
 use crate::tui::app::{App, Detail};
+use crate::tui::live_transcript::Heard;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let Some(d) = app.detail.as_ref() else {
@@ -149,6 +150,22 @@ fn live<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
         "waiting for the SessionId"
     };
     out.push(Line::styled(keys, t.dim()));
+    let Some(heard) = app.transcript.of(&d.attempt.id) else {
+        return;
+    };
+    out.push(heading("Transcript so far", t));
+    match heard {
+        Heard::Asking => out.push(Line::styled("asking…", t.dim())),
+        Heard::NotOffered => out.push(Line::styled(
+            "not offered by this endpoint; the report lists the call once it ends",
+            t.dim(),
+        )),
+        Heard::Failed(e) => out.push(Line::styled(e.clone(), t.warn())),
+        Heard::Rounds(rounds) => {
+            let steers = CallReport::from_events(&d.attempt, &d.events).steers;
+            transcript_lines(app, &transcript(rounds, &steers), t, out);
+        }
+    }
 }
 
 fn report<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
