@@ -50,6 +50,8 @@ pub enum Overlay {
     },
     /// Hang up this call? One key: y or Enter confirms, any other cancels.
     HangUp(AttemptId),
+    /// Quit with calls live? A second quitting key, y or Enter confirms; any other stays.
+    Quit,
     Steer(SteerLine),
     Compare(Box<CompareView>),
     Stats(StatsView),
@@ -231,6 +233,12 @@ impl App {
                 self.notify(Level::Error, text);
                 Vec::new()
             }
+            Msg::HistoryChanged => {
+                let shown = self.detail.as_ref().map(|d| d.attempt.id.clone());
+                let mut effects = vec![self.history.query()];
+                effects.extend(shown.map(Effect::LoadDetail));
+                effects
+            }
             Msg::Tick(now_ms) => {
                 self.now_ms = now_ms;
                 if self.notice.as_ref().is_some_and(|n| n.until_ms <= now_ms) {
@@ -266,7 +274,7 @@ impl App {
             Scope::Popup => self.on_popup_key(key),
             Scope::Filter => self
                 .history
-                .on_filter_key(action, key)
+                .on_filter_key(action, key, self.now_ms)
                 .into_iter()
                 .collect(),
             Scope::Confirm => self.on_confirm_key(action),
@@ -319,12 +327,6 @@ impl App {
         self.overlay = Some(Overlay::Settings(Box::new(SettingsForm::new(
             &self.settings,
         ))));
-    }
-
-    fn quit(&mut self) -> Vec<Effect> {
-        self.quit = true;
-        self.finish_typing();
-        vec![self.form.save(), Effect::Quit]
     }
 
     fn on_typing_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
@@ -577,7 +579,7 @@ impl App {
                 self.overlay = None;
                 self.notify(Level::Info, "Sending…");
                 self.unsent = Some(line);
-                vec![effect]
+                vec![*effect]
             }
         }
     }
@@ -691,6 +693,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Some(Overlay::Quit) => self.on_quit_key(key),
             Some(Overlay::HangUp(id)) => {
                 let id = id.clone();
                 self.overlay = None;

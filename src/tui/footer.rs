@@ -49,6 +49,7 @@ impl App {
                 Some(format!("{place} · {}", self.confirm_text(request)))
             }
             Some(Overlay::HangUp(id)) => Some(format!("Hang up call {}?", id.short())),
+            Some(Overlay::Quit) => self.quit_question(),
             Some(Overlay::Steer(_)) => None,
             _ => self.notice.as_ref().map(|n| n.text.clone()),
         }

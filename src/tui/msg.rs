@@ -77,6 +77,8 @@ pub enum Msg {
     Done(Result<String, String>),
     /// The clock moved on (ms since the epoch): only a live call's elapsed time changes.
     Tick(i64),
+    /// The history file changed, perhaps by another process: the list is read again.
+    HistoryChanged,
     Bench(BenchMsg),
 }
 

@@ -13,8 +13,10 @@ use tokio::sync::{mpsc, watch};
 
 use super::app::{App, BackendInfo, Effect, Msg};
 use super::draft;
+use super::filter;
 use super::time::TimeFmt;
 use super::view;
+use super::watcher;
 use crate::backend::{BackendKind, SimChoice};
 use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
@@ -74,9 +76,19 @@ impl Runner {
     fn query_history(&self, generation: u64, filter: Filter, page: Page) {
         let (store, tx) = (self.store.clone(), self.tx.clone());
         tokio::task::spawn_blocking(move || {
-            let msg = match store
-                .count(&filter)
-                .and_then(|total| Ok((total, store.list(&filter, page)?)))
+            // Outcomes are read from the kept summaries: make the missing ones first.
+            let words = Filter {
+                word: None,
+                text: None,
+                ..filter.clone()
+            };
+            let msg = match (if filter::needs_words(&filter) {
+                crate::results::stats::refresh(&store, &words).map(drop)
+            } else {
+                Ok(())
+            })
+            .and_then(|()| store.count(&filter))
+            .and_then(|total| Ok((total, store.list(&filter, page)?)))
             {
                 Ok((total, rows)) => {
                     let outcomes = outcomes(&store, &rows);
@@ -347,6 +359,11 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         app.notify(super::app::Level::Warning, notices.join(" · "));
     }
     let (tx, rx) = mpsc::unbounded_channel();
+    if let Some(path) = dialer.store().path()
+        && let Err(e) = watcher::watch(path, tx.clone())
+    {
+        app.notify(super::app::Level::Warning, e.to_string());
+    }
     let runner = Runner::new(dialer, tx, draft_file.clone(), settings_file, env);
     runner.resume();
 

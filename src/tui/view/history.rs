@@ -12,6 +12,7 @@ use crate::dialer::{CallWord, Tone};
 use crate::history::{Attempt, AttemptStatus};
 use crate::tui::app::{App, Pane};
 use crate::tui::attempts::Outcome;
+use crate::tui::msg::wrap;
 
 /// A status as a glyph and a style, so it reads without colour too.
 pub fn glyph(status: AttemptStatus, t: &Theme) -> (&'static str, Style) {
@@ -105,11 +106,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let title = format!(" History {}{filter}{marked} ", h.total);
     let block = t.block(title, focused(app, Pane::History), false);
     let inner = block.inner(area);
-    if h.total == 0 {
+    if h.total == 0 && h.problem.is_none() {
         let text = if h.filter.is_empty() && h.filtering.is_none() {
             "No attempts yet. Fill the form and press Ctrl-S."
         } else {
-            "Nothing matches the filter (Esc in / clears it)."
+            "Nothing matches the filter (Esc clears it; ? lists the filter keys)."
         };
         frame.render_widget(
             Paragraph::new(Line::styled(text, t.dim())).block(block),
@@ -117,6 +118,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         );
         return;
     }
+    // A filter that does not read says why above the rows it left in place.
+    let (problem, inner) = match &h.problem {
+        Some(p) => {
+            let lines: Vec<Line> = wrap(&format!("✗ {p}"), inner.width as usize)
+                .into_iter()
+                .map(|l| Line::styled(l, t.error()))
+                .collect();
+            let text = Paragraph::new(lines.clone());
+            let lines = (lines.len() as u16).min(inner.height);
+            let [top, rest] =
+                ratatui::layout::Layout::vertical([Constraint::Length(lines), Constraint::Fill(1)])
+                    .areas(inner);
+            (Some((text, top)), rest)
+        }
+        None => (None, inner),
+    };
     let columns = Columns::for_width(inner.width);
     let rows: Vec<Row> = (h.scroll..(h.scroll + inner.height as u64).min(h.total))
         .map(|i| match h.row(i) {
@@ -130,7 +147,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             None => Row::new(vec![Cell::from(Span::styled("…", t.dim()))]),
         })
         .collect();
-    frame.render_widget(Table::new(rows, columns.widths()).block(block), area);
+    frame.render_widget(block, area);
+    if let Some((text, top)) = problem {
+        frame.render_widget(text, top);
+    }
+    frame.render_widget(Table::new(rows, columns.widths()), inner);
 }
 
 /// Which columns fit: the outcome always does; the agent and then the variables come as
