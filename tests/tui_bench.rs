@@ -267,7 +267,10 @@ fn stats_open_over_the_history_filter() {
     );
     assert!(render(&mut app, 80, 24).contains("Gathering statistics over /prompt-v2"));
     let stats = ccc_dial::results::stats::Stats::fold(Vec::new());
-    app.update(Msg::Bench(BenchMsg::Stats(want, Ok(Box::new(stats)))));
+    app.update(Msg::Bench(BenchMsg::Stats(
+        Box::new(want),
+        Ok(Box::new(stats)),
+    )));
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("Stats · /prompt-v2"), "{screen}");
     assert!(screen.contains("0 attempts"), "{screen}");

@@ -172,7 +172,7 @@ impl App {
             }
             BenchMsg::Stats(filter, result) => {
                 if let Some(Overlay::Stats(s)) = &mut self.overlay
-                    && s.filter == filter
+                    && s.filter == *filter
                 {
                     match result {
                         Ok(stats) => s.stats = Some(stats),

@@ -32,7 +32,7 @@ pub enum BenchEffect {
 #[derive(Debug, Clone)]
 pub enum BenchMsg {
     Runs(Result<Vec<Run>, String>),
-    Stats(Filter, Result<Box<Stats>, String>),
+    Stats(Box<Filter>, Result<Box<Stats>, String>),
     /// The labels of a history page's attempts.
     Labels(Vec<(AttemptId, Vec<String>)>),
     Notes(AttemptId, Result<Notes, String>),

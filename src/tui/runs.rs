@@ -28,7 +28,7 @@ pub fn execute(effect: BenchEffect, dialer: &Dialer, tx: &mpsc::UnboundedSender<
         BenchEffect::LoadRuns(ids) => blocking(Box::new(move |s| BenchMsg::Runs(runs(s, &ids)))),
         BenchEffect::GatherStats(filter) => blocking(Box::new(move |s| {
             let stats = Stats::gather(s, &filter).map(Box::new);
-            BenchMsg::Stats(filter, stats.map_err(|e| e.to_string()))
+            BenchMsg::Stats(Box::new(filter), stats.map_err(|e| e.to_string()))
         })),
         BenchEffect::LoadNotes(id) => blocking(Box::new(move |s| {
             let notes = s.notes(&id).map_err(|e| e.to_string());
