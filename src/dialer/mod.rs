@@ -15,6 +15,8 @@ mod reconcile;
 pub mod report;
 mod request;
 mod summary;
+mod timeline;
+mod transcript;
 mod watch;
 mod witness;
 pub mod word;
@@ -30,8 +32,9 @@ pub use held::{HeldBack, Witness};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
 pub use reconcile::ReconcileError;
 pub use report::{
-    CallReport, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
+    CallReport, HungUp, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
 pub use summary::{keep_summaries, record_with_summary};
+pub use transcript::{Speaker, TranscriptLine, transcript};
 pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};

@@ -194,7 +194,7 @@ fn contains(s: &str) -> String {
 pub(crate) const ATTEMPT_COLUMNS: &str = "id, created_at_ms, updated_at_ms, endpoint, sdk_app_id, \
     agent_id, agent_name, callee, callers, variables, max_ring_timeout, acquire_timeout, \
     request_json, batch_id, batch_row, status, session_id, request_id, response_json, \
-    error_code, error_message";
+    error_code, error_message, claim_override";
 
 /// Newest first; the rowid keeps attempts of the same millisecond in recording order.
 pub(crate) const NEWEST_FIRST: &str = "ORDER BY created_at_ms DESC, rowid DESC";
@@ -231,6 +231,7 @@ pub(crate) fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
         response_json: row.get(18)?,
         error_code: row.get(19)?,
         error_message: row.get(20)?,
+        claim_override: row.get(21)?,
     })
 }
 

@@ -30,11 +30,13 @@ pub use super::attempts::{Detail, HISTORY_PAGE, History};
 use super::flights::Seen;
 pub use super::flights::{Flight, Flights};
 pub use super::form::{Editing, Form, Target};
+use super::held::{HeldDial, Intent};
 pub use super::keymap::steer_key;
 pub use super::msg::{Effect, Level, Msg, Notice};
 pub use super::pane::Pane;
 pub use super::picker::{AGENT_PAGE, Picker, PickerKind};
 pub use super::steer::SteerLine;
+use super::undeclared::Undeclared;
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
@@ -57,6 +59,10 @@ pub enum Overlay {
     Stats(StatsView),
     Notes(NotesForm),
     Sweep(SweepPrompt),
+    /// A dial the recent-call guard held back, until an explicit second key or Esc.
+    Held(Box<HeldDial>),
+    /// Drop the rows the newly picked agent does not declare?
+    Undeclared(Undeclared),
 }
 
 /// What the status bar says about the backend.
@@ -100,6 +106,8 @@ pub struct App {
     pub marks: Marks,
     /// The sweep running, by its last line of progress.
     pub sweeping: Option<String>,
+    /// The redial key's intent to call its callee again, for one call.
+    pub intent: Option<Intent>,
 }
 
 impl Deref for App {
@@ -138,6 +146,7 @@ impl App {
             unsent: None,
             marks: Marks::default(),
             sweeping: None,
+            intent: None,
         }
     }
 
@@ -191,6 +200,7 @@ impl App {
                 self.keep_selection_visible()
             }
             Msg::Dialer(event) => self.on_dialer(event),
+            Msg::Held(held) => self.on_held(*held),
             Msg::HistoryPage {
                 generation,
                 total,
@@ -467,7 +477,7 @@ impl App {
             );
             self.notify(Level::Warning, text);
         }
-        vec![Effect::Dial(request), self.form.save()]
+        vec![self.dial_effect(request), self.form.save()]
     }
 
     fn on_dialer(&mut self, event: DialerEvent) -> Vec<Effect> {
@@ -661,22 +671,6 @@ impl App {
         effects
     }
 
-    fn redial(&mut self) -> Vec<Effect> {
-        let Some(a) = self.history.selected_attempt() else {
-            return Vec::new();
-        };
-        let text = format!(
-            "Loaded attempt {} into the form; Ctrl-S to dial {}",
-            a.id.short(),
-            a.callee
-        );
-        self.form.load(&a.clone());
-        self.detail_open = false;
-        self.focus = Pane::Callee;
-        self.notify(Level::Info, text);
-        vec![self.form.save()]
-    }
-
     // ---- popups ----
 
     /// Keys of the popups that show their own keys: help, picker, hang-up and the filter.
@@ -730,6 +724,8 @@ impl App {
             Some(
                 Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_),
             ) => self.on_bench_key(key),
+            Some(Overlay::Held(_)) => self.on_held_key(key),
+            Some(Overlay::Undeclared(_)) => self.on_undeclared_key(key),
             _ => Vec::new(),
         }
     }
@@ -765,7 +761,8 @@ impl App {
                 if next_start {
                     self.notify(
                         Level::Info,
-                        "Saved; the endpoint, region and credentials apply from the next start",
+                        "Saved; the endpoint, region and credentials apply from the next start, \
+                         which clears the form's SdkAppId and agent if the backend changed",
                     );
                 }
                 self.settings = settings;

@@ -71,6 +71,11 @@ impl Flights {
         self.pending += 1;
     }
 
+    /// A dial handed over that the recent-call guard held back before the dialer had it.
+    pub fn undialed(&mut self) {
+        self.pending = self.pending.saturating_sub(1);
+    }
+
     /// Takes an event; returns what it comes to and what to tell the user.
     pub fn on_event(&mut self, event: DialerEvent) -> (Seen, Option<Notice>) {
         let id = event.id().clone();

@@ -4,6 +4,7 @@
 //! pure `update`, reading keys through `keymap`; `view` draws it; `runtime` owns the terminal
 //! and carries out the effects `update` asks for.
 
+pub mod agent_pick;
 pub mod app;
 pub mod attempts;
 pub mod bench;
@@ -14,6 +15,8 @@ pub mod filter;
 pub mod flights;
 pub mod footer;
 pub mod form;
+pub mod guard;
+pub mod held;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -32,6 +35,7 @@ pub mod stats;
 pub mod steer;
 pub mod sweep;
 pub mod time;
+pub mod undeclared;
 pub mod view;
 pub mod watcher;
 

@@ -1,5 +1,4 @@
-//! Opening the agent and number pickers, and taking what they give: pages of agents as
-//! they arrive, and the agent picked.
+//! Opening the agent and number pickers, and the pages of agents as they arrive.
 
 use super::app::{App, Level, Overlay};
 use super::msg::Effect;
@@ -41,12 +40,5 @@ impl App {
             }],
             _ => Vec::new(),
         }
-    }
-
-    /// Fills the agent and adds its declared variables as empty rows.
-    pub fn pick_agent(&mut self, agent: AIAgentInfo) -> Vec<Effect> {
-        let note = self.form.pick_agent(agent);
-        self.notify(Level::Info, note);
-        vec![self.form.save()]
     }
 }

@@ -192,6 +192,19 @@ impl Columns {
     }
 }
 
+/// The words for an attempt let through a claim that held its callee; the row marks it
+/// with ⚑ too, so it reads without colour.
+fn override_mark(a: &Attempt) -> Option<&'static str> {
+    let o = a.claim_override.as_deref()?;
+    Some(match o {
+        "allow-recent" => "allow-recent",
+        "intent:dial anyway" => "dialed anyway",
+        _ if o.starts_with("intent:redial") => "redial",
+        _ if o.starts_with("intent:sweep") => "sweep",
+        _ => "override",
+    })
+}
+
 fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Theme) -> Row<'a> {
     let (g, style) = outcome_glyph(app, a, t);
     let agent = a
@@ -202,20 +215,24 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
         Some(l) if !l.is_empty() => format!("#{} ", l.join(" #")),
         _ => String::new(),
     };
-    let status = match columns {
-        Columns::Narrow => format!("{} {labels}", status_text(app, a)),
-        _ => status_text(app, a),
-    };
-    let status = Cell::from(Span::styled(status, style));
+    let mut status = vec![Span::styled(status_text(app, a), style)];
+    let mark = override_mark(a);
+    if mark.is_some() {
+        status.push(Span::styled(" ⚑", t.warn()));
+    }
+    if columns == Columns::Narrow && !labels.is_empty() {
+        status.push(Span::raw(format!(" {labels}")));
+    }
+    let status = Cell::from(Line::from(status));
     // Marked for Compare: a glyph of its own, so it reads without colour.
-    let mark = if app.marks.contains(&a.id) {
+    let compare_mark = if app.marks.contains(&a.id) {
         "◆"
     } else {
         " "
     };
     let mut cells = vec![
         Cell::from(Line::from(vec![
-            Span::styled(mark, t.accent()),
+            Span::styled(compare_mark, t.accent()),
             Span::raw(app.time.clock(a.created_at_ms)),
         ])),
         Cell::from(Span::styled(g, style)),
@@ -230,14 +247,13 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            cells.extend([
-                Cell::from(agent),
-                status,
-                Cell::from(Line::from(vec![
-                    Span::raw(labels),
-                    Span::styled(vars.join(" "), t.dim()),
-                ])),
-            ]);
+            // The override in words, where there is room for it.
+            let mut last = vec![Span::raw(labels)];
+            if let Some(mark) = mark {
+                last.push(Span::styled(format!("{mark} · "), t.warn()));
+            }
+            last.push(Span::styled(vars.join(" "), t.dim()));
+            cells.extend([Cell::from(agent), status, Cell::from(Line::from(last))]);
         }
     }
     let r = Row::new(cells);

@@ -52,7 +52,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
             o @ (Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_)),
         ) => bench::draw(frame, area, o, &t),
         // Confirmations and the steering line are one line in the status bar.
-        Some(Overlay::Confirm(_) | Overlay::HangUp(_) | Overlay::Quit | Overlay::Steer(_))
+        Some(
+            Overlay::Confirm(_)
+            | Overlay::HangUp(_)
+            | Overlay::Quit
+            | Overlay::Steer(_)
+            | Overlay::Held(_)
+            | Overlay::Undeclared(_),
+        )
         | None => {}
     }
 }

@@ -48,7 +48,16 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
 pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let style = match (&app.overlay, &app.notice) {
         (Some(Overlay::Confirm(_)), _) if !app.backend.simulator => t.danger(),
-        (Some(Overlay::Confirm(_) | Overlay::HangUp(_) | Overlay::Quit), _) => t.banner(),
+        (
+            Some(
+                Overlay::Confirm(_)
+                | Overlay::HangUp(_)
+                | Overlay::Quit
+                | Overlay::Held(_)
+                | Overlay::Undeclared(_),
+            ),
+            _,
+        ) => t.banner(),
         (_, Some(n)) => t.level(n.level),
         _ => t.dim(),
     };
@@ -126,6 +135,8 @@ fn mode(app: &App) -> &'static str {
             Some(Overlay::Picker(_)) => "pick",
             Some(Overlay::HangUp(_)) => "hang up?",
             Some(Overlay::Quit) => "quit?",
+            Some(Overlay::Held(_)) => "held back",
+            Some(Overlay::Undeclared(_)) => "drop rows?",
             _ => "messages",
         },
     }
