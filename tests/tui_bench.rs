@@ -278,10 +278,13 @@ fn stats_open_over_the_history_filter() {
     assert!(app.overlay.is_none());
 }
 
+/// Opens one of the tester's screens.
+type Open = fn(&mut ccc_dial::tui::app::App);
+
 /// Each tester's screen over the dialer, at both sizes and without colour.
 #[test]
 fn the_tester_screens_at_both_sizes_and_without_colour() {
-    let screens: [(&str, fn(&mut ccc_dial::tui::app::App)); 4] = [
+    let screens: [(&str, Open); 4] = [
         ("compare", |app| {
             for _ in 0..3 {
                 key(app, KeyCode::Char(' '));
@@ -306,7 +309,7 @@ fn the_tester_screens_at_both_sizes_and_without_colour() {
             });
             let stats = ccc_dial::results::stats::Stats::fold(rows);
             app.update(Msg::Bench(BenchMsg::Stats(
-                Box::new(Filter::default()),
+                Box::default(),
                 Ok(Box::new(stats)),
             )));
         }),
