@@ -55,14 +55,14 @@ pub enum Overlay {
     /// Quit with calls live? A second quitting key, y or Enter confirms; any other stays.
     Quit,
     Steer(SteerLine),
-    Compare(Box<CompareView>),
-    Stats(StatsView),
-    Notes(NotesForm),
-    Sweep(SweepPrompt),
     /// A dial the recent-call guard held back, until an explicit second key or Esc.
     Held(Box<HeldDial>),
     /// Drop the rows the newly picked agent does not declare?
     Undeclared(Undeclared),
+    Compare(Box<CompareView>),
+    Stats(StatsView),
+    Notes(NotesForm),
+    Sweep(SweepPrompt),
 }
 
 /// What the status bar says about the backend.
@@ -102,12 +102,12 @@ pub struct App {
     pub now_ms: i64,
     /// A line sent into a call and not yet accepted, kept so a refusal loses nothing.
     pub unsent: Option<SteerLine>,
+    /// The redial key's intent to call its callee again, for one call.
+    pub intent: Option<Intent>,
     /// Attempts marked in History for Compare.
     pub marks: Marks,
     /// The sweep running, by its last line of progress.
     pub sweeping: Option<String>,
-    /// The redial key's intent to call its callee again, for one call.
-    pub intent: Option<Intent>,
 }
 
 impl Deref for App {
@@ -144,9 +144,9 @@ impl App {
             quit: false,
             now_ms: 0,
             unsent: None,
+            intent: None,
             marks: Marks::default(),
             sweeping: None,
-            intent: None,
         }
     }
 
@@ -721,11 +721,11 @@ impl App {
                     self.form.pick_number(number.number)
                 }
             },
+            Some(Overlay::Held(_)) => self.on_held_key(key),
+            Some(Overlay::Undeclared(_)) => self.on_undeclared_key(key),
             Some(
                 Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_),
             ) => self.on_bench_key(key),
-            Some(Overlay::Held(_)) => self.on_held_key(key),
-            Some(Overlay::Undeclared(_)) => self.on_undeclared_key(key),
             _ => Vec::new(),
         }
     }

@@ -71,7 +71,7 @@ impl History {
         }
     }
 
-    /// The filter the list shows, as the history reads it.
+    /// The filter in force, as the history reads it.
     pub fn filter(&self) -> Filter {
         self.query.clone()
     }

@@ -34,6 +34,7 @@ pub mod settings;
 pub mod stats;
 pub mod steer;
 pub mod sweep;
+pub mod theme;
 pub mod time;
 pub mod undeclared;
 pub mod view;

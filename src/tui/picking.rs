@@ -1,4 +1,4 @@
-//! Opening the agent and number pickers, and the pages of agents as they arrive.
+//! Opening the agent and number pickers, and taking the pages of agents as they arrive.
 
 use super::app::{App, Level, Overlay};
 use super::msg::Effect;

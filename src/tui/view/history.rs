@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, focused};
 use crate::ccc::catalog::{self, Label};
@@ -113,7 +113,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             "Nothing matches the filter (Esc clears it; ? lists the filter keys)."
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(text, t.dim())).block(block),
+            Paragraph::new(Line::styled(text, t.dim()))
+                .wrap(Wrap { trim: true })
+                .block(block),
             area,
         );
         return;
@@ -216,23 +218,22 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
         _ => String::new(),
     };
     let mut status = vec![Span::styled(status_text(app, a), style)];
-    let mark = override_mark(a);
-    if mark.is_some() {
+    if override_mark(a).is_some() {
         status.push(Span::styled(" ⚑", t.warn()));
     }
     if columns == Columns::Narrow && !labels.is_empty() {
-        status.push(Span::raw(format!(" {labels}")));
+        status.push(Span::styled(format!(" {}", labels.trim_end()), style));
     }
     let status = Cell::from(Line::from(status));
     // Marked for Compare: a glyph of its own, so it reads without colour.
-    let compare_mark = if app.marks.contains(&a.id) {
+    let mark = if app.marks.contains(&a.id) {
         "◆"
     } else {
         " "
     };
     let mut cells = vec![
         Cell::from(Line::from(vec![
-            Span::styled(compare_mark, t.accent()),
+            Span::styled(mark, t.accent()),
             Span::raw(app.time.clock(a.created_at_ms)),
         ])),
         Cell::from(Span::styled(g, style)),
@@ -249,7 +250,7 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
                 .collect();
             // The override in words, where there is room for it.
             let mut last = vec![Span::raw(labels)];
-            if let Some(mark) = mark {
+            if let Some(mark) = override_mark(a) {
                 last.push(Span::styled(format!("{mark} · "), t.warn()));
             }
             last.push(Span::styled(vars.join(" "), t.dim()));
