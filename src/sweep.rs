@@ -144,9 +144,17 @@ fn failed_text(f: &Failure) -> String {
     format!("{}: {} ({})", f.status(), f.message, f.hint)
 }
 
-/// Follows an accepted call to its report; says how it ended.
+/// Follows an accepted call to its report; says how it ended. Where the dialer already
+/// follows its calls (the dialer screen's does), waits for that watch to end: the next set
+/// is dialed only once this call is over.
 async fn follow(dialer: &Dialer, id: &AttemptId) -> String {
-    match dialer.follow(id).await {
+    let end = loop {
+        match dialer.follow(id).await {
+            WatchEnd::AlreadyWatched => tokio::time::sleep(dialer.watch_config().interval).await,
+            end => break end,
+        }
+    };
+    match end {
         WatchEnd::Reported { .. } | WatchEnd::NotLive(_) | WatchEnd::AlreadyWatched => {
             match dialer.store().get(id) {
                 Ok(Some(a)) => match dialer.store().entry(a) {

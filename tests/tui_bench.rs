@@ -277,3 +277,67 @@ fn stats_open_over_the_history_filter() {
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
 }
+
+/// Opens one of the tester's screens.
+type Open = fn(&mut ccc_dial::tui::app::App);
+
+/// Each tester's screen over the dialer, at both sizes and without colour.
+#[test]
+fn the_tester_screens_at_both_sizes_and_without_colour() {
+    let screens: [(&str, Open); 4] = [
+        ("compare", |app| {
+            for _ in 0..3 {
+                key(app, KeyCode::Char(' '));
+            }
+            key(app, KeyCode::Char('C'));
+            app.update(Msg::Bench(BenchMsg::Runs(Ok(vec![run(0), run(1), run(2)]))));
+        }),
+        ("stats", |app| {
+            key(app, KeyCode::Char('S'));
+            let rows = (0..3u32).map(|n| ccc_dial::history::SummaryRow {
+                created_at_ms: n as i64,
+                agent_id: 15,
+                agent_name: Some("Sales bot".into()),
+                status: AttemptStatus::Finished,
+                labels: vec!["prompt-v2".into()],
+                summary: ccc_dial::history::Summary {
+                    word: Some(if n == 2 { "busy" } else { "answered" }.into()),
+                    talk_secs: Some(40),
+                    medians: [Some(800.0 + n as f64 * 100.0), None, None, None, None],
+                    ..Default::default()
+                },
+            });
+            let stats = ccc_dial::results::stats::Stats::fold(rows);
+            app.update(Msg::Bench(BenchMsg::Stats(
+                Box::default(),
+                Ok(Box::new(stats)),
+            )));
+        }),
+        ("labels", |app| {
+            let notes = Notes {
+                labels: vec!["prompt-v2".into()],
+                note: Some("greets twice".into()),
+            };
+            let id = attempt(0, AttemptStatus::Finished).id;
+            app.update(Msg::Bench(BenchMsg::Notes(id, Ok(notes))));
+            type_str(app, " bad!label\u{1}");
+        }),
+        ("sweep", |app| {
+            key(app, KeyCode::F(6));
+            type_str(app, "sets.csv");
+            app.update(Msg::Bench(BenchMsg::SweepRefused(
+                "sets.csv:3: var.tone: empty\nsets.csv: 1 bad variable set(s); fix them, nothing was dialed".into(),
+            )));
+        }),
+    ];
+    for (name, open) in screens {
+        for (w, h, color) in [(80, 24, true), (160, 48, true), (80, 24, false)] {
+            let mut app = with_history(3);
+            app.color = color;
+            open(&mut app);
+            let screen = render(&mut app, w, h);
+            let shade = if color { "" } else { "_no_color" };
+            insta::assert_snapshot!(format!("{name}_{w}x{h}{shade}"), screen);
+        }
+    }
+}

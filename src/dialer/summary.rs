@@ -1,25 +1,18 @@
 //! What a call's report comes to, kept beside the attempt for statistics. Made when the
 //! report's parts are recorded, so reading statistics never re-reads the events.
 
-use super::report::{CallReport, LatencyReport, Stat};
+use super::report::{CallReport, LatencyReport};
 use crate::history::event::SessionChange;
 use crate::history::{AttemptId, CallEvent, EventUpdate, HistoryError, Store, Summary};
 
 impl LatencyReport {
-    /// The first token's median and P90: the service gives no statistics for it, so they are
-    /// always computed from the rounds.
-    pub fn first_token(&self) -> Stat {
-        let values: Vec<Option<f64>> = self.rounds.iter().map(|r| r.llm_first_token).collect();
-        Stat::new(None, &values)
-    }
-
     /// The medians (ms) of E2E, ASR, LLM, first token and TTS.
     pub fn medians(&self) -> [Option<f64>; 5] {
         [
             self.ete.median,
             self.asr.median,
             self.llm.median,
-            self.first_token().median,
+            self.llm_first_token.median,
             self.tts.median,
         ]
     }

@@ -62,15 +62,14 @@ impl Stage {
         }
     }
 
-    /// This stage's median and P90 in a report. The service gives no statistics for the first
-    /// token, so that one is always computed from the rounds.
+    /// This stage's median and P90 in a report.
     pub fn stat(self, latency: &LatencyReport) -> Stat {
         match self {
             Stage::Ete => latency.ete,
             Stage::Asr => latency.asr,
             Stage::Llm => latency.llm,
             Stage::Tts => latency.tts,
-            Stage::FirstToken => latency.first_token(),
+            Stage::FirstToken => latency.llm_first_token,
         }
     }
 }

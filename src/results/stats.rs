@@ -102,52 +102,74 @@ pub struct Stats {
     pub labels: Vec<Group>,
 }
 
-impl Stats {
-    /// Folds the rows; they may come in any order.
-    pub fn fold(rows: impl IntoIterator<Item = SummaryRow>) -> Stats {
-        let mut all = Tally::default();
-        let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
-        let mut talk = [0u64; TALK_BUCKETS.len()];
-        let mut medians: [Vec<Option<f64>>; 5] = Default::default();
-        let mut agents: BTreeMap<u64, (Option<String>, Tally)> = BTreeMap::new();
-        let mut labels: BTreeMap<String, Tally> = BTreeMap::new();
-        for row in rows {
-            all.add(&row);
-            let word = match &row.summary.word {
-                Some(w) => w.clone(),
-                None => status_words(row.status).to_owned(),
-            };
-            *outcomes.entry(word).or_default() += 1;
-            if row.summary.word.as_deref() == Some("answered") {
-                let secs = row.summary.talk_secs.unwrap_or(0);
-                let bucket = TALK_BUCKETS.iter().position(|(max, _)| secs < *max);
-                talk[bucket.unwrap_or(TALK_BUCKETS.len() - 1)] += 1;
-            }
-            for (v, m) in medians.iter_mut().zip(row.summary.medians) {
-                if m.is_some() {
-                    v.push(m);
-                }
-            }
-            let agent = agents.entry(row.agent_id).or_default();
-            if agent.0.is_none() {
-                agent.0 = row.agent_name.clone();
-            }
-            agent.1.add(&row);
-            for label in &row.labels {
-                labels.entry(label.clone()).or_default().add(&row);
+/// The statistics being folded, a row at a time, so the rows need not be held.
+#[derive(Default)]
+struct Folding {
+    all: Tally,
+    outcomes: BTreeMap<String, u64>,
+    talk: [u64; TALK_BUCKETS.len()],
+    medians: [Vec<Option<f64>>; 5],
+    agents: BTreeMap<u64, (Option<String>, Tally)>,
+    labels: BTreeMap<String, Tally>,
+}
+
+impl Folding {
+    fn add(&mut self, row: SummaryRow) {
+        self.all.add(&row);
+        let word = match &row.summary.word {
+            Some(w) => w.as_str(),
+            None => status_words(row.status),
+        };
+        match self.outcomes.get_mut(word) {
+            Some(n) => *n += 1,
+            None => {
+                self.outcomes.insert(word.to_owned(), 1);
             }
         }
-        let mut outcomes: Vec<(String, u64)> = outcomes.into_iter().collect();
+        if row.summary.word.as_deref() == Some("answered") {
+            let secs = row.summary.talk_secs.unwrap_or(0);
+            let bucket = TALK_BUCKETS.iter().position(|(max, _)| secs < *max);
+            self.talk[bucket.unwrap_or(TALK_BUCKETS.len() - 1)] += 1;
+        }
+        for (v, m) in self.medians.iter_mut().zip(row.summary.medians) {
+            if m.is_some() {
+                v.push(m);
+            }
+        }
+        let agent = self.agents.entry(row.agent_id).or_default();
+        agent.1.add(&row);
+        if agent.0.is_none() {
+            agent.0 = row.agent_name.clone();
+        }
+        for label in &row.labels {
+            match self.labels.get_mut(label) {
+                Some(t) => t.add(&row),
+                None => {
+                    let mut t = Tally::default();
+                    t.add(&row);
+                    self.labels.insert(label.clone(), t);
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Stats {
+        let mut outcomes: Vec<(String, u64)> = self.outcomes.into_iter().collect();
         outcomes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Stats {
-            all: all.group("all".into()),
+            all: self.all.group("all".into()),
             outcomes,
-            talk: TALK_BUCKETS.iter().map(|(_, n)| *n).zip(talk).collect(),
+            talk: TALK_BUCKETS
+                .iter()
+                .map(|(_, n)| *n)
+                .zip(self.talk)
+                .collect(),
             latency: Stage::ALL
                 .into_iter()
-                .zip(medians.iter().map(|v| Stat::new(None, v)))
+                .zip(self.medians.iter().map(|v| Stat::new(None, v)))
                 .collect(),
-            agents: agents
+            agents: self
+                .agents
                 .into_iter()
                 .map(|(id, (name, t))| {
                     t.group(match name {
@@ -156,16 +178,25 @@ impl Stats {
                     })
                 })
                 .collect(),
-            labels: labels.into_iter().map(|(l, t)| t.group(l)).collect(),
+            labels: self.labels.into_iter().map(|(l, t)| t.group(l)).collect(),
         }
+    }
+}
+
+impl Stats {
+    /// Folds the rows; they may come in any order.
+    pub fn fold(rows: impl IntoIterator<Item = SummaryRow>) -> Stats {
+        let mut f = Folding::default();
+        rows.into_iter().for_each(|r| f.add(r));
+        f.finish()
     }
 
     /// Makes any missing summary, then folds the matching attempts.
     pub fn gather(store: &Store, filter: &Filter) -> Result<Stats, HistoryError> {
         refresh(store, filter)?;
-        let mut rows = Vec::new();
-        store.for_each_summary(filter, |r| rows.push(r))?;
-        Ok(Stats::fold(rows))
+        let mut f = Folding::default();
+        store.for_each_summary(filter, |r| f.add(r))?;
+        Ok(f.finish())
     }
 
     pub fn to_json(&self) -> Value {

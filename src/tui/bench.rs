@@ -31,12 +31,11 @@ impl App {
                 }
             },
             Action::Stats => {
-                let filter = self.history.filter();
-                let scope = match &filter.text {
-                    Some(text) => format!("/{text}"),
-                    None => "all attempts".into(),
+                let scope = match self.history.filter.trim() {
+                    "" => "all attempts".to_owned(),
+                    typed => format!("/{typed}"),
                 };
-                self.open_stats(filter, scope)
+                self.open_stats(self.history.filter(), scope)
             }
             Action::Annotate => match self.history.selected_attempt() {
                 Some(a) => vec![Effect::Bench(BenchEffect::LoadNotes(a.id.clone()))],

@@ -8,8 +8,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::Theme;
 use super::history::{failure_label, glyph};
+use super::{Theme, latency};
 use crate::ccc::catalog;
 use crate::dialer::report::describe;
 use crate::dialer::{
@@ -40,13 +40,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     ] {
         section(app, d, t, &mut lines);
     }
+    // The latency per round as a chart under the text, where the pane has room.
+    let rounds = d.report.as_ref().and_then(|r| r.latency.as_ref());
+    let rounds = rounds.filter(|l| !l.rounds.is_empty());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (text, chart) = match rounds {
+        Some(_) => latency::beside_text(inner),
+        None => (inner, None),
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((d.scroll, 0))
-            .block(block),
-        area,
+            .scroll((d.scroll, 0)),
+        text,
     );
+    if let (Some(l), Some(at)) = (rounds, chart) {
+        latency::draw_titled(frame, at, l, t);
+    }
 }
 
 fn heading<'a>(text: &'a str, t: &Theme) -> Line<'a> {

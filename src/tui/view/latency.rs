@@ -13,6 +13,29 @@ use super::Theme;
 use crate::dialer::LatencyReport;
 use crate::results::{Stage, ms};
 
+/// The inner area of the attempt pane split for the chart: the text above, the chart below
+/// when the pane is tall enough for both.
+pub fn beside_text(inner: Rect) -> (Rect, Option<Rect>) {
+    if inner.height < 18 {
+        return (inner, None);
+    }
+    let height = (inner.height / 2).min(14);
+    let [text, chart] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(height)]).areas(inner);
+    (text, Some(chart))
+}
+
+/// Draws the rounds of `l` in `area`, under a rule that names it.
+pub fn draw_titled(frame: &mut Frame, area: Rect, l: &LatencyReport, t: &Theme) {
+    let block = ratatui::widgets::Block::new()
+        .borders(ratatui::widgets::Borders::TOP)
+        .border_style(t.dim())
+        .title(" Latency per round, ms ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    draw(frame, inner, l, t);
+}
+
 /// Draws the rounds of `l` in `area`.
 pub fn draw(frame: &mut Frame, area: Rect, l: &LatencyReport, t: &Theme) {
     let [chart, stages] = Layout::vertical([Constraint::Min(4), Constraint::Length(1)]).areas(area);
