@@ -217,13 +217,12 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
         Some(l) if !l.is_empty() => format!("#{} ", l.join(" #")),
         _ => String::new(),
     };
-    let status = match columns {
-        Columns::Narrow => format!("{} {labels}", status_text(app, a)),
-        _ => status_text(app, a),
-    };
-    let mut status = vec![Span::styled(status, style)];
+    let mut status = vec![Span::styled(status_text(app, a), style)];
     if override_mark(a).is_some() {
         status.push(Span::styled(" ⚑", t.warn()));
+    }
+    if columns == Columns::Narrow && !labels.is_empty() {
+        status.push(Span::styled(format!(" {}", labels.trim_end()), style));
     }
     let status = Cell::from(Line::from(status));
     // Marked for Compare: a glyph of its own, so it reads without colour.
