@@ -90,3 +90,48 @@ fn a_history_in_a_missing_directory_cannot_be_watched_and_says_so() {
     assert!(err.contains("show after a restart"), "{err}");
     assert!(err.contains("/nonexistent-dir/history.db"), "{err}");
 }
+
+/// The app showing a ringing call, followed by this dialer or not.
+fn showing_a_ringing_call(ours: bool) -> ccc_dial::tui::app::App {
+    use ccc_dial::dialer::DialerEvent;
+    use ccc_dial::history::AttemptStatus;
+    let mut app = app();
+    let start = app.start();
+    let a = tui_support::attempt(0, AttemptStatus::Ringing);
+    tui_support::load_history(&mut app, 1, 0, vec![a.clone()], &start);
+    if ours {
+        app.update(Msg::Dialer(DialerEvent::Accepted {
+            id: a.id.clone(),
+            session_id: "sess-1".into(),
+            request_id: "req-1".into(),
+        }));
+    }
+    app.update(Msg::Detail {
+        attempt: Box::new(a),
+        events: vec![],
+    });
+    app
+}
+
+#[test]
+fn a_change_reads_the_list_again_and_a_call_another_process_follows() {
+    use ccc_dial::tui::app::Effect;
+    let kinds = |effects: Vec<Effect>| -> Vec<&'static str> {
+        effects
+            .iter()
+            .map(|e| match e {
+                Effect::QueryHistory { .. } => "query",
+                Effect::LoadDetail(_) => "detail",
+                _ => "other",
+            })
+            .collect()
+    };
+    let mut theirs = showing_a_ringing_call(false);
+    assert_eq!(
+        kinds(theirs.update(Msg::HistoryChanged)),
+        ["query", "detail"]
+    );
+    // This dialer's own call changes by its events; the list alone is read again.
+    let mut ours = showing_a_ringing_call(true);
+    assert_eq!(kinds(ours.update(Msg::HistoryChanged)), ["query"]);
+}

@@ -248,9 +248,15 @@ impl App {
                 Vec::new()
             }
             Msg::HistoryChanged => {
-                let shown = self.detail.as_ref().map(|d| d.attempt.id.clone());
+                // A live call another process follows is read again; ours come as events.
+                let shown = self
+                    .detail
+                    .as_ref()
+                    .map(|d| &d.attempt)
+                    .filter(|a| a.status.is_live() && !self.in_flight.follows(&a.id));
+                let reload = shown.map(|a| Effect::LoadDetail(a.id.clone()));
                 let mut effects = vec![self.history.query()];
-                effects.extend(shown.map(Effect::LoadDetail));
+                effects.extend(reload);
                 effects
             }
             Msg::Tick(now_ms) => {

@@ -54,6 +54,11 @@ impl Flights {
         self.live.len()
     }
 
+    /// Whether this dialer follows the call: its changes come as events.
+    pub fn follows(&self, id: &AttemptId) -> bool {
+        self.live.contains(id)
+    }
+
     pub fn get(&self, id: &AttemptId) -> Option<&Flight> {
         self.flights.get(id)
     }
