@@ -17,6 +17,8 @@ mod request;
 pub mod task_control;
 pub mod task_home;
 pub mod task_watch;
+mod timeline;
+mod transcript;
 mod watch;
 mod witness;
 pub mod word;
@@ -32,7 +34,8 @@ pub use held::{HeldBack, Witness};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
 pub use reconcile::ReconcileError;
 pub use report::{
-    CallReport, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
+    CallReport, HungUp, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
+pub use transcript::{Speaker, TranscriptLine, transcript};
 pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};

@@ -8,77 +8,8 @@ use crate::ccc::actions::{
 use crate::history::event::{Fetched, InteractionRecords, SessionChange};
 use crate::history::{Attempt, AttemptId, AttemptStatus, CallEvent, Event, PushKind};
 
+pub use super::timeline::describe;
 use super::word::{CallWord, elapsed, status_words};
-
-/// One event in words, for the timeline: what was done to the call and what came back; the
-/// kind, the status it set and the tries for the others.
-pub fn describe(e: &Event) -> String {
-    let event = e.call_event();
-    match &event {
-        CallEvent::Status(SessionChange::Record { call_record }) => record_words(call_record),
-        CallEvent::Hangup(r) => match r.refusal() {
-            None => "hung up".into(),
-            Some(why) => format!("hang-up failed: {why}"),
-        },
-        CallEvent::Push {
-            kind, text, result, ..
-        } => {
-            let what = match kind {
-                PushKind::Llm => "asked the LLM",
-                PushKind::Text => "pushed text",
-                PushKind::LastWords => "last words",
-            };
-            match result.refusal() {
-                None => format!("{what} \u{201c}{text}\u{201d}"),
-                Some(why) => format!("{what} \u{201c}{text}\u{201d}: refused, {why}"),
-            }
-        }
-        CallEvent::Cdr(Fetched::Got(r)) => record_words(&r.record),
-        CallEvent::Cdr(Fetched::Failed { error }) => format!("no call record: {error}"),
-        CallEvent::Extract(Fetched::Got(t)) => format!("{} extracted tag(s)", t.results.len()),
-        CallEvent::Extract(Fetched::Failed { error }) => format!("tags: {error}"),
-        CallEvent::Latency(Fetched::Got(l)) => format!("latency of {} round(s)", l.rounds.len()),
-        CallEvent::Latency(Fetched::Failed { error }) => format!("latency: {error}"),
-        CallEvent::Interaction(Fetched::Got(InteractionRecords::Offered { events, .. })) => {
-            format!("{} interaction round(s)", events.len())
-        }
-        CallEvent::Interaction(Fetched::Got(InteractionRecords::NotOffered { .. })) => {
-            "interaction records not offered here".into()
-        }
-        CallEvent::Interaction(Fetched::Failed { error }) => {
-            format!("interaction records: {error}")
-        }
-        CallEvent::Reconciled {
-            matched: true,
-            session_id: Some(s),
-            ..
-        } => format!("reconciled to session {s}"),
-        CallEvent::Reconciled { candidates, .. } => {
-            format!("reconcile found {} matching call(s)", candidates.len())
-        }
-        CallEvent::Unrecognized { kind, detail } => {
-            format!("{kind} (an event this version does not know): {detail}")
-        }
-        other => {
-            let kind = other.kind();
-            match (e.status, other.tries()) {
-                (_, Some(n)) if n > 1 => format!("{kind} (try {n})"),
-                (Some(s), _) if s.as_str() != kind => format!("{kind} → {s}"),
-                _ => kind.to_string(),
-            }
-        }
-    }
-}
-
-fn record_words(r: &TelCdrInfo) -> String {
-    let word = r
-        .end_status
-        .map_or(CallWord::Failed, CallWord::from_end_status);
-    format!(
-        "call record: {word} ({})",
-        r.end_status_string.as_deref().unwrap_or("no end status")
-    )
-}
 
 /// A call while it is live: its status, since when, and the timeline so far.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,8 +132,12 @@ pub struct LatencyRound {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatencyReport {
     pub rounds: Vec<LatencyRound>,
+    /// End to end: from the callee's last word to the agent's first sound.
     pub ete: Stat,
     pub asr: Stat,
+    /// The LLM's first token, which speech starts from: part of end to end.
+    pub llm_first_token: Stat,
+    /// The LLM's whole answer, spoken while it streams: it may exceed end to end.
     pub llm: Stat,
     pub tts: Stat,
 }
@@ -226,6 +161,8 @@ impl LatencyReport {
         LatencyReport {
             ete: Stat::new(s(|s| s.ete_latency.as_ref()), &col(|r| r.ete)),
             asr: Stat::new(s(|s| s.asr_latency.as_ref()), &col(|r| r.asr)),
+            // The service gives no statistic for the first token: always from the rounds.
+            llm_first_token: Stat::new(None, &col(|r| r.llm_first_token)),
             llm: Stat::new(s(|s| s.llm_latency.as_ref()), &col(|r| r.llm)),
             tts: Stat::new(s(|s| s.tts_latency.as_ref()), &col(|r| r.tts)),
             rounds,
@@ -251,6 +188,40 @@ pub struct Steer {
     pub text: String,
     /// `None` when accepted; otherwise what the service or the app said.
     pub refused: Option<String>,
+}
+
+/// Who ended the call, from what happened: this app's own hang-up or last words first, then
+/// the side the call record names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HungUp {
+    /// The hang-up key of this app went through.
+    FromThisApp,
+    /// Last words were sent from this app; the agent ended the call after saying them.
+    AfterLastWords,
+    /// `user` in the record.
+    Callee,
+    /// `seat` in the record: the agent's side.
+    Agent,
+    /// `system` in the record, with its SysHangupReason in words when given.
+    System(Option<String>),
+    /// A side this version does not know, as the service wrote it.
+    Other(String),
+}
+
+impl std::fmt::Display for HungUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HungUp::FromThisApp => f.write_str("hung up from this app"),
+            HungUp::AfterLastWords => {
+                f.write_str("ended by the agent after last words sent from this app")
+            }
+            HungUp::Callee => f.write_str("hung up by the callee"),
+            HungUp::Agent => f.write_str("hung up by the agent"),
+            HungUp::System(None) => f.write_str("ended by the system"),
+            HungUp::System(Some(why)) => write!(f, "ended by the system: {why}"),
+            HungUp::Other(side) => write!(f, "hung up by {side}"),
+        }
+    }
 }
 
 /// Everything known about a call once it finished, from its events alone.
@@ -366,6 +337,37 @@ impl CallReport {
         }
     }
 
+    /// Who ended the call; `None` while nothing says so.
+    pub fn hung_up(&self) -> Option<HungUp> {
+        if self.hung_up_here {
+            return Some(HungUp::FromThisApp);
+        }
+        let side = self.hung_up_side.as_deref();
+        let last_words = self
+            .steers
+            .iter()
+            .any(|s| s.kind == PushKind::LastWords && s.refused.is_none());
+        if last_words && side != Some("user") {
+            return Some(HungUp::AfterLastWords);
+        }
+        Some(match side? {
+            "user" => HungUp::Callee,
+            "seat" => HungUp::Agent,
+            "system" => HungUp::System(self.sys_hangup_words()),
+            other => HungUp::Other(other.to_string()),
+        })
+    }
+
+    /// The reason's words with its code, the code alone, or nothing for 0.
+    fn sys_hangup_words(&self) -> Option<String> {
+        match (self.sys_hangup_reason, &self.sys_hangup_reason_string) {
+            (Some(c), Some(s)) => Some(format!("{s} ({c})")),
+            (Some(0) | None, None) => None,
+            (Some(c), None) => Some(format!("reason {c}")),
+            (None, Some(s)) => Some(s.clone()),
+        }
+    }
+
     fn take_record(&mut self, c: TelCdrInfo) {
         let ts = |t: Option<i64>| t.filter(|t| *t > 0);
         let (ring, accept, ended) = (
@@ -455,6 +457,7 @@ mod tests {
             response_json: None,
             error_code: None,
             error_message: None,
+            claim_override: None,
         }
     }
 
@@ -534,7 +537,8 @@ mod tests {
                 None,
                 json!({"rounds": [
                 {"RoundId": "a", "ETELatency": 800.0, "ASRLatency": 200.0, "LLMLatency": -1.0, "TTSLatency": 100.0},
-                {"RoundId": "b", "ETELatency": 1000.0, "ASRLatency": 300.0, "LLMLatency": 500.0, "TTSLatency": 120.0}],
+                {"RoundId": "b", "ETELatency": 1000.0, "ASRLatency": 300.0, "LLMLatency": 500.0,
+                 "LLMFirstTokenLatency": 150.0, "TTSLatency": 120.0}],
                 "statistics": null}),
             ),
             event(12, 7_300, "interaction", None, json!({"offered": false})),
@@ -569,6 +573,8 @@ mod tests {
         let lat = r.latency.as_ref().unwrap();
         assert_eq!(lat.ete.median, Some(900.0));
         assert_eq!(lat.llm.median, Some(500.0));
+        assert_eq!(lat.llm_first_token.median, Some(150.0));
+        assert_eq!(lat.rounds[1].llm_first_token, Some(150.0));
         assert_eq!(lat.rounds[0].llm, None);
         assert_eq!(r.interactions, Interactions::NotOffered);
         assert_eq!(r.steers.len(), 2);
@@ -581,14 +587,62 @@ mod tests {
         );
         assert_eq!(r.steers[1].refused, None);
         assert!(r.hung_up_here && !r.reconciled);
+        // The record says "system", but the hang-up from this app is what happened.
+        assert_eq!(r.hung_up(), Some(HungUp::FromThisApp));
+        assert_eq!(r.hung_up().unwrap().to_string(), "hung up from this app");
         assert_eq!(describe(&events[2]), "status → ringing");
         assert_eq!(describe(&events[8]), "call record: answered (ok)");
-        assert_eq!(describe(&events[1]), "accepted");
+        assert_eq!(
+            describe(&events[1]),
+            "accepted: the service placed the call"
+        );
 
         let live = LiveCall::from_events(&attempt(InProgress), &events[..5]);
         assert_eq!(live.status, InProgress);
         assert_eq!(live.since_ms, 4_000);
         assert_eq!(live.label(76_000), "in progress 1:12");
+    }
+
+    #[test]
+    fn the_hung_up_side_follows_what_happened() {
+        let record = |side: &str, reason: i64| {
+            event(
+                9,
+                7_000,
+                "cdr",
+                Some(AttemptStatus::Finished),
+                json!({"record": {"EndStatus": 1, "HungUpSide": side, "SysHangupReason": reason}}),
+            )
+        };
+        let side = |events: &[Event]| {
+            CallReport::from_events(&attempt(AttemptStatus::Finished), events).hung_up()
+        };
+        assert_eq!(side(&[record("user", 0)]), Some(HungUp::Callee));
+        assert_eq!(side(&[record("seat", 0)]), Some(HungUp::Agent));
+        assert_eq!(side(&[record("system", 0)]), Some(HungUp::System(None)));
+        assert_eq!(
+            side(&[record("system", 3)]).unwrap().to_string(),
+            "ended by the system: reason 3"
+        );
+        let last_words = event(
+            6,
+            5_000,
+            "push",
+            None,
+            json!({"kind": "push_text_then_end", "text": "bye", "ok": true}),
+        );
+        assert_eq!(
+            side(&[last_words.clone(), record("system", 0)]),
+            Some(HungUp::AfterLastWords)
+        );
+        // The callee hanging up during the last words is the callee's.
+        assert_eq!(side(&[last_words, record("user", 0)]), Some(HungUp::Callee));
+        let refused_hangup = event(7, 6_000, "hangup", None, json!({"ok": false}));
+        assert_eq!(
+            side(&[refused_hangup, record("user", 0)]),
+            Some(HungUp::Callee)
+        );
+        assert_eq!(side(&[]), None);
     }
 
     #[test]

@@ -10,11 +10,13 @@ use super::cdr::CLOCK_SLACK_S;
 use super::ctx::{Dialer, now_ms};
 use super::event::Failure;
 use super::held::{HeldBack, Witness};
+use super::report::CallReport;
 use super::request::DialRequest;
+use super::word::CallWord;
 use crate::ccc::actions::{
     ACTIVE_SESSIONS_PAGE, DescribePSTNActiveSessionList, DescribeTelCdr, TelCdrInfo,
 };
-use crate::history::Line;
+use crate::history::{AttemptStatus, Hold, Line, Store};
 
 /// Callees asked about per call-record query; records per page.
 const PHONES_PER_QUERY: usize = 20;
@@ -72,6 +74,30 @@ impl Dialer {
         Ok(held)
     }
 
+    /// Before a dial the user asked for: the earlier call that holds its callee under this
+    /// dialer's rule, from this machine's history, else from the service's records (calls
+    /// in progress, and the window's call records). With an override only a call still under
+    /// way holds. `Err` says the check could not be made, for the user to see.
+    pub async fn check_callee(&self, request: &DialRequest) -> Result<Option<HeldBack>, String> {
+        if let Some(held) = self.earlier_call(request).await? {
+            return Ok(Some(held));
+        }
+        let callees = std::slice::from_ref(&request.callee);
+        let rule = self.claim_rule();
+        let mut witnessed = self
+            .service_check(request.sdk_app_id, callees, rule.window)
+            .await
+            .map_err(|f| {
+                format!(
+                    "the service's call records could not be checked: {} ({})",
+                    f.message, f.hint
+                )
+            })?;
+        Ok(witnessed
+            .remove(&request.callee)
+            .filter(|h| rule.overridden.is_none() || h.in_flight()))
+    }
+
     async fn held_in_history(
         &self,
         sdk_app_id: i64,
@@ -89,7 +115,12 @@ impl Dialer {
                     endpoint: &endpoint,
                 };
                 if let Some(h) = store.holder(&line, now_ms(), &rule)? {
-                    held.insert(callee.clone(), HeldBack::from_history(callee, h));
+                    let word = ended_as(store, &h);
+                    let mut back = HeldBack::from_history(callee, h);
+                    if let Some(word) = word {
+                        back.outcome = word.to_string();
+                    }
+                    held.insert(callee.clone(), back);
                 }
             }
             Ok(held)
@@ -128,11 +159,11 @@ impl Dialer {
                 if held.get(callee).is_some_and(|h| h.at_ms >= at_ms) {
                     continue;
                 }
-                let outcome = record
-                    .end_status_string
-                    .clone()
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| "a call record".into());
+                let outcome = match (record.end_status, &record.end_status_string) {
+                    (Some(code), _) => CallWord::from_end_status(code).to_string(),
+                    (None, Some(s)) if !s.is_empty() => s.clone(),
+                    _ => "a call record".into(),
+                };
                 held.insert(
                     callee.clone(),
                     HeldBack {
@@ -223,6 +254,19 @@ impl Dialer {
         }
         Ok(records)
     }
+}
+
+/// How a finished call of the history ended (`answered`, `no answer`), from its events.
+fn ended_as(store: &Store, hold: &Hold) -> Option<CallWord> {
+    let Hold::Attempt(h) = hold else {
+        return None;
+    };
+    if h.status != AttemptStatus::Finished {
+        return None;
+    }
+    let attempt = store.get(&h.id).ok()??;
+    let events = store.events(&h.id).ok()?;
+    CallReport::from_events(&attempt, &events).word
 }
 
 #[cfg(test)]

@@ -209,6 +209,9 @@ pub struct Attempt {
     pub response_json: Option<String>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+    /// Why the attempt was let through a claim that held its callee (`allow-recent`,
+    /// `intent:redial 6bb56a09`, …); `None` for an ordinary dial.
+    pub claim_override: Option<String>,
 }
 
 /// One entry of an attempt's timeline, as stored.

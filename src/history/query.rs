@@ -19,11 +19,22 @@ pub struct Filter {
     pub since_ms: Option<i64>,
     /// Created before (ms since the epoch).
     pub until_ms: Option<i64>,
-    /// One free text found in the callee, agent name, status, SessionId, attempt id, a
-    /// label or the note.
+    /// One free text found in the callee, agent name or id, status, SessionId, attempt id, a
+    /// label, the note, a variable's name or value, the batch id or the call's word.
     pub text: Option<String>,
     /// Carries this label, exactly.
     pub label: Option<String>,
+    /// A part of the callee number.
+    pub callee_part: Option<String>,
+    /// How the call ended, as its kept summary words it (`no answer`); empty for a call
+    /// with no word. Summaries are made by `results::stats::refresh`.
+    pub word: Option<String>,
+    /// Sent a variable with this name (any case) and a value containing `variable_value`;
+    /// either may be left out.
+    pub variable_name: Option<String>,
+    pub variable_value: Option<String>,
+    /// A part of the batch id.
+    pub batch: Option<String>,
 }
 
 /// A page of a newest-first list.
@@ -92,6 +103,35 @@ impl Filter {
                 vec![Value::Text(label.clone())],
             );
         }
+        if let Some(part) = &self.callee_part {
+            push(
+                "callee LIKE ? ESCAPE '\\'",
+                vec![Value::Text(contains(part))],
+            );
+        }
+        if let Some(word) = &self.word {
+            push(
+                "EXISTS (SELECT 1 FROM summary o WHERE o.attempt_id = attempt.id \
+                 AND coalesce(o.word, '') = ?)",
+                vec![Value::Text(word.clone())],
+            );
+        }
+        if self.variable_name.is_some() || self.variable_value.is_some() {
+            let name = self.variable_name.clone().map_or(Value::Null, Value::Text);
+            let value = Value::Text(contains(self.variable_value.as_deref().unwrap_or("")));
+            push(
+                "EXISTS (SELECT 1 FROM json_each(attempt.variables) v \
+                 WHERE (? IS NULL OR lower(json_extract(v.value, '$[0]')) = lower(?)) \
+                 AND json_extract(v.value, '$[1]') LIKE ? ESCAPE '\\')",
+                vec![name.clone(), name, value],
+            );
+        }
+        if let Some(batch) = &self.batch {
+            push(
+                "batch_id LIKE ? ESCAPE '\\'",
+                vec![Value::Text(contains(batch))],
+            );
+        }
         if let Some(text) = self
             .text
             .as_deref()
@@ -108,7 +148,10 @@ impl Filter {
                 "(callee LIKE ? ESCAPE '\\' OR agent_name LIKE ? ESCAPE '\\' OR status LIKE ? ESCAPE '\\' \
                  OR status = ? OR session_id LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' \
                  OR note LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM label \
-                    WHERE label.attempt_id = attempt.id AND label.name LIKE ? ESCAPE '\\'))",
+                    WHERE label.attempt_id = attempt.id AND label.name LIKE ? ESCAPE '\\') \
+                 OR variables LIKE ? ESCAPE '\\' OR batch_id LIKE ? ESCAPE '\\' \
+                 OR CAST(agent_id AS TEXT) = ? OR EXISTS (SELECT 1 FROM summary o \
+                    WHERE o.attempt_id = attempt.id AND o.word LIKE ? ESCAPE '\\'))",
                 vec![
                     like.clone(),
                     like.clone(),
@@ -117,6 +160,10 @@ impl Filter {
                     like.clone(),
                     like.clone(),
                     like.clone(),
+                    like.clone(),
+                    like.clone(),
+                    like.clone(),
+                    Value::Text(text.to_owned()),
                     like,
                 ],
             );
@@ -147,7 +194,7 @@ fn contains(s: &str) -> String {
 pub(crate) const ATTEMPT_COLUMNS: &str = "id, created_at_ms, updated_at_ms, endpoint, sdk_app_id, \
     agent_id, agent_name, callee, callers, variables, max_ring_timeout, acquire_timeout, \
     request_json, batch_id, batch_row, status, session_id, request_id, response_json, \
-    error_code, error_message";
+    error_code, error_message, claim_override";
 
 /// Newest first; the rowid keeps attempts of the same millisecond in recording order.
 pub(crate) const NEWEST_FIRST: &str = "ORDER BY created_at_ms DESC, rowid DESC";
@@ -184,6 +231,7 @@ pub(crate) fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
         response_json: row.get(18)?,
         error_code: row.get(19)?,
         error_message: row.get(20)?,
+        claim_override: row.get(21)?,
     })
 }
 

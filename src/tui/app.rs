@@ -26,11 +26,13 @@ pub use super::attempts::{Detail, HISTORY_PAGE, History};
 use super::flights::Seen;
 pub use super::flights::{Flight, Flights};
 pub use super::form::{Editing, Form, Target};
+use super::held::{HeldDial, Intent};
 pub use super::keymap::steer_key;
 pub use super::msg::{Effect, Level, Msg, Notice};
 pub use super::pane::Pane;
 pub use super::picker::{AGENT_PAGE, Picker, PickerKind};
 pub use super::steer::SteerLine;
+use super::undeclared::Undeclared;
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
@@ -46,7 +48,13 @@ pub enum Overlay {
     },
     /// Hang up this call? One key: y or Enter confirms, any other cancels.
     HangUp(AttemptId),
+    /// Quit with calls live? A second quitting key, y or Enter confirms; any other stays.
+    Quit,
     Steer(SteerLine),
+    /// A dial the recent-call guard held back, until an explicit second key or Esc.
+    Held(Box<HeldDial>),
+    /// Drop the rows the newly picked agent does not declare?
+    Undeclared(Undeclared),
 }
 
 /// What the status bar says about the backend.
@@ -86,6 +94,8 @@ pub struct App {
     pub now_ms: i64,
     /// A line sent into a call and not yet accepted, kept so a refusal loses nothing.
     pub unsent: Option<SteerLine>,
+    /// The redial key's intent to call its callee again, for one call.
+    pub intent: Option<Intent>,
 }
 
 impl Deref for App {
@@ -122,6 +132,7 @@ impl App {
             quit: false,
             now_ms: 0,
             unsent: None,
+            intent: None,
         }
     }
 
@@ -175,6 +186,7 @@ impl App {
                 self.keep_selection_visible()
             }
             Msg::Dialer(event) => self.on_dialer(event),
+            Msg::Held(held) => self.on_held(*held),
             Msg::HistoryPage {
                 generation,
                 total,
@@ -217,6 +229,12 @@ impl App {
                 self.notify(Level::Error, text);
                 Vec::new()
             }
+            Msg::HistoryChanged => {
+                let shown = self.detail.as_ref().map(|d| d.attempt.id.clone());
+                let mut effects = vec![self.history.query()];
+                effects.extend(shown.map(Effect::LoadDetail));
+                effects
+            }
             Msg::Tick(now_ms) => {
                 self.now_ms = now_ms;
                 if self.notice.as_ref().is_some_and(|n| n.until_ms <= now_ms) {
@@ -251,7 +269,7 @@ impl App {
             Scope::Popup => self.on_popup_key(key),
             Scope::Filter => self
                 .history
-                .on_filter_key(action, key)
+                .on_filter_key(action, key, self.now_ms)
                 .into_iter()
                 .collect(),
             Scope::Confirm => self.on_confirm_key(action),
@@ -301,12 +319,6 @@ impl App {
         self.overlay = Some(Overlay::Settings(Box::new(SettingsForm::new(
             &self.settings,
         ))));
-    }
-
-    fn quit(&mut self) -> Vec<Effect> {
-        self.quit = true;
-        self.finish_typing();
-        vec![self.form.save(), Effect::Quit]
     }
 
     fn on_typing_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
@@ -446,7 +458,7 @@ impl App {
             );
             self.notify(Level::Warning, text);
         }
-        vec![Effect::Dial(request), self.form.save()]
+        vec![self.dial_effect(request), self.form.save()]
     }
 
     fn on_dialer(&mut self, event: DialerEvent) -> Vec<Effect> {
@@ -558,7 +570,7 @@ impl App {
                 self.overlay = None;
                 self.notify(Level::Info, "Sending…");
                 self.unsent = Some(line);
-                vec![effect]
+                vec![*effect]
             }
         }
     }
@@ -640,22 +652,6 @@ impl App {
         effects
     }
 
-    fn redial(&mut self) -> Vec<Effect> {
-        let Some(a) = self.history.selected_attempt() else {
-            return Vec::new();
-        };
-        let text = format!(
-            "Loaded attempt {} into the form; Ctrl-S to dial {}",
-            a.id.short(),
-            a.callee
-        );
-        self.form.load(&a.clone());
-        self.detail_open = false;
-        self.focus = Pane::Callee;
-        self.notify(Level::Info, text);
-        vec![self.form.save()]
-    }
-
     // ---- popups ----
 
     /// Keys of the popups that show their own keys: help, picker, hang-up and the filter.
@@ -672,6 +668,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Some(Overlay::Quit) => self.on_quit_key(key),
             Some(Overlay::HangUp(id)) => {
                 let id = id.clone();
                 self.overlay = None;
@@ -705,6 +702,8 @@ impl App {
                     self.form.pick_number(number.number)
                 }
             },
+            Some(Overlay::Held(_)) => self.on_held_key(key),
+            Some(Overlay::Undeclared(_)) => self.on_undeclared_key(key),
             _ => Vec::new(),
         }
     }
@@ -744,13 +743,6 @@ impl App {
         }
     }
 
-    /// Fills the agent and adds its declared variables as empty rows.
-    pub fn pick_agent(&mut self, agent: AIAgentInfo) -> Vec<Effect> {
-        let note = self.form.pick_agent(agent);
-        self.notify(Level::Info, note);
-        vec![self.form.save()]
-    }
-
     fn on_settings_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
         let Some(Overlay::Settings(form)) = &mut self.overlay else {
             return Vec::new();
@@ -782,7 +774,8 @@ impl App {
                 if next_start {
                     self.notify(
                         Level::Info,
-                        "Saved; the endpoint, region and credentials apply from the next start",
+                        "Saved; the endpoint, region and credentials apply from the next start, \
+                         which clears the form's SdkAppId and agent if the backend changed",
                     );
                 }
                 self.settings = settings;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crossterm::event::KeyEvent;
 
+use super::filter;
 use super::input::Input;
 use super::keymap::Action;
 use super::msg::Effect;
@@ -20,6 +21,10 @@ pub struct History {
     pub filter: String,
     /// The filter while `/` is being typed.
     pub filtering: Option<Input>,
+    /// The filter the list shows: the last one typed that reads.
+    query: Filter,
+    /// What is wrong with the filter as typed.
+    pub problem: Option<String>,
     pub total: u64,
     pub offset: u64,
     pub rows: Vec<Attempt>,
@@ -64,24 +69,13 @@ impl History {
         }
     }
 
-    fn filter(&self) -> Filter {
-        let text = self
-            .filtering
-            .as_ref()
-            .map_or(self.filter.as_str(), |i| i.text());
-        Filter {
-            text: (!text.trim().is_empty()).then(|| text.trim().to_string()),
-            ..Filter::default()
-        }
-    }
-
     /// Asks for the rows around the scroll position; older answers are ignored.
     pub fn query(&mut self) -> Effect {
         self.generation += 1;
         let offset = self.scroll.saturating_sub(HISTORY_PAGE / 4);
         Effect::QueryHistory {
             generation: self.generation,
-            filter: self.filter(),
+            filter: self.query.clone(),
             page: Page {
                 offset,
                 limit: HISTORY_PAGE,
@@ -148,18 +142,35 @@ impl History {
         self.filtering = Some(Input::new(&self.filter));
     }
 
-    /// A key while the filter is typed: Enter keeps it, Esc clears it, others type. Returns
-    /// the query when the list must change.
-    pub fn on_filter_key(&mut self, action: Option<Action>, key: KeyEvent) -> Option<Effect> {
+    /// A key while the filter is typed: Enter keeps it (unless it does not read), Esc
+    /// clears it, others type. Returns the query when the list must change; `now_ms`
+    /// anchors ages such as `since:7d`.
+    pub fn on_filter_key(
+        &mut self,
+        action: Option<Action>,
+        key: KeyEvent,
+        now_ms: i64,
+    ) -> Option<Effect> {
         let input = self.filtering.as_mut()?;
         match action {
-            Some(Action::Yes) => {
+            Some(Action::Yes) if self.problem.is_none() => {
                 self.filter = input.text().trim().to_string();
                 self.filtering = None;
                 None
             }
+            Some(Action::Yes) => None,
             Some(Action::No) => Some(self.clear_filter()),
-            _ if input.handle(key) => Some(self.restart()),
+            _ if input.handle(key) => match filter::parse(input.text(), now_ms) {
+                Ok(query) => {
+                    self.problem = None;
+                    self.query = query;
+                    Some(self.restart())
+                }
+                Err(e) => {
+                    self.problem = Some(e.to_string());
+                    None
+                }
+            },
             _ => None,
         }
     }
@@ -168,6 +179,8 @@ impl History {
     pub fn clear_filter(&mut self) -> Effect {
         self.filter.clear();
         self.filtering = None;
+        self.problem = None;
+        self.query = Filter::default();
         self.restart()
     }
 

@@ -1,7 +1,7 @@
 //! The dials the dialer is still working on, and the failures seen this run: what the
 //! dialer's events say about attempts before the history has them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Index;
 
 use super::msg::{Level, Notice};
@@ -21,6 +21,8 @@ pub struct Flights {
     pending: u32,
     /// Failures seen this run, for labels the history rows do not store.
     failures: HashMap<AttemptId, Failure>,
+    /// Accepted calls this dialer follows until they end.
+    live: BTreeSet<AttemptId>,
 }
 
 /// What an event of the dialer comes to for the rest of the state.
@@ -47,6 +49,11 @@ impl Flights {
         self.flights.len() + self.pending as usize
     }
 
+    /// Calls this dialer follows that have not ended.
+    pub fn live(&self) -> usize {
+        self.live.len()
+    }
+
     pub fn get(&self, id: &AttemptId) -> Option<&Flight> {
         self.flights.get(id)
     }
@@ -62,6 +69,11 @@ impl Flights {
     /// A dial handed to the dialer.
     pub fn dialed(&mut self) {
         self.pending += 1;
+    }
+
+    /// A dial handed over that the recent-call guard held back before the dialer had it.
+    pub fn undialed(&mut self) {
+        self.pending = self.pending.saturating_sub(1);
     }
 
     /// Takes an event; returns what it comes to and what to tell the user.
@@ -88,6 +100,7 @@ impl Flights {
             )),
             DialerEvent::Accepted { session_id, .. } => {
                 self.flights.remove(&id);
+                self.live.insert(id);
                 let text = format!("Accepted · SessionId {session_id}");
                 return (Seen::Changed, Some(Notice::new(Level::Success, text)));
             }
@@ -112,8 +125,29 @@ impl Flights {
                 let text = format!("Not dialed: {held}");
                 return (Seen::NotRecorded, Some(Notice::new(Level::Error, text)));
             }
-            DialerEvent::Watch(w) => return (Seen::Watch(w), None),
+            DialerEvent::Watch(w) => {
+                self.follow(&w);
+                return (Seen::Watch(w), None);
+            }
         }
         (Seen::Changed, None)
+    }
+
+    /// Keeps the count of live calls: a status that is live adds one (a call followed again
+    /// after a restart), an end or a watch given up takes it away.
+    fn follow(&mut self, w: &WatchEvent) {
+        let id = w.id().clone();
+        match w {
+            WatchEvent::Status { status, .. } if status.is_live() => {
+                self.live.insert(id);
+            }
+            WatchEvent::Status { .. }
+            | WatchEvent::Record { .. }
+            | WatchEvent::Report { .. }
+            | WatchEvent::WatchError { stopped: true, .. } => {
+                self.live.remove(&id);
+            }
+            _ => {}
+        }
     }
 }

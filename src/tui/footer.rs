@@ -49,6 +49,9 @@ impl App {
                 Some(format!("{place} · {}", self.confirm_text(request)))
             }
             Some(Overlay::HangUp(id)) => Some(format!("Hang up call {}?", id.short())),
+            Some(Overlay::Quit) => self.quit_question(),
+            Some(Overlay::Held(held)) => Some(held.text(self.now_ms)),
+            Some(Overlay::Undeclared(q)) => Some(q.text()),
             Some(Overlay::Steer(_)) => None,
             _ => self.notice.as_ref().map(|n| n.text.clone()),
         }

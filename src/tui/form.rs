@@ -439,6 +439,16 @@ impl Form {
         )
     }
 
+    /// Removes the rows of `keys` (Ctrl-Z brings them back).
+    pub fn drop_variables(&mut self, keys: &[String]) -> Vec<Effect> {
+        self.remember();
+        self.draft.variables.retain(|(k, _)| !keys.contains(k));
+        self.var_row = self
+            .var_row
+            .min(self.draft.variables.len().saturating_sub(1));
+        self.changed()
+    }
+
     pub fn pick_number(&mut self, number: String) -> Vec<Effect> {
         match self.draft.callers.iter().position(|c| *c == number) {
             Some(i) => self.caller_row = i,

@@ -249,7 +249,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "q",
         "not typing",
-        "quit (the form is kept)",
+        "quit, keeping the form; asks first with calls live",
         When::Panes,
         &[(Char('q'), A::Quit)],
     ),
@@ -403,7 +403,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "/",
         "History",
-        "filter by callee, agent, status or SessionId",
+        "filter by words, or by the terms listed last",
         When::In(Pane::History),
         &[(Char('/'), A::Filter)],
     ),

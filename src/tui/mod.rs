@@ -4,12 +4,16 @@
 //! pure `update`, reading keys through `keymap`; `view` draws it; `runtime` owns the terminal
 //! and carries out the effects `update` asks for.
 
+pub mod agent_pick;
 pub mod app;
 pub mod attempts;
 pub mod draft;
+pub mod filter;
 pub mod flights;
 pub mod footer;
 pub mod form;
+pub mod guard;
+pub mod held;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -17,10 +21,13 @@ pub mod mouse;
 pub mod msg;
 pub mod pane;
 pub mod picker;
+pub mod quit;
 pub mod runtime;
 pub mod settings;
 pub mod steer;
 pub mod time;
+pub mod undeclared;
 pub mod view;
+pub mod watcher;
 
 pub use runtime::run;

@@ -3,18 +3,27 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::held::HeldDial;
 use super::keymap::steer_key;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
 use crate::config::Settings;
 use crate::credentials::Credential;
 use crate::dialer::{CallWord, DialDraft, DialRequest, DialerEvent, PushKind, WatchEvent};
-use crate::history::{Attempt, AttemptId, Event, Filter, Page};
+use crate::history::{Attempt, AttemptId, Event, Filter, Override, Page};
 
 /// What happens outside the pure state: the runtime carries these out and answers with
 /// [`Msg`]s.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Checks the callee against the recent-call guard, then dials.
     Dial(DialRequest),
+    /// Dials with an override recorded on the attempt; `check` still asks the guard, for a
+    /// call in progress (which no override passes) or a check that cannot be made.
+    DialOverride {
+        request: DialRequest,
+        overridden: Override,
+        check: bool,
+    },
     QueryHistory {
         generation: u64,
         filter: Filter,
@@ -53,6 +62,8 @@ pub enum Msg {
     Mouse(MouseEvent),
     Resize(u16, u16),
     Dialer(DialerEvent),
+    /// The recent-call guard held a dial back.
+    Held(Box<HeldDial>),
     HistoryPage {
         generation: u64,
         total: u64,
@@ -75,6 +86,8 @@ pub enum Msg {
     Done(Result<String, String>),
     /// The clock moved on (ms since the epoch): only a live call's elapsed time changes.
     Tick(i64),
+    /// The history file changed, perhaps by another process: the list is read again.
+    HistoryChanged,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

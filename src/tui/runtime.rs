@@ -13,8 +13,11 @@ use tokio::sync::{mpsc, watch};
 
 use super::app::{App, BackendInfo, Effect, Msg};
 use super::draft;
+use super::filter;
+use super::held::{HeldDial, Hold};
 use super::time::TimeFmt;
 use super::view;
+use super::watcher;
 use crate::backend::{BackendKind, SimChoice};
 use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
@@ -22,8 +25,10 @@ use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
 use crate::config::Settings;
 use crate::credentials::{self, Credential, Env};
-use crate::dialer::{CallReport, CallWord, ControlError, DialDraft, Dialer, DialerEvent, now_ms};
-use crate::history::{Attempt, AttemptId, AttemptStatus, Filter, Page, Store};
+use crate::dialer::{
+    CallReport, CallWord, ControlError, DialDraft, DialRequest, Dialer, DialerEvent, now_ms,
+};
+use crate::history::{Attempt, AttemptId, AttemptStatus, ClaimRule, Filter, Override, Page, Store};
 use crate::session::{self, Session};
 
 /// Carries out the app's effects; results come back on `tx` as messages.
@@ -74,9 +79,19 @@ impl Runner {
     fn query_history(&self, generation: u64, filter: Filter, page: Page) {
         let (store, tx) = (self.store.clone(), self.tx.clone());
         tokio::task::spawn_blocking(move || {
-            let msg = match store
-                .count(&filter)
-                .and_then(|total| Ok((total, store.list(&filter, page)?)))
+            // Outcomes are read from the kept summaries: make the missing ones first.
+            let words = Filter {
+                word: None,
+                text: None,
+                ..filter.clone()
+            };
+            let msg = match (if filter::needs_words(&filter) {
+                crate::results::stats::refresh(&store, &words).map(drop)
+            } else {
+                Ok(())
+            })
+            .and_then(|()| store.count(&filter))
+            .and_then(|total| Ok((total, store.list(&filter, page)?)))
             {
                 Ok((total, rows)) => {
                     let outcomes = outcomes(&store, &rows);
@@ -187,9 +202,12 @@ impl Runner {
         let tx = self.tx.clone();
         match effect {
             Effect::Quit => return true,
-            Effect::Dial(request) => {
-                self.dialer.dial(request, None);
-            }
+            Effect::Dial(request) => self.guarded_dial(request, None, true),
+            Effect::DialOverride {
+                request,
+                overridden,
+                check,
+            } => self.guarded_dial(request, Some(overridden), check),
             Effect::QueryHistory {
                 generation,
                 filter,
@@ -242,6 +260,40 @@ impl Runner {
             } => self.write_profile(profile, credential),
         }
         false
+    }
+
+    /// Dials `request` unless the recent-call guard holds it back: this machine's history,
+    /// then the service's records (on the simulator too, which serves both), each time. A
+    /// held dial, or a check that could not be made, goes back to the app to ask the user.
+    fn guarded_dial(&self, request: DialRequest, overridden: Option<Override>, check: bool) {
+        let rule = ClaimRule {
+            overridden: overridden.clone(),
+            ..self.dialer.claim_rule().clone()
+        };
+        let dialer = self.dialer.clone().with_claim(rule);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let hold = match check {
+                false => None,
+                true => match dialer.check_callee(&request).await {
+                    Ok(held) => held.map(Hold::Earlier),
+                    Err(e) => Some(Hold::Unchecked(e)),
+                },
+            };
+            match hold {
+                None => {
+                    dialer.dial(request, None);
+                }
+                Some(hold) => {
+                    let held = HeldDial {
+                        request,
+                        hold,
+                        overridden,
+                    };
+                    let _ = tx.send(Msg::Held(Box::new(held)));
+                }
+            }
+        });
     }
 
     /// Follows the calls still live after a restart (the start-up settled what a stopped run
@@ -311,9 +363,26 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         Some(p) => draft::load(p),
         None => (DialDraft::default(), None),
     };
-    let simulator = session.backend.is_simulator();
+    let info = BackendInfo {
+        simulator: session.backend.is_simulator(),
+        label: session.backend.label(),
+        credentials: match &session.backend.kind {
+            BackendKind::Live {
+                source, masked_id, ..
+            } => Some(format!("{masked_id} from {source}")),
+            BackendKind::Simulator => None,
+        },
+    };
+    // The SdkAppId and agent of a form filled for another backend are not this one's.
+    let switched = draft_file.as_deref().and_then(|p| {
+        let owner = match &info.credentials {
+            Some(c) => format!("{} {c}", info.label),
+            None => info.label.clone(),
+        };
+        draft::adopt(p, &mut draft, &owner)
+    });
     if draft.sdk_app_id.trim().is_empty()
-        && let Some(id) = session::default_sdk_app_id(&session.settings, simulator)
+        && let Some(id) = session::default_sdk_app_id(&session.settings, info.simulator)
     {
         draft.sdk_app_id = id.to_string();
     }
@@ -327,24 +396,23 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         notices,
         ..
     } = session;
-    let info = BackendInfo {
-        simulator: backend.is_simulator(),
-        label: backend.label(),
-        credentials: match &backend.kind {
-            BackendKind::Live {
-                source, masked_id, ..
-            } => Some(format!("{masked_id} from {source}")),
-            BackendKind::Simulator => None,
-        },
-    };
     let mut app = App::new(draft, settings, info, TimeFmt::Local);
     app.settings_file = settings_file.clone();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let notices: Vec<String> = notices.into_iter().chain(draft_notice).collect();
+    let notices: Vec<String> = notices
+        .into_iter()
+        .chain(draft_notice)
+        .chain(switched)
+        .collect();
     if !notices.is_empty() {
         app.notify(super::app::Level::Warning, notices.join(" · "));
     }
     let (tx, rx) = mpsc::unbounded_channel();
+    if let Some(path) = dialer.store().path()
+        && let Err(e) = watcher::watch(path, tx.clone())
+    {
+        app.notify(super::app::Level::Warning, e.to_string());
+    }
     let runner = Runner::new(dialer, tx, draft_file.clone(), settings_file, env);
     runner.resume();
 

@@ -25,7 +25,7 @@ pub enum Steered {
     Cancelled(Option<SteerLine>),
     /// Enter on an empty line.
     Empty,
-    Send(Effect),
+    Send(Box<Effect>),
 }
 
 impl SteerLine {
@@ -55,12 +55,12 @@ impl SteerLine {
                 Steered::Stay
             }
             Some(Action::Send) if self.input.text().trim().is_empty() => Steered::Empty,
-            Some(Action::Send) => Steered::Send(Effect::Steer {
+            Some(Action::Send) => Steered::Send(Box::new(Effect::Steer {
                 id: self.id.clone(),
                 kind: self.kind,
                 text: self.input.text().to_string(),
                 interrupt: self.interrupt,
-            }),
+            })),
             _ => {
                 self.input.handle(key);
                 Steered::Stay

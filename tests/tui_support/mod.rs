@@ -79,6 +79,7 @@ pub fn attempt(n: u32, status: AttemptStatus) -> Attempt {
         response_json: None,
         error_code: None,
         error_message: None,
+        claim_override: None,
     }
 }
 

@@ -12,7 +12,10 @@ use super::Theme;
 use super::history::{failure_label, glyph};
 use crate::ccc::catalog;
 use crate::dialer::report::describe;
-use crate::dialer::{CallReport, Interactions, LatencyReport, Stat, Tone};
+use crate::dialer::{
+    CallReport, Interactions, LatencyReport, PushKind, Speaker, Stat, Tone, TranscriptLine,
+    transcript,
+};
 use crate::history::AttemptStatus;
 use crate::tui::app::{App, Detail};
 
@@ -62,6 +65,12 @@ fn header<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
         Span::styled(format!("  {}", a.endpoint), t.dim()),
     ]));
     out.push(Line::raw(format!("Callee {}  Agent {agent}", a.callee)));
+    if let Some(o) = &a.claim_override {
+        out.push(Line::styled(
+            format!("Dialed past the recent-call guard: {o}"),
+            t.warn(),
+        ));
+    }
 }
 
 fn timeline<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
@@ -142,7 +151,7 @@ fn live<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
     out.push(Line::styled(keys, t.dim()));
 }
 
-fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
+fn report<'a>(app: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
     if d.attempt.status == AttemptStatus::Unknown && d.attempt.session_id.is_none() {
         out.push(Line::styled(
             "c reconcile: look for this call in the call records",
@@ -173,16 +182,10 @@ fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
         out.push(Line::styled(format!("Call record: {e}"), t.warn()));
     }
     let opt = |v: Option<String>| v.unwrap_or_else(|| "—".into());
-    let hangup = match (r.sys_hangup_reason, &r.sys_hangup_reason_string) {
-        (Some(c), Some(s)) => Some(format!("{c} {s}")),
-        (Some(c), None) => Some(c.to_string()),
-        (None, s) => s.clone(),
-    };
-    out.push(Line::raw(format!(
-        "Hung up by {}  SysHangupReason {}",
-        opt(r.hung_up_side.clone()),
-        opt(hangup)
-    )));
+    out.push(match r.hung_up() {
+        Some(h) => Line::raw(format!("Ended: {h}")),
+        None => Line::styled("Ended: who hung up is not recorded", t.dim()),
+    });
     let secs = |s: Option<i64>| opt(s.map(|s| format!("{s}s")));
     out.push(Line::raw(format!(
         "Ring {}  Talk {}",
@@ -206,7 +209,7 @@ fn report<'a>(_: &App, d: &'a Detail, t: &Theme, out: &mut Vec<Line<'a>>) {
     }
     tags(r, t, out);
     latency(r.latency.as_ref(), t, out);
-    interactions(&r.interactions, t, out);
+    interactions(app, r, t, out);
 }
 
 fn tags<'a>(r: &'a CallReport, t: &Theme, out: &mut Vec<Line<'a>>) {
@@ -224,63 +227,97 @@ fn tags<'a>(r: &'a CallReport, t: &Theme, out: &mut Vec<Line<'a>>) {
     }
 }
 
-/// Per-round latencies by stage, then the median and P90 over the call.
+/// Per-round latencies by stage, then the median and P90 over the call, with what each
+/// stage measures: the LLM's whole answer is spoken while it streams, so it may exceed end
+/// to end, which ends at the first sound.
 fn latency(l: Option<&LatencyReport>, t: &Theme, out: &mut Vec<Line<'_>>) {
     let Some(l) = l else {
         out.push(Line::styled("Latency —", t.dim()));
         return;
     };
     out.push(Line::raw(format!(
-        "{:<11}{:>7}{:>7}{:>7}{:>7}",
-        "Latency ms", "E2E", "ASR", "LLM", "TTS"
+        "{:<10}{:>6}{:>6}{:>7}{:>7}{:>6}",
+        "Latency ms", "E2E", "ASR", "LLM1st", "LLMall", "TTS"
     )));
-    for (i, round) in l.rounds.iter().enumerate() {
-        out.push(Line::raw(format!(
-            "  round {:<3}{:>7}{:>7}{:>7}{:>7}",
-            i + 1,
-            ms(round.ete),
-            ms(round.asr),
-            ms(round.llm),
-            ms(round.tts)
-        )));
-    }
-    let row = |name: &str, f: fn(&Stat) -> Option<f64>| {
+    let row = |name: String, v: [Option<f64>; 5]| {
         format!(
-            "  {name:<9}{:>7}{:>7}{:>7}{:>7}",
-            ms(f(&l.ete)),
-            ms(f(&l.asr)),
-            ms(f(&l.llm)),
-            ms(f(&l.tts))
+            "  {name:<8}{:>6}{:>6}{:>7}{:>7}{:>6}",
+            ms(v[0]),
+            ms(v[1]),
+            ms(v[2]),
+            ms(v[3]),
+            ms(v[4])
         )
     };
-    out.push(Line::raw(row("median", |s| s.median)));
-    out.push(Line::raw(row("P90", |s| s.p90)));
+    for (i, r) in l.rounds.iter().enumerate() {
+        let v = [r.ete, r.asr, r.llm_first_token, r.llm, r.tts];
+        out.push(Line::raw(row(format!("round {}", i + 1), v)));
+    }
+    let stat =
+        |f: fn(&Stat) -> Option<f64>| [&l.ete, &l.asr, &l.llm_first_token, &l.llm, &l.tts].map(f);
+    out.push(Line::raw(row("median".into(), stat(|s| s.median))));
+    out.push(Line::raw(row("P90".into(), stat(|s| s.p90))));
+    out.push(Line::styled(
+        "E2E: callee stops → agent speaks · LLM1st: first token, speech starts here · \
+         LLMall: the whole answer, spoken as it streams, so it may exceed E2E",
+        t.dim(),
+    ));
 }
 
-/// Whether the interaction records came, then what the AI said and what it heard.
-fn interactions(i: &Interactions, t: &Theme, out: &mut Vec<Line<'_>>) {
-    out.push(match i {
-        Interactions::NotFetched => Line::styled("Interaction records —", t.dim()),
-        Interactions::NotOffered => Line::styled("Interaction records not offered", t.dim()),
-        Interactions::Failed(e) => Line::styled(format!("Interaction records: {e}"), t.warn()),
+/// Whether the interaction records came, then the conversation in time order with what was
+/// sent from this app in its place.
+fn interactions<'a>(app: &App, r: &'a CallReport, t: &Theme, out: &mut Vec<Line<'a>>) {
+    let rounds: &[_] = match &r.interactions {
+        Interactions::NotFetched => {
+            out.push(Line::styled("Interaction records —", t.dim()));
+            &[]
+        }
+        Interactions::NotOffered => {
+            out.push(Line::styled("Interaction records not offered", t.dim()));
+            &[]
+        }
+        Interactions::Failed(e) => {
+            out.push(Line::styled(format!("Interaction records: {e}"), t.warn()));
+            &[]
+        }
         Interactions::Records(rounds) => {
-            Line::raw(format!("Interaction records: {} round(s)", rounds.len()))
+            out.push(Line::raw(format!(
+                "Interaction records: {} round(s)",
+                rounds.len()
+            )));
+            rounds
         }
-    });
-    let Interactions::Records(rounds) = i else {
-        return;
     };
-    for m in rounds.iter().flat_map(|r| &r.messages) {
-        if let Some(s) = m.ai_speak.as_ref().and_then(|a| a.spoken_text.as_deref()) {
-            out.push(Line::raw(format!("  AI   {s}")));
+    transcript_lines(app, &transcript(rounds, &r.steers), t, out);
+}
+
+/// One line per turn: the time, who spoke or what was sent, and the text.
+pub(super) fn transcript_lines(
+    app: &App,
+    lines: &[TranscriptLine],
+    t: &Theme,
+    out: &mut Vec<Line<'_>>,
+) {
+    for l in lines {
+        let who = match l.speaker {
+            Speaker::Agent => "AI    ",
+            Speaker::Callee => "callee",
+            Speaker::Operator(PushKind::Text) => "you, pushed text:",
+            Speaker::Operator(PushKind::Llm) => "you, LLM prompt:",
+            Speaker::Operator(PushKind::LastWords) => "you, last words:",
+        };
+        let mut spans = vec![
+            Span::styled(format!("  {} ", app.time.clock(l.at_ms)), t.dim()),
+            match l.speaker {
+                Speaker::Operator(_) => Span::styled(who, t.accent()),
+                _ => Span::raw(who),
+            },
+            Span::raw(format!(" {}", l.text)),
+        ];
+        if let Some(why) = &l.refused {
+            spans.push(Span::styled(format!(" (refused: {why})"), t.warn()));
         }
-        if let Some(u) = m
-            .user_reply
-            .as_ref()
-            .and_then(|u| u.asr_transcript.as_deref())
-        {
-            out.push(Line::raw(format!("  user {u}")));
-        }
+        out.push(Line::from(spans));
     }
 }
 

@@ -12,6 +12,7 @@ use crate::dialer::{CallWord, Tone};
 use crate::history::{Attempt, AttemptStatus};
 use crate::tui::app::{App, Pane};
 use crate::tui::attempts::Outcome;
+use crate::tui::msg::wrap;
 
 /// A status as a glyph and a style, so it reads without colour too.
 pub fn glyph(status: AttemptStatus, t: &Theme) -> (&'static str, Style) {
@@ -101,11 +102,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let title = format!(" History {}{filter} ", h.total);
     let block = t.block(title, focused(app, Pane::History), false);
     let inner = block.inner(area);
-    if h.total == 0 {
+    if h.total == 0 && h.problem.is_none() {
         let text = if h.filter.is_empty() && h.filtering.is_none() {
             "No attempts yet. Fill the form and press Ctrl-S."
         } else {
-            "Nothing matches the filter (Esc in / clears it)."
+            "Nothing matches the filter (Esc clears it; ? lists the filter keys)."
         };
         frame.render_widget(
             Paragraph::new(Line::styled(text, t.dim())).block(block),
@@ -113,6 +114,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         );
         return;
     }
+    // A filter that does not read says why above the rows it left in place.
+    let (problem, inner) = match &h.problem {
+        Some(p) => {
+            let lines: Vec<Line> = wrap(&format!("✗ {p}"), inner.width as usize)
+                .into_iter()
+                .map(|l| Line::styled(l, t.error()))
+                .collect();
+            let text = Paragraph::new(lines.clone());
+            let lines = (lines.len() as u16).min(inner.height);
+            let [top, rest] =
+                ratatui::layout::Layout::vertical([Constraint::Length(lines), Constraint::Fill(1)])
+                    .areas(inner);
+            (Some((text, top)), rest)
+        }
+        None => (None, inner),
+    };
     let columns = Columns::for_width(inner.width);
     let rows: Vec<Row> = (h.scroll..(h.scroll + inner.height as u64).min(h.total))
         .map(|i| match h.row(i) {
@@ -126,7 +143,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             None => Row::new(vec![Cell::from(Span::styled("…", t.dim()))]),
         })
         .collect();
-    frame.render_widget(Table::new(rows, columns.widths()).block(block), area);
+    frame.render_widget(block, area);
+    if let Some((text, top)) = problem {
+        frame.render_widget(text, top);
+    }
+    frame.render_widget(Table::new(rows, columns.widths()), inner);
 }
 
 /// Which columns fit: the outcome always does; the agent and then the variables come as
@@ -166,13 +187,31 @@ impl Columns {
     }
 }
 
+/// The words for an attempt let through a claim that held its callee; the row marks it
+/// with ⚑ too, so it reads without colour.
+fn override_mark(a: &Attempt) -> Option<&'static str> {
+    let o = a.claim_override.as_deref()?;
+    Some(match o {
+        "allow-recent" => "allow-recent",
+        "intent:dial anyway" => "dialed anyway",
+        _ if o.starts_with("intent:redial") => "redial",
+        _ if o.starts_with("intent:sweep") => "sweep",
+        _ => "override",
+    })
+}
+
 fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Theme) -> Row<'a> {
     let (g, style) = outcome_glyph(app, a, t);
     let agent = a
         .agent_name
         .clone()
         .unwrap_or_else(|| a.agent_id.to_string());
-    let status = Cell::from(Span::styled(status_text(app, a), style));
+    let mut status = vec![Span::styled(status_text(app, a), style)];
+    let mark = override_mark(a);
+    if mark.is_some() {
+        status.push(Span::styled(" ⚑", t.warn()));
+    }
+    let status = Cell::from(Line::from(status));
     let mut cells = vec![
         Cell::from(app.time.clock(a.created_at_ms)),
         Cell::from(Span::styled(g, style)),
@@ -187,11 +226,13 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            cells.extend([
-                Cell::from(agent),
-                status,
-                Cell::from(Span::styled(vars.join(" "), t.dim())),
-            ]);
+            // The override in words, where there is room for it.
+            let mut last = Vec::new();
+            if let Some(mark) = mark {
+                last.push(Span::styled(format!("{mark} · "), t.warn()));
+            }
+            last.push(Span::styled(vars.join(" "), t.dim()));
+            cells.extend([Cell::from(agent), status, Cell::from(Line::from(last))]);
         }
     }
     let r = Row::new(cells);

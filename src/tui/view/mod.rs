@@ -48,7 +48,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
         Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
         // Confirmations and the steering line are one line in the status bar.
-        Some(Overlay::Confirm(_) | Overlay::HangUp(_) | Overlay::Steer(_)) | None => {}
+        Some(
+            Overlay::Confirm(_)
+            | Overlay::HangUp(_)
+            | Overlay::Quit
+            | Overlay::Steer(_)
+            | Overlay::Held(_)
+            | Overlay::Undeclared(_),
+        )
+        | None => {}
     }
 }
 

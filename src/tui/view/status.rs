@@ -48,7 +48,16 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
 pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let style = match (&app.overlay, &app.notice) {
         (Some(Overlay::Confirm(_)), _) if !app.backend.simulator => t.danger(),
-        (Some(Overlay::Confirm(_) | Overlay::HangUp(_)), _) => t.banner(),
+        (
+            Some(
+                Overlay::Confirm(_)
+                | Overlay::HangUp(_)
+                | Overlay::Quit
+                | Overlay::Held(_)
+                | Overlay::Undeclared(_),
+            ),
+            _,
+        ) => t.banner(),
         (_, Some(n)) => t.level(n.level),
         _ => t.dim(),
     };
@@ -125,6 +134,9 @@ fn mode(app: &App) -> &'static str {
             Some(Overlay::Help { .. }) => "help",
             Some(Overlay::Picker(_)) => "pick",
             Some(Overlay::HangUp(_)) => "hang up?",
+            Some(Overlay::Quit) => "quit?",
+            Some(Overlay::Held(_)) => "held back",
+            Some(Overlay::Undeclared(_)) => "drop rows?",
             _ => "messages",
         },
     }
@@ -147,6 +159,7 @@ fn hints(app: &App) -> String {
         Some(Overlay::Help { .. } | Overlay::Messages { .. }) => "↑↓ scroll · Esc close",
         Some(Overlay::Picker(_)) => "type to filter · Enter pick · Esc close",
         Some(Overlay::HangUp(_)) => "y/Enter hang up · any other key cancels",
+        Some(Overlay::Quit) => "q/y/Enter quit · any other key stays",
         _ => "",
     };
     if !own.is_empty() {
