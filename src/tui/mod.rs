@@ -7,6 +7,9 @@
 pub mod agent_pick;
 pub mod app;
 pub mod attempts;
+pub mod campaigns;
+mod campaigns_io;
+mod campaigns_keys;
 pub mod draft;
 pub mod filter;
 pub mod flights;

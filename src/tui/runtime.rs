@@ -250,6 +250,7 @@ impl Runner {
                 });
             }
             Effect::Copy(text) => self.copy(&text),
+            Effect::Campaigns(e) => super::campaigns_io::run(&self.dialer, &self.tx, e),
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));
             }

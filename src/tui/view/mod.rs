@@ -4,6 +4,7 @@
 mod agent;
 mod callee;
 mod callers;
+mod campaigns;
 pub mod compare;
 mod detail;
 mod help;
@@ -47,6 +48,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
         Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
+        Some(Overlay::Campaigns(c)) => campaigns::draw(frame, area, app, c, &t),
         // Confirmations and the steering line are one line in the status bar.
         Some(
             Overlay::Confirm(_)
