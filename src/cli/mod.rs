@@ -16,6 +16,7 @@ pub mod task;
 use clap::{Args, Parser, Subcommand};
 
 use crate::backend::{ServiceOverrides, SimChoice};
+use crate::config::ThemeName;
 use crate::session::Overrides;
 
 /// Launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
@@ -27,6 +28,10 @@ use crate::session::Overrides;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// The dialer's colours: dark or light, for the terminal's background. Otherwise the
+    /// settings' theme (dark unless chosen in F2). NO_COLOR turns colours off either way.
+    #[arg(long, value_name = "dark|light")]
+    pub theme: Option<ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -153,7 +153,7 @@ impl Dialer {
     pub(super) async fn record(&self, id: &AttemptId, update: EventUpdate) {
         let id2 = id.clone();
         if let Err(e) = self
-            .blocking_store(move |s| s.record_event(&id2, update))
+            .blocking_store(move |s| super::record_with_summary(s, &id2, update))
             .await
         {
             tracing::error!(attempt = %id, "history write failed: {e}");

@@ -14,6 +14,7 @@ mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
+mod summary;
 pub mod task_control;
 pub mod task_home;
 pub mod task_watch;
@@ -37,5 +38,6 @@ pub use report::{
     CallReport, HungUp, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
+pub use summary::{keep_summaries, record_with_summary};
 pub use transcript::{Speaker, TranscriptLine, transcript};
 pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};

@@ -233,7 +233,8 @@ fn record_try(
         },
     )?;
     let ended_ms = record.ended_timestamp.unwrap_or(0).saturating_mul(1_000);
-    store.record_event(
+    super::record_with_summary(
+        store,
         &new.id,
         EventUpdate {
             status: Some(AttemptStatus::Finished),

@@ -78,8 +78,10 @@ fn source(w: &Witness) -> String {
             task_id: Some(id),
             line,
             ..
-        } => format!("in server task {id} (line {line})"),
-        Witness::Task { line, .. } => format!("in a server task being created (line {line})"),
+        } => format!("by server task {id} (line {line}), which may still call it"),
+        Witness::Task { name, line, .. } => {
+            format!("by server task {name} being created (line {line})")
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::bench_msg::{BenchEffect, BenchMsg};
 use super::campaigns::{CampaignEffect, CampaignMsg};
 use super::held::HeldDial;
 use super::keymap::steer_key;
@@ -55,6 +56,7 @@ pub enum Effect {
     /// Put the text on the clipboard (OSC 52, so it works over ssh too).
     Copy(String),
     Campaigns(CampaignEffect),
+    Bench(BenchEffect),
     Quit,
 }
 
@@ -91,6 +93,7 @@ pub enum Msg {
     /// The history file changed, perhaps by another process: the list is read again.
     HistoryChanged,
     Campaigns(CampaignMsg),
+    Bench(BenchMsg),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

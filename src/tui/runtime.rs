@@ -23,7 +23,7 @@ use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
 use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
-use crate::config::Settings;
+use crate::config::{Settings, ThemeName};
 use crate::credentials::{self, Credential, Env};
 use crate::dialer::{
     CallReport, CallWord, ControlError, DialDraft, DialRequest, Dialer, DialerEvent, now_ms,
@@ -95,6 +95,7 @@ impl Runner {
             {
                 Ok((total, rows)) => {
                     let outcomes = outcomes(&store, &rows);
+                    let _ = tx.send(Msg::Bench(super::runs::labels(&store, &rows)));
                     let _ = tx.send(Msg::HistoryPage {
                         generation,
                         total,
@@ -251,6 +252,7 @@ impl Runner {
             }
             Effect::Copy(text) => self.copy(&text),
             Effect::Campaigns(e) => super::campaigns_io::run(&self.dialer, &self.tx, e),
+            Effect::Bench(e) => super::runs::execute(e, &self.dialer, &tx),
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));
             }
@@ -347,7 +349,7 @@ async fn all_numbers(client: &Client, sdk_app_id: i64) -> Result<Vec<NumberInfo>
 }
 
 /// Opens the dialer on this terminal and runs it until the user quits.
-pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
+pub async fn run(global: GlobalArgs, theme: Option<ThemeName>) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() {
         anyhow::bail!(
             "the dialer needs a terminal; for scripts use a subcommand (see ccc-dial --help)"
@@ -398,6 +400,9 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         ..
     } = session;
     let mut app = App::new(draft, settings, info, TimeFmt::Local);
+    if let Some(theme) = theme {
+        app.settings.theme = theme;
+    }
     app.settings_file = settings_file.clone();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let notices: Vec<String> = notices

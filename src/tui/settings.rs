@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::input::Input;
 use super::keymap::plain_char;
 use super::msg::Effect;
-use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings};
+use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings, ThemeName};
 use crate::credentials::Credential;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,10 +20,11 @@ pub enum SettingField {
     Profile,
     SecretId,
     SecretKey,
+    Theme,
 }
 
 impl SettingField {
-    pub const ALL: [SettingField; 9] = [
+    pub const ALL: [SettingField; 10] = [
         SettingField::Endpoint,
         SettingField::Custom,
         SettingField::Region,
@@ -33,6 +34,7 @@ impl SettingField {
         SettingField::Profile,
         SettingField::SecretId,
         SettingField::SecretKey,
+        SettingField::Theme,
     ];
 
     pub fn label(self) -> &'static str {
@@ -42,6 +44,7 @@ impl SettingField {
             SettingField::Region => "Region",
             SettingField::DefaultSdkAppId => "Default SdkAppId",
             SettingField::Confirm => "Confirm before dial",
+            SettingField::Theme => "Theme",
             SettingField::RateLimit => "Calls per second",
             SettingField::Profile => "Profile",
             SettingField::SecretId => "SecretId",
@@ -50,7 +53,10 @@ impl SettingField {
     }
 
     fn is_text(self) -> bool {
-        !matches!(self, SettingField::Endpoint | SettingField::Confirm)
+        !matches!(
+            self,
+            SettingField::Endpoint | SettingField::Confirm | SettingField::Theme
+        )
     }
 }
 
@@ -68,6 +74,7 @@ pub struct SettingsForm {
     pub editing: bool,
     pub endpoint: EndpointKind,
     pub confirm: bool,
+    pub theme: ThemeName,
     /// Text fields, by the index of their [`SettingField`] in `ALL`.
     inputs: Vec<Input>,
     pub problems: Vec<(SettingField, String)>,
@@ -134,6 +141,7 @@ impl SettingsForm {
             editing: false,
             endpoint,
             confirm: s.confirm_before_dial,
+            theme: s.theme,
             inputs: SettingField::ALL
                 .iter()
                 .map(|f| Input::new(&text(*f)))
@@ -165,6 +173,11 @@ impl SettingsForm {
             }
             .to_string(),
             SettingField::Confirm => if self.confirm { "[x] yes" } else { "[ ] no" }.to_string(),
+            SettingField::Theme => match self.theme {
+                ThemeName::Dark => "dark (for dark terminals) · ←→ light",
+                ThemeName::Light => "light (for light terminals) · ←→ dark",
+            }
+            .to_string(),
             SettingField::SecretKey => "•".repeat(self.input(f).text().chars().count()),
             _ => self.input(f).text().to_string(),
         }
@@ -207,6 +220,14 @@ impl SettingsForm {
                     (i + 2) % 3
                 };
                 self.endpoint = order[j];
+            }
+            KeyCode::Left | KeyCode::Right | KeyCode::Enter | KeyCode::Char(' ')
+                if field == SettingField::Theme =>
+            {
+                self.theme = match self.theme {
+                    ThemeName::Dark => ThemeName::Light,
+                    ThemeName::Light => ThemeName::Dark,
+                };
             }
             KeyCode::Enter | KeyCode::Char(' ') => match field {
                 SettingField::Confirm => self.confirm = !self.confirm,
@@ -251,6 +272,7 @@ impl SettingsForm {
         s.region = opt(SettingField::Region);
         s.profile = opt(SettingField::Profile);
         s.confirm_before_dial = self.confirm;
+        s.theme = self.theme;
         match opt(SettingField::DefaultSdkAppId).map(|t| t.parse::<i64>()) {
             None => s.default_sdk_app_id = None,
             Some(Ok(v)) if v > 0 => s.default_sdk_app_id = Some(v),
