@@ -76,10 +76,11 @@ pub struct TaskPart {
     pub task_id: Option<u64>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+    pub sdk_app_id: i64,
 }
 
 const COLUMNS: &str = "task_key, part, parts, name, endpoint, source, callees, status, task_id, \
-                       error_code, error_message";
+                       error_code, error_message, sdk_app_id";
 
 fn part_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskPart> {
     let status: String = r.get(7)?;
@@ -97,6 +98,7 @@ fn part_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskPart> {
         task_id: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
         error_code: r.get(9)?,
         error_message: r.get(10)?,
+        sdk_app_id: r.get(11)?,
     })
 }
 

@@ -41,6 +41,7 @@ use super::undeclared::Undeclared;
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
+    Campaigns(Box<super::campaigns::Campaigns>),
     Help {
         scroll: u16,
     },
@@ -204,6 +205,7 @@ impl App {
                 self.keep_selection_visible()
             }
             Msg::Dialer(event) => self.on_dialer(event),
+            Msg::Campaigns(m) => self.on_campaigns_msg(m),
             Msg::Held(held) => self.on_held(*held),
             Msg::HistoryPage {
                 generation,
@@ -338,6 +340,7 @@ impl App {
                 self.overlay = Some(Overlay::Help { scroll: 0 });
                 Vec::new()
             }
+            Action::OpenCampaigns => self.open_campaigns(),
             Action::OpenMessages => {
                 self.overlay = Some(Overlay::Messages { scroll: 0 });
                 Vec::new()
@@ -673,6 +676,7 @@ impl App {
                 Vec::new()
             }
             Some(Overlay::Quit) => self.on_quit_key(key),
+            Some(Overlay::Campaigns(_)) => self.on_campaigns_key(&key),
             Some(Overlay::HangUp(id)) => {
                 let id = id.clone();
                 self.overlay = None;

@@ -182,6 +182,16 @@ impl History {
         }
     }
 
+    /// Shows what `text` (as typed after `/`) matches, e.g. a campaign's `batch:ID`.
+    pub fn filter_by(&mut self, text: &str, now_ms: i64) -> Option<Effect> {
+        let query = filter::parse(text, now_ms).ok()?;
+        self.filter = text.to_string();
+        self.filtering = None;
+        self.problem = None;
+        self.query = query;
+        Some(self.restart())
+    }
+
     /// The whole history again.
     pub fn clear_filter(&mut self) -> Effect {
         self.filter.clear();

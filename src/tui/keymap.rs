@@ -125,6 +125,7 @@ pub enum Action {
     OpenSettings,
     OpenHelp,
     OpenMessages,
+    OpenCampaigns,
     Quit,
     Up,
     Down,
@@ -238,6 +239,16 @@ pub const BINDINGS: &[Binding] = &[
             (Alt(K::Char('4')), A::Focus(Pane::Callers)),
             (Alt(K::Char('5')), A::Focus(Pane::Variables)),
             (Alt(K::Char('6')), A::Focus(Pane::History)),
+        ],
+    ),
+    bind(
+        "F3, Alt-7",
+        "anywhere",
+        "campaigns: batches and tasks; pause, resume, stop",
+        When::Anywhere,
+        &[
+            (Code(K::F(3)), A::OpenCampaigns),
+            (Alt(K::Char('7')), A::OpenCampaigns),
         ],
     ),
     bind(

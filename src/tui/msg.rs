@@ -4,6 +4,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::bench_msg::{BenchEffect, BenchMsg};
+use super::campaigns::{CampaignEffect, CampaignMsg};
 use super::held::HeldDial;
 use super::keymap::steer_key;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
@@ -61,6 +62,7 @@ pub enum Effect {
     },
     /// Put the text on the clipboard (OSC 52, so it works over ssh too).
     Copy(String),
+    Campaigns(CampaignEffect),
     Bench(BenchEffect),
     Quit,
 }
@@ -102,6 +104,7 @@ pub enum Msg {
     Tick(i64),
     /// The history file changed, perhaps by another process: the list is read again.
     HistoryChanged,
+    Campaigns(CampaignMsg),
     Bench(BenchMsg),
 }
 

@@ -262,6 +262,7 @@ impl Runner {
                 });
             }
             Effect::Copy(text) => self.copy(&text),
+            Effect::Campaigns(e) => super::campaigns_io::run(&self.dialer, &self.tx, e),
             Effect::Bench(e) => super::runs::execute(e, &self.dialer, &tx),
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));

@@ -5,6 +5,7 @@ mod agent;
 mod bench;
 mod callee;
 mod callers;
+mod campaigns;
 pub mod compare;
 mod detail;
 mod help;
@@ -49,6 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
         Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
+        Some(Overlay::Campaigns(c)) => campaigns::draw(frame, area, app, c, &t),
         Some(
             o @ (Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_)),
         ) => bench::draw(frame, area, o, &t),

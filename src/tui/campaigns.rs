@@ -1,0 +1,211 @@
+//! The Campaigns view (F3, Alt-7): the local batches and server tasks of this machine, each
+//! with its progress and state. A server task's counts come from the service, asked again
+//! only while it runs (one DescribeAutoCalloutTask per task every few seconds, inside the
+//! request budget); nothing is polled while idle. Pause, resume and stop a server task (stop
+//! asks first); Enter shows a campaign's calls in History.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::ccc::actions::TaskState;
+use crate::dialer::task_control::TaskVerb;
+use crate::dialer::task_watch::Progress;
+use crate::history::Campaign;
+
+/// How long a running task's counts are left before they are asked again.
+pub const POLL_MS: u64 = 3_000;
+/// Campaigns listed at most.
+pub const LISTED: usize = 200;
+
+/// What the view asks the runtime for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CampaignEffect {
+    /// The campaigns in the history.
+    Load,
+    /// One look at a server task, after `after_ms`.
+    Poll {
+        sdk_app_id: u64,
+        task_id: u64,
+        after_ms: u64,
+    },
+    Control {
+        sdk_app_id: u64,
+        task_id: u64,
+        verb: TaskVerb,
+    },
+}
+
+/// What the runtime brings back.
+#[derive(Debug, Clone)]
+pub enum CampaignMsg {
+    Loaded(Result<Vec<Campaign>, String>),
+    Progress {
+        task_id: u64,
+        result: Result<(Option<TaskState>, Progress), String>,
+    },
+    Controlled {
+        task_id: u64,
+        verb: TaskVerb,
+        result: Result<String, String>,
+    },
+}
+
+/// What a key in the view leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CampaignsKey {
+    Stay(Vec<CampaignEffect>),
+    Close,
+    /// Show these calls in History: filter by this batch id.
+    Open(String),
+    /// Tell the user.
+    Say(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Campaigns {
+    pub list: Vec<Campaign>,
+    /// The service's view of each server task, by TaskId.
+    pub live: HashMap<u64, (Option<TaskState>, Progress)>,
+    pub selected: usize,
+    /// The task a stop waits on a second key for.
+    pub confirm_stop: Option<u64>,
+    pub loading: bool,
+    pub error: Option<String>,
+    /// Tasks with a look under way, so none is asked twice at once.
+    polling: Vec<u64>,
+}
+
+impl Campaigns {
+    pub fn opened() -> (Campaigns, CampaignEffect) {
+        let c = Campaigns {
+            loading: true,
+            ..Campaigns::default()
+        };
+        (c, CampaignEffect::Load)
+    }
+
+    pub fn selected(&self) -> Option<&Campaign> {
+        self.list.get(self.selected)
+    }
+
+    fn poll(&mut self, campaign: &Campaign, after_ms: u64) -> Option<CampaignEffect> {
+        let Campaign::Server { part, .. } = campaign else {
+            return None;
+        };
+        let task_id = campaign.task_id()?;
+        if self.polling.contains(&task_id) {
+            return None;
+        }
+        self.polling.push(task_id);
+        Some(CampaignEffect::Poll {
+            sdk_app_id: part.sdk_app_id.max(0) as u64,
+            task_id,
+            after_ms,
+        })
+    }
+
+    /// A message for the view; the effects it leads to.
+    pub fn on_msg(&mut self, msg: CampaignMsg) -> Vec<CampaignEffect> {
+        match msg {
+            CampaignMsg::Loaded(Ok(list)) => {
+                self.loading = false;
+                self.error = None;
+                self.list = list;
+                self.selected = self.selected.min(self.list.len().saturating_sub(1));
+                let list = self.list.clone();
+                list.iter().filter_map(|c| self.poll(c, 0)).collect()
+            }
+            CampaignMsg::Loaded(Err(e)) => {
+                self.loading = false;
+                self.error = Some(e);
+                Vec::new()
+            }
+            CampaignMsg::Progress { task_id, result } => {
+                self.polling.retain(|t| *t != task_id);
+                match result {
+                    Ok((state, progress)) => {
+                        self.live.insert(task_id, (state, progress));
+                        // Only a task still calling is asked again.
+                        let running = state.is_none_or(|s| !s.is_final() && s != TaskState::Paused);
+                        let campaign = self.list.iter().find(|c| c.task_id() == Some(task_id));
+                        match (running, campaign.cloned()) {
+                            (true, Some(c)) => self.poll(&c, POLL_MS).into_iter().collect(),
+                            _ => Vec::new(),
+                        }
+                    }
+                    Err(e) => {
+                        self.error = Some(format!("task {task_id}: {e}"));
+                        Vec::new()
+                    }
+                }
+            }
+            CampaignMsg::Controlled { task_id, .. } => {
+                // The state changed on the service: look again now.
+                let campaign = self.list.iter().find(|c| c.task_id() == Some(task_id));
+                campaign
+                    .cloned()
+                    .and_then(|c| self.poll(&c, 0))
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+
+    pub fn on_key(&mut self, key: &KeyEvent) -> CampaignsKey {
+        if let Some(task_id) = self.confirm_stop.take() {
+            return match key.code {
+                KeyCode::Char('y' | 'Y') | KeyCode::Enter => self.control(task_id, TaskVerb::Stop),
+                _ => CampaignsKey::Say(format!("Task {task_id} not stopped")),
+            };
+        }
+        let last = self.list.len().saturating_sub(1);
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::F(3) => CampaignsKey::Close,
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.selected = self.selected.saturating_sub(1);
+                CampaignsKey::Stay(Vec::new())
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(last);
+                CampaignsKey::Stay(Vec::new())
+            }
+            KeyCode::Enter => match self.selected() {
+                Some(c) => CampaignsKey::Open(c.batch_id()),
+                None => CampaignsKey::Stay(Vec::new()),
+            },
+            KeyCode::Char('g') => {
+                self.loading = true;
+                CampaignsKey::Stay(vec![CampaignEffect::Load])
+            }
+            KeyCode::Char(c @ ('p' | 'r' | 's')) => {
+                let Some(task_id) = self.selected().and_then(Campaign::task_id) else {
+                    return CampaignsKey::Say(
+                        "Pause, resume and stop are for server tasks that were created".into(),
+                    );
+                };
+                match c {
+                    'p' => self.control(task_id, TaskVerb::Pause),
+                    'r' => self.control(task_id, TaskVerb::Resume),
+                    _ => {
+                        self.confirm_stop = Some(task_id);
+                        CampaignsKey::Stay(Vec::new())
+                    }
+                }
+            }
+            _ => CampaignsKey::Stay(Vec::new()),
+        }
+    }
+
+    fn control(&mut self, task_id: u64, verb: TaskVerb) -> CampaignsKey {
+        let sdk_app_id = match self.list.iter().find(|c| c.task_id() == Some(task_id)) {
+            Some(Campaign::Server { part, .. }) => part.sdk_app_id.max(0) as u64,
+            _ => return CampaignsKey::Stay(Vec::new()),
+        };
+        CampaignsKey::Stay(vec![CampaignEffect::Control {
+            sdk_app_id,
+            task_id,
+            verb,
+        }])
+    }
+}

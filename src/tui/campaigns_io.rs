@@ -1,0 +1,61 @@
+//! The Campaigns view's requests, off the event loop: the list from the history, a look at a
+//! server task (after a pause, when it is asked again) and its controls, each answered as a
+//! message.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::campaigns::{CampaignEffect, CampaignMsg, LISTED};
+use super::msg::Msg;
+use crate::dialer::Dialer;
+use crate::dialer::task_control::{control_task, task_progress};
+
+pub fn run(dialer: &Dialer, tx: &UnboundedSender<Msg>, effect: CampaignEffect) {
+    let (dialer, tx) = (dialer.clone(), tx.clone());
+    let send = move |m: CampaignMsg| {
+        let _ = tx.send(Msg::Campaigns(m));
+    };
+    match effect {
+        CampaignEffect::Load => {
+            tokio::task::spawn_blocking(move || {
+                let list = dialer
+                    .store()
+                    .campaigns(dialer.backend_label(), LISTED)
+                    .map_err(|e| e.to_string());
+                send(CampaignMsg::Loaded(list));
+            });
+        }
+        CampaignEffect::Poll {
+            sdk_app_id,
+            task_id,
+            after_ms,
+        } => {
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                let _permit = dialer.limiter().acquire().await;
+                let result = task_progress(dialer.client(), sdk_app_id, task_id)
+                    .await
+                    .map_err(|e| format!("{e}; {}", e.hint()));
+                send(CampaignMsg::Progress { task_id, result });
+            });
+        }
+        CampaignEffect::Control {
+            sdk_app_id,
+            task_id,
+            verb,
+        } => {
+            tokio::spawn(async move {
+                let _permit = dialer.limiter().acquire().await;
+                let result = control_task(dialer.client(), sdk_app_id, task_id, verb)
+                    .await
+                    .map_err(|e| e.to_string());
+                send(CampaignMsg::Controlled {
+                    task_id,
+                    verb,
+                    result,
+                });
+            });
+        }
+    }
+}

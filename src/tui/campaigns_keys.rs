@@ -1,0 +1,70 @@
+//! The dialer's side of the Campaigns view: opening it, its keys and its messages.
+
+use crossterm::event::KeyEvent;
+
+use super::app::{App, Overlay};
+use super::campaigns::{CampaignMsg, Campaigns, CampaignsKey};
+use super::msg::{Effect, Level};
+use super::pane::Pane;
+
+impl App {
+    pub(super) fn open_campaigns(&mut self) -> Vec<Effect> {
+        let (campaigns, effect) = Campaigns::opened();
+        self.overlay = Some(Overlay::Campaigns(Box::new(campaigns)));
+        vec![Effect::Campaigns(effect)]
+    }
+
+    pub(super) fn on_campaigns_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Some(Overlay::Campaigns(c)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match c.on_key(key) {
+            CampaignsKey::Stay(effects) => effects.into_iter().map(Effect::Campaigns).collect(),
+            CampaignsKey::Close => {
+                self.overlay = None;
+                Vec::new()
+            }
+            CampaignsKey::Say(text) => {
+                self.notify(Level::Info, text);
+                Vec::new()
+            }
+            CampaignsKey::Open(batch_id) => {
+                self.overlay = None;
+                self.focus = Pane::History;
+                self.detail_open = false;
+                let effect = self
+                    .history
+                    .filter_by(&format!("batch:{batch_id}"), self.now_ms);
+                effect.into_iter().collect()
+            }
+        }
+    }
+
+    /// A message of the view; dropped once it is closed, which ends any polling.
+    pub(super) fn on_campaigns_msg(&mut self, msg: CampaignMsg) -> Vec<Effect> {
+        if let CampaignMsg::Controlled {
+            task_id,
+            verb,
+            result,
+        } = &msg
+        {
+            match result {
+                Ok(request_id) => self.notify(
+                    Level::Success,
+                    format!(
+                        "Task {task_id}: {} sent (RequestId {request_id})",
+                        verb.as_str()
+                    ),
+                ),
+                Err(e) => self.notify(
+                    Level::Error,
+                    format!("Task {task_id}: {} failed: {e}", verb.as_str()),
+                ),
+            }
+        }
+        let Some(Overlay::Campaigns(c)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        c.on_msg(msg).into_iter().map(Effect::Campaigns).collect()
+    }
+}
