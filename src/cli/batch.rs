@@ -191,21 +191,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     }
     let connected = headless::connect(global, args.sim).await.map_err(failure)?;
     if args.dry_run {
-        for row in plan.rows() {
-            let prepared = connected
-                .backend
-                .client
-                .prepare(&row.request.to_action(), unix_now())
-                .map_err(failure)?;
-            let text = format!(
-                "# line {}: {}\n{}\n",
-                row.line,
-                row.request.callee,
-                headless::dry_run_text(&prepared)
-            );
-            headless::write_stdout(&text)
-                .map_err(|e| failure(format!("stdout could not be written ({e})")))?;
-        }
+        print_dry_run(&connected, &plan)?;
         return Ok(bad_exit);
     }
     let session = headless::open(connected).map_err(failure)?;
@@ -283,6 +269,26 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     let ended = launch.run(to_send, &mut outcomes).await.map_err(failure)?;
     summary(&outcomes.tally, &batch_id);
     Ok(conclude(&ended, total, &outcomes).worst(bad_exit))
+}
+
+/// Prints each row's signed request; nothing is sent.
+fn print_dry_run(connected: &crate::session::Connected, plan: &Plan) -> Result<(), Failed> {
+    for row in plan.rows() {
+        let prepared = connected
+            .backend
+            .client
+            .prepare(&row.request.to_action(), unix_now())
+            .map_err(failure)?;
+        let text = format!(
+            "# line {}: {}\n{}\n",
+            row.line,
+            row.request.callee,
+            headless::dry_run_text(&prepared)
+        );
+        headless::write_stdout(&text)
+            .map_err(|e| failure(format!("stdout could not be written ({e})")))?;
+    }
+    Ok(())
 }
 
 /// Tells how the run ended: what the history could not record, what stopped it, and how
