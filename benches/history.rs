@@ -6,40 +6,16 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use ccc_dial::history::{
-    AttemptId, AttemptStatus, CallEvent, EventUpdate, ExportFormat, Filter, NewAttempt, Page, Store,
-};
+use ccc_dial::history::{AttemptStatus, CallEvent, EventUpdate, ExportFormat, Filter, Page, Store};
 use criterion::{Criterion, Throughput};
 
-const BIG: i64 = 100_000;
-const T0: i64 = 1_793_541_600_000;
+#[path = "support/calls.rs"]
+mod calls;
+
+use calls::{CALLS as BIG, fill, new_attempt, uuid_like};
+
 /// Set in the child process that measures memory; names the history to open.
 const MEMORY_CHILD: &str = "CCC_DIAL_BENCH_MEMORY_DB";
-
-fn new_attempt(i: i64) -> NewAttempt {
-    let callee = format!("0086130{:08}", i % 5_000);
-    NewAttempt {
-        id: AttemptId::new(),
-        created_at_ms: T0 + i * 1_000,
-        endpoint: "ccc.tencentcloudapi.com".into(),
-        sdk_app_id: 1_400_000_000,
-        agent_id: 15 + (i % 4) as u64,
-        agent_name: Some(format!("Agent {}", i % 4)),
-        callee: callee.clone(),
-        callers: vec!["008601012345678".into(), "008601012345679".into()],
-        variables: vec![
-            ("dify-inputs-user".into(), format!("user-{i}")),
-            ("welcome-message-delay".into(), "2".into()),
-        ],
-        max_ring_timeout: Some(30),
-        acquire_timeout: None,
-        request_json: format!(
-            r#"{{"SdkAppId":1400000000,"AIAgentId":{},"Callee":"{callee}","Callers":["008601012345678","008601012345679"],"Variables":[{{"Key":"dify-inputs-user","Value":"user-{i}"}},{{"Key":"welcome-message-delay","Value":"2"}}],"MaxRingTimeoutSecond":30}}"#,
-            15 + i % 4
-        ),
-        batch: None,
-    }
-}
 
 /// A realistic lifecycle: queued, accepted with the answer, ringing, finished.
 fn session_status(status: &str) -> CallEvent {
@@ -82,83 +58,6 @@ fn record_lifecycle(store: &Store, i: i64) {
                 .status(AttemptStatus::Finished),
         )
         .unwrap();
-}
-
-fn uuid_like(i: i64) -> String {
-    format!("{:08x}-0000-4000-8000-{:012x}", i, i * 7919)
-}
-
-/// Fills a history with `n` finished attempts through the store's own schema, in one
-/// transaction (the benchmarks measure reading it, not filling it).
-fn fill(path: &Path, n: i64) {
-    drop(Store::open(path).unwrap());
-    let mut conn = rusqlite::Connection::open(path).unwrap();
-    let tx = conn.transaction().unwrap();
-    {
-        let mut attempt = tx
-            .prepare(
-                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
-                    agent_id, agent_name, callee, callers, variables, max_ring_timeout,
-                    request_json, status, session_id, request_id, response_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'finished', ?13, ?14, ?15)",
-            )
-            .unwrap();
-        let mut event = tx
-            .prepare(
-                "INSERT INTO event (attempt_id, seq, at_ms, kind, status, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .unwrap();
-        for i in 0..n {
-            let a = new_attempt(i);
-            let session = uuid_like(i);
-            attempt
-                .execute(rusqlite::params![
-                    a.id.0,
-                    a.created_at_ms,
-                    a.created_at_ms + 60_000,
-                    a.endpoint,
-                    a.sdk_app_id,
-                    a.agent_id as i64,
-                    a.agent_name,
-                    a.callee,
-                    serde_json::to_string(&a.callers).unwrap(),
-                    serde_json::to_string(&a.variables).unwrap(),
-                    a.max_ring_timeout,
-                    a.request_json,
-                    session,
-                    format!("req-{session}"),
-                    format!(r#"{{"Response":{{"SessionId":"{session}"}}}}"#),
-                ])
-                .unwrap();
-            for (seq, (dt, kind, status, detail)) in [
-                (0, "queued", "queued", "{}"),
-                (300, "accepted", "accepted", "{}"),
-                (2_000, "status", "ringing", "{}"),
-                (
-                    60_000,
-                    "status",
-                    "finished",
-                    r#"{"EndStatus":1,"Duration":58}"#,
-                ),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                event
-                    .execute(rusqlite::params![
-                        a.id.0,
-                        seq as i64 + 1,
-                        a.created_at_ms + dt,
-                        kind,
-                        status,
-                        detail
-                    ])
-                    .unwrap();
-            }
-        }
-    }
-    tx.commit().unwrap();
 }
 
 fn insert(c: &mut Criterion) {

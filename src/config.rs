@@ -104,6 +104,45 @@ pub struct Settings {
     pub profile: Option<String>,
     /// Seconds to wait for each API answer.
     pub timeout_secs: f64,
+    /// The dialer's colours: for dark or for light terminals.
+    pub theme: ThemeName,
+}
+
+/// The dialer's colour themes, each readable (4.5:1 and better) on its own background.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 2] = [ThemeName::Dark, ThemeName::Light];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+        }
+    }
+}
+
+impl fmt::Display for ThemeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ThemeName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ThemeName::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("no theme `{s}`; the themes are dark and light"))
+    }
 }
 
 impl Default for Settings {
@@ -117,6 +156,7 @@ impl Default for Settings {
             poll_interval_ms: 1000,
             profile: None,
             timeout_secs: 15.0,
+            theme: ThemeName::Dark,
         }
     }
 }
@@ -331,6 +371,7 @@ mod tests {
                 poll_interval_ms: 2500,
                 profile: Some("work".into()),
                 timeout_secs: 7.5,
+                theme: ThemeName::Light,
             };
             assert_eq!(settings.save(Some(&path)), Ok(path.clone()));
             assert_eq!(Settings::load(Some(&path)), (settings, None));

@@ -413,7 +413,8 @@ pub fn masked_id(secret_id: &str) -> String {
     format!("{}{shown}", "*".repeat(16))
 }
 
-fn check_profile_name(name: &str) -> Result<(), CredentialError> {
+/// The rule for a profile's name, so it can be a section of the credentials file.
+pub fn check_profile_name(name: &str) -> Result<(), CredentialError> {
     let fine = !name.is_empty()
         && !name.starts_with('.')
         && name

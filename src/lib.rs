@@ -14,6 +14,7 @@ pub mod printable;
 pub mod results;
 pub mod session;
 pub mod sim;
+pub mod sweep;
 pub mod tc3;
 pub mod tui;
 pub mod variable;

@@ -6,7 +6,7 @@ fn main() {
     let result = match cli.command {
         None => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(ccc_dial::tui::run(cli.global))),
+            .and_then(|rt| rt.block_on(ccc_dial::tui::run(cli.global, cli.theme))),
         Some(Command::Call(args)) => std::process::exit(headless(|rt| {
             rt.block_on(ccc_dial::cli::call::run(&cli.global, args))
         })),

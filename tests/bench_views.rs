@@ -187,10 +187,14 @@ fn compare_at_both_sizes_and_without_colour() {
 fn stats_at_both_sizes_and_without_colour() {
     let s = figures();
     for (w, h) in [(80, 24), (160, 48)] {
-        let b = draw(w, h, true, |f, t| stats::draw(f, f.area(), &s, t));
+        let b = draw(w, h, true, |f, t| {
+            stats::draw(f, f.area(), &s, "all attempts", t)
+        });
         insta::assert_snapshot!(format!("stats_{w}x{h}"), text(&b));
     }
-    let plain = draw(80, 24, false, |f, t| stats::draw(f, f.area(), &s, t));
+    let plain = draw(80, 24, false, |f, t| {
+        stats::draw(f, f.area(), &s, "all attempts", t)
+    });
     assert!(uncoloured(&plain));
     let plain = text(&plain);
     insta::assert_snapshot!("stats_80x24_no_color", plain);

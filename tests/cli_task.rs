@@ -6,25 +6,14 @@
 mod support;
 
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::cli::{Sandbox, StandaloneSim, stderr, stdout};
+use support::cli::{Sandbox, StandaloneSim, stderr, stdout, task_create as create};
 
-const CALLER: &str = "008601012345678";
 const SLOW: &str = "00999300001";
 const NO_ANSWER: &str = "00999200202";
-
-fn create(sandbox: &Sandbox, sim: &StandaloneSim, file: &str, extra: &[&str]) -> Command {
-    let mut cmd = sandbox.against(&sim.url);
-    cmd.args(["task", "create"])
-        .arg(sandbox.path(file))
-        .args(["--sdk-app-id", "1400000000", "--agent", "15"])
-        .args(["--caller", CALLER, "--yes"])
-        .args(extra);
-    cmd
-}
 
 fn creates(sim: &StandaloneSim) -> Vec<Value> {
     sim.requests()
@@ -104,7 +93,7 @@ fn concurrency_limit_is_refused_on_the_international_endpoint() {
             "--agent",
             "15",
             "--caller",
-            CALLER,
+            support::cli::TASK_CALLER,
         ])
         .args(["--concurrency", "5", "--dry-run"])
         .output()
@@ -164,7 +153,21 @@ fn running_create_twice_creates_one_task_and_shows_the_preview() {
     )
     .output()
     .unwrap();
-    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        again.status.code(),
+        Some(6),
+        "its callees are in the first task"
+    );
+    assert_eq!(creates(&sim).len(), 1);
+    let again = create(
+        &sandbox,
+        &sim,
+        "list.csv",
+        &[&window[..], &["--again", "--allow-recent"]].concat(),
+    )
+    .output()
+    .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_ne!(stdout(&again).trim(), id, "--again makes a new task");
     assert_eq!(creates(&sim).len(), 2);
 }
@@ -308,10 +311,45 @@ fn a_task_with_retries_is_watched_to_its_end_and_its_results_come_home() {
     let cdr_pages = sim
         .requests()
         .iter()
-        .filter(|r| r["action"] == "DescribeTelCdr")
+        .filter(|r| r["action"] == "DescribeTelCdr" && r["body"].get("SessionIds").is_some())
         .count();
-    assert_eq!(cdr_pages, 1, "four records fit one page");
-    assert!(stderr(&results).contains("4 tries brought into the history"));
+    assert_eq!(
+        cdr_pages, 2,
+        "four records fit one page: one for watch, one for results"
+    );
+    assert!(
+        stderr(&watch).contains("4 tries brought into the history (1 with an AI report)"),
+        "the watch brings tries home as callees finish: {}",
+        stderr(&watch)
+    );
+    assert!(!stderr(&results).contains("brought into"), "nothing twice");
+    // The answered try got the AI report a single call gets; the unanswered ones did not.
+    for action in [
+        "DescribeAICallExtractResult",
+        "DescribeAILatency",
+        "DescribeAICallInteractionRecords",
+    ] {
+        let asked: Vec<Value> = sim
+            .requests()
+            .into_iter()
+            .filter(|r| r["action"] == action)
+            .collect();
+        assert_eq!(asked.len(), 1, "{action}");
+        assert_eq!(
+            asked[0]["body"]["SessionId"], rows[0]["session_id"],
+            "{action}"
+        );
+    }
+    assert!(rows[0]["tags"].is_string(), "{}", rows[0]);
+    assert!(rows[0]["ete_median_ms"].is_number(), "{}", rows[0]);
+    assert!(rows[1]["tags"].is_null(), "{}", rows[1]);
+    let report = sandbox
+        .against(&sim.url)
+        .args(["history", "show", rows[0]["attempt_id"].as_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    assert!(stdout(&report).contains("latency"), "{}", stdout(&report));
     // Each try is an attempt under the task, on its CSV line, with its record.
     let store = sandbox.store();
     let describe = sim
@@ -352,8 +390,56 @@ fn a_task_with_retries_is_watched_to_its_end_and_its_results_come_home() {
         ])
         .output()
         .unwrap();
-    assert!(!stderr(&again).contains("brought into"), "nothing twice");
     assert!(
-        stdout(&again).starts_with("line,callee,state,tries,session_id,end_status,duration\n2,")
+        stdout(&again).starts_with(
+            "line,callee,state,tries,session_id,end_status,duration,attempt_id,tags,ete_median_ms\n2,"
+        ),
+        "{}",
+        stdout(&again)
     );
+}
+
+#[test]
+fn results_come_home_in_whole_pages_with_one_ai_report_per_answered_try() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start_with(sandbox.dir.path(), &["--time-scale", "600"]);
+    let mut csv = format!("callee\n{NO_ANSWER}\n");
+    for i in 0..100 {
+        csv.push_str(&format!("0086131{i:08}\n"));
+    }
+    std::fs::write(sandbox.path("list.csv"), csv).unwrap();
+    let out = create(&sandbox, &sim, "list.csv", &["--allow-recent"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let id = stdout(&out).trim().to_string();
+    let watch = sandbox
+        .against(&sim.url)
+        .args(["task", "watch", &id, "--sdk-app-id", "1400000000"])
+        .args(["--json", "--interval", "0.2"])
+        .output()
+        .unwrap();
+    assert_eq!(watch.status.code(), Some(0), "{}", stderr(&watch));
+    let count = |action: &str| {
+        sim.requests()
+            .iter()
+            .filter(|r| r["action"] == action)
+            .count()
+    };
+    let pages = sim
+        .requests()
+        .iter()
+        .filter(|r| r["action"] == "DescribeTelCdr" && r["body"].get("SessionIds").is_some())
+        .count();
+    assert_eq!(pages, 2, "101 tries: ceil(101/100) record pages");
+    assert_eq!(
+        count("DescribeAICallExtractResult"),
+        100,
+        "one per answered try"
+    );
+    assert_eq!(count("DescribeAILatency"), 100);
+    assert_eq!(count("DescribeAICallInteractionRecords"), 100);
+    let store = sandbox.store();
+    let home = store.count(&ccc_dial::history::Filter::default()).unwrap();
+    assert_eq!(home, 101, "every try is an attempt at home");
 }

@@ -1,6 +1,7 @@
 //! `ccc-dial stats` over a history with known calls: outcome counts, answer rate, talk-time
 //! buckets, latency across calls, per agent and per label; summaries made again when an
-//! attempt gains an event.
+//! attempt's report is recorded, and a history written before summaries were kept on
+//! recording checked once.
 
 mod support;
 
@@ -33,7 +34,8 @@ fn queued(store: &Store, n: i64, agent: u64) -> AttemptId {
 fn event(store: &Store, id: &AttemptId, kind: &str, status: Option<AttemptStatus>, d: Value) {
     let mut e = EventUpdate::new(T0 + 100_000, CallEvent::from_stored(kind, &d));
     e.status = status;
-    store.record_event(id, e).unwrap();
+    // As the dialer records: the report's parts keep the summary with them.
+    ccc_dial::dialer::record_with_summary(store, id, e).unwrap();
 }
 
 /// A finished call with this EndStatus, talk time and per-round E2E latencies.
@@ -162,7 +164,7 @@ fn stats_count_outcomes_rates_talk_time_and_latency() {
 }
 
 #[test]
-fn a_new_event_makes_the_summary_again() {
+fn recording_a_report_makes_the_summary_again() {
     let sandbox = Sandbox::new();
     let store = Store::open(sandbox.history_path()).unwrap().0;
     let id = queued(&store, 1, 15);
@@ -199,4 +201,44 @@ fn a_new_event_makes_the_summary_again() {
     assert_eq!(v["outcomes"], json!([{"outcome": "answered", "count": 1}]));
     assert_eq!(v["talk_time"][1]["count"], 1);
     assert_eq!(stats(&["--agent", "16"])["attempts"], 0);
+}
+
+#[test]
+fn a_history_written_before_is_checked_once_then_read_from_its_summaries() {
+    let sandbox = Sandbox::new();
+    let store = Store::open(sandbox.history_path()).unwrap().0;
+    let id = queued(&store, 1, 15);
+    // An earlier build made this summary on reading, then recorded the call record without
+    // making it again.
+    let stale = ccc_dial::history::Summary {
+        word: Some("busy".into()),
+        ..Default::default()
+    };
+    store.save_summaries(&[(id.clone(), 1, stale)]).unwrap();
+    let record = json!({"EndStatus": 1, "RingTimestamp": 990, "AcceptTimestamp": 1_000, "EndedTimestamp": 1_020, "Duration": 20});
+    let mut e = EventUpdate::new(
+        T0 + 5_000,
+        CallEvent::from_stored("cdr", &json!({"record": record})),
+    );
+    e.status = Some(AttemptStatus::Finished);
+    store.record_event(&id, e).unwrap();
+    // And an attempt with no summary at all.
+    let bare = queued(&store, 2, 16);
+    let filter = ccc_dial::history::Filter::default();
+    assert_eq!(
+        ccc_dial::results::stats::refresh(&store, &filter).unwrap(),
+        2
+    );
+    let stats = ccc_dial::results::stats::Stats::gather(&store, &filter).unwrap();
+    assert_eq!(stats.all.answered, 1, "the stale summary was made again");
+    assert_eq!(stats.all.attempts, 2);
+    // Checked once: from now on only attempts without a summary are made.
+    assert_eq!(
+        ccc_dial::results::stats::refresh(&store, &filter).unwrap(),
+        0
+    );
+    let later = queued(&store, 3, 16);
+    let made = store.summaries_to_make(&filter).unwrap();
+    assert_eq!(made, (vec![later], false));
+    drop(bare);
 }

@@ -8,6 +8,7 @@ mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use ccc_dial::history::{AttemptStatus, Filter, Page};
 use support::cli::{Sandbox, StandaloneSim, stderr, stdout};
 
 const TONES: [&str; 5] = ["formal", "casual", "terse", "chatty", "calm"];
@@ -63,6 +64,17 @@ fn a_sweep_killed_after_its_second_call_and_rerun_dials_each_set_once() {
         assert!(first.try_wait().unwrap().is_none(), "the sweep ended early");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Killed once the second call's answer is recorded: a kill while its request is in
+    // flight leaves it queued, and rightly holds the callee for the rerun.
+    let store = sandbox.store();
+    let queued = Filter {
+        status: Some(AttemptStatus::Queued),
+        ..Filter::default()
+    };
+    while !store.list(&queued, Page::all()).unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "the second call stayed queued");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     first.kill().unwrap();
     first.wait().unwrap();
     assert_eq!(dialed_tones(&sim), TONES[..2]);
@@ -104,6 +116,16 @@ fn a_sweep_killed_after_its_second_call_and_rerun_dials_each_set_once() {
     }
     assert_eq!(per_set.len(), 5);
     assert!(per_set.values().all(|n| *n == 1));
+    // Each call's summary was kept as its report was recorded, before any statistics ran.
+    let conn = rusqlite::Connection::open(sandbox.history_path()).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM summary WHERE word = 'answered' AND ete_ms IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 5);
 }
 
 #[test]

@@ -54,30 +54,74 @@ impl Session {
 
     /// Starts the dialer in a 160x48 window.
     fn start(&self) {
+        self.start_at(160, 48);
+    }
+
+    /// The environment of this session: its own home, history and settings, no credentials.
+    fn env(&self) -> String {
         let home = self.path("home");
         std::fs::create_dir_all(&home).unwrap();
-        let command = format!(
+        format!(
             "env -u TENCENTCLOUD_SECRET_ID -u TENCENTCLOUD_SECRET_KEY -u TCCLI_PROFILE \
              -u TENCENTCLOUD_CREDENTIALS_FILE -u TENCENTCLOUD_REGION -u NO_COLOR \
              HOME={home} XDG_CONFIG_HOME={home}/.config XDG_DATA_HOME={home}/.local/share \
-             CCC_DIAL_HISTORY={history} CCC_DIAL_CONFIG={config} {bin}",
+             CCC_DIAL_HISTORY={history} CCC_DIAL_CONFIG={config}",
             home = home.display(),
             history = self.path("history.db").display(),
             config = self.path("config/settings.toml").display(),
-            bin = env!("CARGO_BIN_EXE_ccc-dial"),
-        );
+        )
+    }
+
+    /// Starts the dialer in a `w`x`h` window.
+    fn start_at(&self, w: u16, h: u16) {
+        let command = format!("{} {}", self.env(), env!("CARGO_BIN_EXE_ccc-dial"));
+        let (w, h) = (w.to_string(), h.to_string());
         self.tmux(&[
             "new-session",
             "-d",
             "-s",
             "e2e",
             "-x",
-            "160",
+            &w,
             "-y",
-            "48",
+            &h,
             &command,
         ]);
         self.wait_for("no real phone will ring");
+    }
+
+    /// Quits by `key`; with a call still live the dialer asks first, and the key again
+    /// confirms.
+    fn quit(&self, key: &str) {
+        self.keys(&[key]);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.running() {
+            let screen = self.screen();
+            if screen.contains("Quit? ") {
+                assert!(
+                    screen.contains("followed again at next start")
+                        || screen.contains("not answered yet"),
+                    "{screen}"
+                );
+                self.keys(&[key]);
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the dialer did not quit:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.wait_gone();
+    }
+
+    fn running(&self) -> bool {
+        Command::new(TMUX)
+            .args(["-L", &self.socket, "has-session", "-t", "e2e"])
+            .output()
+            .unwrap()
+            .status
+            .success()
     }
 
     fn screen(&self) -> String {
@@ -118,13 +162,7 @@ impl Session {
 
     fn wait_gone(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while Command::new(TMUX)
-            .args(["-L", &self.socket, "has-session", "-t", "e2e"])
-            .output()
-            .unwrap()
-            .status
-            .success()
-        {
+        while self.running() {
             assert!(Instant::now() < deadline, "the dialer did not quit");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -146,6 +184,16 @@ fn cpu_ticks(pid: u32) -> u64 {
     let rest = &stat[stat.rfind(')').unwrap() + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
     fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+/// The dialer spends (almost) no CPU over `secs` seconds.
+fn assert_idle(s: &Session, secs: u64) {
+    let pid = s.pid();
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(secs));
+    let used = cpu_ticks(pid) - before;
+    println!("idle CPU over {secs} s: {used} ticks (1 tick = 10 ms)");
+    assert!(used <= 2 + secs / 5, "{used} ticks of CPU while idle");
 }
 
 #[test]
@@ -184,23 +232,16 @@ fn dial_by_keys_on_the_simulator_then_find_the_form_again() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2);
-    let pid = s.pid();
-    let before = cpu_ticks(pid);
-    std::thread::sleep(Duration::from_secs(secs));
-    let used = cpu_ticks(pid) - before;
-    println!("idle CPU over {secs} s: {used} ticks (1 tick = 10 ms)");
-    assert!(used <= 2 + secs / 5, "{used} ticks of CPU while idle");
+    assert_idle(&s, secs);
 
-    s.keys(&["q"]);
-    s.wait_gone();
+    s.quit("q");
     let draft = std::fs::read_to_string(s.path("config/draft.json")).unwrap();
     assert!(draft.contains("008613012345678"), "{draft}");
 
     s.start();
     let screen = s.wait_for("008613012345678");
     assert!(screen.contains("AIAgentId 15"), "{screen}");
-    s.keys(&["C-c"]);
-    s.wait_gone();
+    s.quit("C-c");
 }
 
 #[test]
@@ -243,4 +284,116 @@ fn a_long_paste_lands_whole_and_the_key_after_it_acts() {
     );
     s.keys(&["C-c"]);
     s.wait_gone();
+}
+
+#[test]
+fn at_80_columns_a_no_answer_says_so_and_another_process_s_attempt_shows() {
+    let s = Session::new();
+    s.start_at(80, 24);
+    s.keys(&["BTab", "BTab", "Down"]); // Agent pane, AIAgentId
+    s.text("15");
+    s.keys(&["Enter", "Tab", "Tab"]); // Callee
+    // The simulator's callee that never rings and ends `powerOff` (204): no answer.
+    s.text("00999200204");
+    s.keys(&["Enter", "C-s"]);
+    s.wait_for("Dial 00999200204 with agent 15?");
+    s.keys(&["y"]);
+    let row = |screen: &str, needle: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(needle))
+            .map(str::to_string)
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let screen = s.screen();
+        if row(&screen, "00999200204")
+            .is_some_and(|l| l.contains("∅ 00999200204") && l.contains("no answer"))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the row never said no answer:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Another terminal dials against the same history and follows the call to its end
+    // (busy after 1 s); the open dialer lists it as it ended.
+    let other = format!(
+        "{} {} call --sim --wait --agent 15 --callee 00999200206",
+        s.env(),
+        env!("CARGO_BIN_EXE_ccc-dial")
+    );
+    let out = Command::new("sh").args(["-c", &other]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = Instant::now();
+    let deadline = written + Duration::from_secs(15);
+    loop {
+        let screen = s.screen();
+        if row(&screen, "00999200206").is_some_and(|l| l.contains("busy")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never listed:\n{screen}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    println!(
+        "an attempt written by another process shown {} ms after that process ended",
+        written.elapsed().as_millis()
+    );
+
+    // Idle with the history watched: still no CPU.
+    assert_idle(&s, 10);
+    s.quit("q");
+}
+
+#[test]
+fn hangup_and_quit_signals_restore_the_terminal_and_keep_the_form() {
+    for signal in ["HUP", "QUIT", "TERM"] {
+        let s = Session::new();
+        s.start();
+        // The pane stays after the dialer ends, so its exit can be read.
+        s.tmux(&["set-option", "-t", "e2e", "remain-on-exit", "on"]);
+        s.keys(&["BTab", "BTab", "Down"]); // Agent pane, AIAgentId
+        s.text("15");
+        s.keys(&["Enter"]);
+        s.wait_for("AIAgentId 15");
+        let pid = s.pid();
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while s
+            .tmux(&["display-message", "-p", "-t", "e2e", "#{pane_dead}"])
+            .trim()
+            != "1"
+        {
+            assert!(
+                Instant::now() < deadline,
+                "SIG{signal}: the dialer did not quit"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Handled: an orderly exit, not death by the signal (which leaves raw mode on).
+        let ended = s.tmux(&[
+            "display-message",
+            "-p",
+            "-t",
+            "e2e",
+            "#{pane_dead_status}:#{pane_dead_signal}",
+        ]);
+        assert_eq!(ended.trim(), "0:", "SIG{signal}");
+        // Off the alternate screen: the form is gone from the pane.
+        let screen = s.screen();
+        assert!(!screen.contains("AIAgentId"), "SIG{signal}: {screen}");
+        let draft = std::fs::read_to_string(s.path("config/draft.json")).unwrap();
+        assert!(draft.contains("15"), "SIG{signal}: {draft}");
+    }
 }

@@ -3,40 +3,9 @@
 mod tui_support;
 
 use ccc_dial::dialer::CallWord;
-use ccc_dial::history::{Attempt, AttemptStatus};
-use ccc_dial::tui::app::{App, Msg, Pane};
+use ccc_dial::history::AttemptStatus;
+use ccc_dial::tui::app::Msg;
 use tui_support::*;
-
-/// A history with every way an attempt can end or stand.
-fn every_outcome() -> App {
-    let mut app = app();
-    let start = app.start();
-    let mut rows: Vec<Attempt> = Vec::new();
-    let mut words = Vec::new();
-    for (i, word) in CallWord::ALL.into_iter().enumerate() {
-        let a = attempt(i as u32, AttemptStatus::Finished);
-        words.push((a.id.clone(), Some(word)));
-        rows.push(a);
-    }
-    let no_record = attempt(8, AttemptStatus::Finished);
-    words.push((no_record.id.clone(), None));
-    rows.push(no_record);
-    for (n, status) in [
-        (9, AttemptStatus::Ringing),
-        (10, AttemptStatus::InProgress),
-        (11, AttemptStatus::NotSent),
-        (12, AttemptStatus::Unknown),
-    ] {
-        rows.push(attempt(n, status));
-    }
-    let mut refused = attempt(13, AttemptStatus::Rejected);
-    refused.error_code = Some("InvalidParameterValue.Callee".into());
-    rows.push(refused);
-    load_history(&mut app, rows.len() as u64, 0, rows, &start);
-    app.update(Msg::Outcomes(words));
-    app.focus = Pane::History;
-    app
-}
 
 #[test]
 fn every_outcome_has_its_word_at_every_width() {

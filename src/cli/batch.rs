@@ -4,22 +4,21 @@
 //! call settings, with its line. Running the same batch again sends only the rows that never
 //! left: a row accepted, rejected, or whose outcome is unknown is skipped.
 
+mod launch;
+mod outcomes;
 mod pace;
 mod results;
 pub mod rows;
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
-use std::time::Instant;
-use tokio::sync::mpsc;
 
-use pace::{Pacer, Turn};
-use tokio::task::JoinSet;
+use launch::{Ended, Launch, Stop};
+use outcomes::{HELD_ELSEWHERE, Outcomes, Tally, held_outcome, held_result};
+use pace::Pacer;
 
 use super::exit::{EXIT_CODES_HELP, Exit};
 use super::guard::GuardArgs;
@@ -28,9 +27,9 @@ use crate::ccc::{Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::config::MAX_RATE_PER_SEC;
 use crate::dialer::word::outcome_words;
-use crate::dialer::{DEFAULT_MARGIN, Dialer, DialerEvent, Finished, HeldBack, WINDOW, now_ms};
-use crate::history::batch::{BatchKey, Earlier, batch_id};
-use crate::history::{AttemptId, AttemptStatus, BatchRef, Store};
+use crate::dialer::{DEFAULT_MARGIN, Dialer, WINDOW, now_ms};
+use crate::history::batch::{BatchKey, Earlier, RunLock, batch_id};
+use crate::history::{AttemptId, AttemptStatus, Store};
 use crate::session;
 pub use results::{Format, RowResult};
 pub use rows::{BadRow, Defaults, Row, parse as parse_rows};
@@ -91,34 +90,6 @@ pub struct BatchArgs {
     pub guard: GuardArgs,
 }
 
-/// Counts per outcome, for the progress bar and the summary.
-#[derive(Debug, Default)]
-struct Tally {
-    counts: HashMap<&'static str, u64>,
-    exit: Option<Exit>,
-}
-
-impl Tally {
-    fn add(&mut self, outcome: &'static str, exit: Exit) {
-        *self.counts.entry(outcome).or_default() += 1;
-        self.exit = Some(self.exit.map_or(exit, |e| e.worst(exit)));
-    }
-
-    fn get(&self, outcome: &str) -> u64 {
-        self.counts.get(outcome).copied().unwrap_or_default()
-    }
-
-    fn progress(&self) -> String {
-        format!(
-            "accepted {} · rejected {} · unknown {} · not sent {}",
-            self.get("accepted"),
-            self.get("rejected"),
-            self.get("unknown"),
-            self.get("not_sent")
-        )
-    }
-}
-
 /// Runs the command and returns its exit code; everything is already printed.
 pub async fn run(global: &GlobalArgs, args: BatchArgs) -> i32 {
     match run_batch(global, args).await {
@@ -159,8 +130,13 @@ impl Plan {
 fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
     let settings = headless::settings_for_dialing().map_err(failure)?;
     let format = Format::choose(args.format, args.out.as_deref()).map_err(invalid)?;
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| invalid(format!("cannot read {}: {e}", args.file.display())))?;
+    // A file that cannot be read is exit 1, as any file; its content decides exit 2.
+    let bytes = std::fs::read(&args.file).map_err(|e| {
+        failure(format!(
+            "cannot read the batch file {}: {e}; give a CSV file with a header line",
+            args.file.display()
+        ))
+    })?;
     let sdk_app_id =
         session::sdk_app_id(args.sdk_app_id.as_deref(), &settings, args.sim).map_err(invalid)?;
     let defaults = Defaults {
@@ -197,24 +173,6 @@ fn plan(args: &BatchArgs) -> Result<Plan, Failed> {
     })
 }
 
-/// Where each row's result goes, and the count of each outcome.
-struct Outcomes {
-    output: Option<results::Results>,
-    tally: Tally,
-}
-
-impl Outcomes {
-    fn add(&mut self, result: &RowResult, outcome: &'static str, exit: Exit) -> Result<(), Failed> {
-        self.tally.add(outcome, exit);
-        match self.output.as_mut() {
-            Some(o) => o
-                .write(result)
-                .map_err(|e| failure(format!("writing the results: {e}"))),
-            None => Ok(()),
-        }
-    }
-}
-
 async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed> {
     let plan = plan(&args)?;
     let bad_exit = if plan.checked.bad.is_empty() {
@@ -239,8 +197,14 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
                 .client
                 .prepare(&row.request.to_action(), unix_now())
                 .map_err(failure)?;
-            println!("# line {}: {}", row.line, row.request.callee);
-            println!("{}", headless::dry_run_text(&prepared));
+            let text = format!(
+                "# line {}: {}\n{}\n",
+                row.line,
+                row.request.callee,
+                headless::dry_run_text(&prepared)
+            );
+            headless::write_stdout(&text)
+                .map_err(|e| failure(format!("stdout could not be written ({e})")))?;
         }
         return Ok(bad_exit);
     }
@@ -261,6 +225,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     let mut outcomes = Outcomes {
         output,
         tally: Tally::default(),
+        output_failed: None,
     };
     for b in &plan.checked.bad {
         let result = RowResult {
@@ -270,12 +235,27 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
             message: Some(b.problems.join("; ")),
             ..Default::default()
         };
-        outcomes.add(&result, "invalid", Exit::Invalid)?;
+        outcomes.add(&result, "invalid", Exit::Invalid);
     }
+    // The rows as they were before joining the batch's runs: queued ones are in flight in
+    // another run if one is live, else left by a stopped run. Held to the end of the run.
+    let earlier = session.store.batch_rows(&batch_id).map_err(failure)?;
+    let (_run, another_run) = match session.store.path() {
+        Some(history) => RunLock::join(history, &batch_id)
+            .map(|(lock, others)| (Some(lock), others))
+            .map_err(|e| {
+                failure(format!(
+                    "cannot join the batch's runs beside the history: {e}"
+                ))
+            })?,
+        None => (None, false),
+    };
     let (to_send, last_request_ms) = skip_dialed(
         &session.store,
         &batch_id,
+        earlier,
         plan.rows().collect(),
+        another_run,
         &mut outcomes,
     )?;
 
@@ -300,33 +280,68 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         pacer: Pacer::new(rate, window),
         concurrency: args.concurrency as usize,
     };
-    let started = launch.run(to_send, &mut outcomes).await?;
+    let ended = launch.run(to_send, &mut outcomes).await.map_err(failure)?;
     summary(&outcomes.tally, &batch_id);
-    if let Some(started) = started {
-        eprintln!(
-            "stopped after starting {started} of {total} rows; every row started is recorded. \
-             To resume, run the same command again: {}",
-            command_line()
-        );
-        return Ok(Exit::Interrupted);
-    }
-    Ok(outcomes
-        .tally
-        .exit
-        .unwrap_or(Exit::Accepted)
-        .worst(bad_exit))
+    Ok(conclude(&ended, total, &outcomes).worst(bad_exit))
 }
 
-/// Resume: the rows an earlier run dialed are told and skipped. Returns the rows to send and
-/// when the earlier run last sent.
+/// Tells how the run ended: what the history could not record, what stopped it, and how
+/// to resume only when something is left to send. Returns the exit code.
+fn conclude(ended: &Ended, total: usize, outcomes: &Outcomes) -> Exit {
+    launch::tell_unrecorded(&ended.unrecorded);
+    let exit = outcomes.tally.exit.unwrap_or(Exit::Accepted);
+    let tally = &outcomes.tally;
+    let left = (total - ended.started) as u64 + tally.get("not_sent") + tally.get("not_recorded");
+    let resume = if left > 0 {
+        format!(
+            "{left} rows are left to send; to resume, run the same command again: {}",
+            command_line()
+        )
+    } else {
+        "nothing is left to send".into()
+    };
+    let started = ended.started;
+    match ended.stop {
+        None => exit,
+        Some(Stop::Interrupted | Stop::Abandoned) => {
+            eprintln!(
+                "stopped after starting {started} of {total} rows; every row started is \
+                 recorded; {resume}"
+            );
+            Exit::Interrupted
+        }
+        Some(Stop::HistoryFailed) => {
+            eprintln!(
+                "error: stopped after starting {started} of {total} rows: the history could not \
+                 record calls (is the disk full?); the rows in flight were settled; free some \
+                 space, then: {resume}"
+            );
+            exit.worst(Exit::Failure)
+        }
+        Some(Stop::OutputFailed) => {
+            headless::tell(&format!(
+                "error: the results could not be written ({}); stopped after starting \
+                 {started} of {total} rows, every one recorded; {resume}",
+                outcomes.output_failed.as_deref().unwrap_or_default()
+            ));
+            exit.worst(Exit::Failure)
+        }
+    }
+}
+
+/// Resume: the rows an earlier run dialed are told and skipped, and those `another_run` of
+/// the batch has in flight now are held back. Returns the rows to send and when the earlier
+/// run last sent.
 fn skip_dialed(
     store: &Store,
     batch_id: &str,
+    earlier: Vec<(u64, AttemptStatus, AttemptId)>,
     rows: Vec<Row>,
+    another_run: bool,
     outcomes: &mut Outcomes,
 ) -> Result<(Vec<Row>, i64), Failed> {
     let mut by_line: HashMap<u64, Vec<(AttemptStatus, AttemptId)>> = HashMap::new();
-    for (line, status, id) in store.batch_rows(batch_id).map_err(failure)? {
+    for (line, status, id) in earlier {
         by_line.entry(line).or_default().push((status, id));
     }
     let mut to_send = Vec::new();
@@ -345,11 +360,26 @@ fn skip_dialed(
         }
         let (outcome, exit) = match status {
             AttemptStatus::Rejected => ("skipped_rejected", Exit::Rejected),
+            AttemptStatus::Queued if another_run => (HELD_ELSEWHERE, Exit::Held),
+            // Queued by a run that stopped: it may have left.
             AttemptStatus::Unknown | AttemptStatus::Queued => {
                 unknown_earlier.push((row.line, row.request.callee.clone(), id.clone()));
                 ("skipped_unknown", Exit::Unknown)
             }
             _ => ("skipped_accepted", Exit::Accepted),
+        };
+        let message = if outcome == HELD_ELSEWHERE {
+            let text = format!(
+                "in flight in another run of this batch (attempt {})",
+                id.short()
+            );
+            eprintln!(
+                "line {}: not dialed: {}: {text}",
+                row.line, row.request.callee
+            );
+            text
+        } else {
+            format!("{status} in an earlier run")
         };
         let result = RowResult {
             line: row.line,
@@ -358,10 +388,10 @@ fn skip_dialed(
             session_id: attempt.as_ref().and_then(|a| a.session_id.clone()),
             request_id: attempt.as_ref().and_then(|a| a.request_id.clone()),
             error_code: attempt.as_ref().and_then(|a| a.error_code.clone()),
-            message: Some(format!("{status} in an earlier run")),
+            message: Some(message),
             attempt_id: Some(id.0.clone()),
         };
-        outcomes.add(&result, outcome, exit)?;
+        outcomes.add(&result, outcome, exit);
     }
     let tally = &outcomes.tally;
     let skipped = tally.get("skipped_accepted")
@@ -385,173 +415,6 @@ fn skip_dialed(
     Ok((to_send, last_request_ms))
 }
 
-/// Starting the rows: paced by the moments requests leave, `concurrency` in flight at most,
-/// until every row is done or Ctrl-C.
-struct Launch {
-    dialer: Dialer,
-    events: mpsc::UnboundedReceiver<DialerEvent>,
-    batch_id: String,
-    pacer: Pacer,
-    concurrency: usize,
-}
-
-impl Launch {
-    /// Runs the rows; `Some(started)` when Ctrl-C stopped it.
-    async fn run(
-        mut self,
-        rows: Vec<Row>,
-        outcomes: &mut Outcomes,
-    ) -> Result<Option<usize>, Failed> {
-        let progress = progress_bar(rows.len() as u64);
-        let mut pending = rows.into_iter().peekable();
-        let mut tasks: JoinSet<(Row, AttemptId, Finished)> = JoinSet::new();
-        let mut interrupted = false;
-        let ctrl_c = tokio::signal::ctrl_c();
-        tokio::pin!(ctrl_c);
-        let mut started = 0usize;
-        loop {
-            let launching = pending.peek().is_some() && !interrupted;
-            let turn = (launching && tasks.len() < self.concurrency)
-                .then(|| self.pacer.turn(Instant::now()));
-            let wait = match turn {
-                Some(Turn::After(d)) => Some(d),
-                _ => None,
-            };
-            tokio::select! {
-                biased;
-                _ = &mut ctrl_c, if !interrupted && (launching || !tasks.is_empty()) => {
-                    interrupted = true;
-                    progress.suspend(|| eprintln!(
-                        "interrupted: starting no more rows; waiting for {} in flight",
-                        tasks.len()
-                    ));
-                }
-                Some(event) = self.events.recv(), if launching || !tasks.is_empty() => match event {
-                    DialerEvent::Sent { id, .. } => self.pacer.sent(&id, Instant::now()),
-                    DialerEvent::Failed { id, .. } | DialerEvent::NotRecorded { id, .. } => {
-                        self.pacer.ended(&id)
-                    }
-                    _ => {}
-                },
-                Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                    let (row, id, finished) = done.map_err(failure)?;
-                    self.pacer.ended(&id);
-                    finish_row(&row, &id, &finished, outcomes, &progress)?;
-                }
-                _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
-                _ = std::future::ready(()), if turn == Some(Turn::Now) => {
-                    let Some(row) = pending.next() else { continue };
-                    started += 1;
-                    let id = AttemptId::new();
-                    self.pacer.started(id.clone());
-                    let dialer = self.dialer.clone();
-                    let batch = BatchRef { batch_id: self.batch_id.clone(), row: row.line };
-                    tasks.spawn(async move {
-                        let finished = dialer.run(id.clone(), row.request.clone(), Some(batch)).await;
-                        (row, id, finished)
-                    });
-                }
-                else => break,
-            }
-        }
-        progress.finish_and_clear();
-        Ok(interrupted.then_some(started))
-    }
-}
-
-/// Records a row's outcome, telling a rejected or unknown one on stderr.
-fn finish_row(
-    row: &Row,
-    id: &AttemptId,
-    finished: &Finished,
-    outcomes: &mut Outcomes,
-    progress: &ProgressBar,
-) -> Result<(), Failed> {
-    let result = row_result(row, id, finished);
-    let exit = match finished {
-        Finished::Accepted { .. } => Exit::Accepted,
-        Finished::Failed(f) => Exit::of_outcome(f.outcome),
-        Finished::NotRecorded(_) => Exit::Failure,
-        Finished::Held(held) => {
-            progress.suspend(|| eprintln!("line {}: not dialed: {held}", row.line));
-            Exit::Held
-        }
-    };
-    if exit == Exit::Rejected || exit == Exit::Unknown {
-        progress.suspend(|| {
-            eprintln!(
-                "line {}: {} {}: {}{}",
-                row.line,
-                row.request.callee,
-                result.outcome,
-                result
-                    .error_code
-                    .as_deref()
-                    .map(|c| format!("{c}: "))
-                    .unwrap_or_default(),
-                result.message.as_deref().unwrap_or_default()
-            )
-        });
-    }
-    outcomes.add(&result, outcome_name(finished), exit)?;
-    progress.inc(1);
-    progress.set_message(outcomes.tally.progress());
-    Ok(())
-}
-
-fn outcome_name(finished: &Finished) -> &'static str {
-    match finished {
-        Finished::Accepted { .. } => "accepted",
-        Finished::Failed(f) => f.status().as_str(),
-        Finished::NotRecorded(_) => "not_recorded",
-        Finished::Held(_) => "held",
-    }
-}
-
-fn row_result(row: &Row, id: &AttemptId, finished: &Finished) -> RowResult {
-    let base = RowResult {
-        line: row.line,
-        callee: row.request.callee.clone(),
-        outcome: outcome_name(finished).into(),
-        attempt_id: Some(id.0.clone()),
-        ..Default::default()
-    };
-    match finished {
-        Finished::Accepted {
-            session_id,
-            request_id,
-        } => RowResult {
-            session_id: Some(session_id.clone()),
-            request_id: Some(request_id.clone()),
-            ..base
-        },
-        Finished::Failed(f) => RowResult {
-            request_id: f.request_id.clone(),
-            error_code: f.code.clone(),
-            message: Some(format!("{} ({})", f.message, f.hint)),
-            ..base
-        },
-        Finished::NotRecorded(message) => RowResult {
-            message: Some(message.clone()),
-            attempt_id: None,
-            ..base
-        },
-        Finished::Held(held) => held_result(row, held),
-    }
-}
-
-fn progress_bar(len: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} · ETA {eta}") {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(250));
-    bar
-}
-
 fn summary(tally: &Tally, batch_id: &str) {
     let lines = [
         ("accepted", "accepted"),
@@ -559,7 +422,8 @@ fn summary(tally: &Tally, batch_id: &str) {
         ("unknown", outcome_words(Outcome::Unknown)),
         ("not_sent", "not sent (will be sent on a rerun)"),
         ("not_recorded", "not recorded, not sent"),
-        ("held", "held back: called recently, or in flight"),
+        ("held", "held back: called recently"),
+        (HELD_ELSEWHERE, "held back: in flight in another run"),
         ("invalid", "bad data, skipped"),
         ("skipped_accepted", "accepted earlier, skipped"),
         ("skipped_rejected", "rejected earlier, skipped"),
@@ -573,16 +437,6 @@ fn summary(tally: &Tally, batch_id: &str) {
         }
     }
     eprintln!("batch {batch_id}");
-}
-
-fn held_result(row: &Row, held: &HeldBack) -> RowResult {
-    RowResult {
-        line: row.line,
-        callee: row.request.callee.clone(),
-        outcome: "held".into(),
-        message: Some(held.to_string()),
-        ..Default::default()
-    }
 }
 
 /// `--out` must not overwrite the calls it reads.
@@ -653,7 +507,7 @@ async fn hold_back_witnessed(
         match witnessed.get(&row.request.callee) {
             Some(held) if held.in_flight() || rule.overridden.is_none() => {
                 eprintln!("line {}: not dialed: {held}", row.line);
-                outcomes.add(&held_result(&row, held), "held", Exit::Held)?;
+                outcomes.add(&held_result(&row, held), held_outcome(held), Exit::Held);
             }
             _ => to_send.push(row),
         }

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::exit::{EXIT_CODES_HELP, Exit};
 use super::guard::GuardArgs;
 use super::headless;
+use super::interrupt;
 use crate::ccc::actions::{CreateAIAgentCall, TelCdrInfo};
 use crate::ccc::unix_now;
 use crate::cli::GlobalArgs;
@@ -17,6 +18,7 @@ use crate::config::Settings;
 use crate::dialer::word::{outcome_words, status_words};
 use crate::dialer::{
     CallReport, DialDraft, DialRequest, Dialer, DialerEvent, Failure, Finished, WatchEvent,
+    settle_abandoned,
 };
 use crate::history::event::Fetched;
 use crate::history::{AttemptId, CallEvent, Event};
@@ -116,13 +118,43 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
         return exit.code();
     }
     let id = AttemptId::new();
-    let finished = session.dialer.run(id.clone(), request.clone(), None).await;
+    let finished = tokio::select! {
+        finished = session.dialer.run(id.clone(), request.clone(), None) => finished,
+        _ = interrupt::second_ctrl_c(
+            "interrupted: waiting for the service's answer, to record it; Ctrl-C again stops \
+             waiting (the call then counts as unknown)"
+        ) => return abandoned(&session.dialer, &id),
+    };
     report(finished, &id, &request, &args, &mut session).await
+}
+
+/// A second Ctrl-C before the answer: the request may have left, so the attempt is unknown.
+fn abandoned(dialer: &Dialer, id: &AttemptId) -> i32 {
+    match settle_abandoned(dialer.store(), id) {
+        Ok(_) => eprintln!(
+            "stopped waiting: the outcome is unknown, as the request may have reached the \
+             service; check the call records before dialing again (ccc-dial history show {})",
+            id.short()
+        ),
+        Err(e) => eprintln!(
+            "stopped waiting: the outcome is unknown, and the history could not record it \
+             ({e}); check the call records before dialing again"
+        ),
+    }
+    Exit::Interrupted.code()
 }
 
 /// The request from the options or the input file, with every problem printed.
 fn valid_request(args: &CallArgs, settings: &Settings) -> Result<DialRequest, Exit> {
-    match draft(args, settings).map(|d| d.validate()) {
+    // A file that cannot be read is not bad input: the table's code 1, like any file.
+    let input = match args.input.as_deref().map(read_input).transpose() {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Err(Exit::Failure);
+        }
+    };
+    match draft(args, input.as_deref(), settings).map(|d| d.validate()) {
         Ok(Ok(r)) => Ok(r),
         Ok(Err(problems)) => {
             eprintln!("error: the request is not valid:");
@@ -145,10 +177,13 @@ fn dry_run(connected: &session::Connected, request: &DialRequest) -> Exit {
         .client
         .prepare(&request.to_action(), unix_now())
     {
-        Ok(prepared) => {
-            print!("{}", headless::dry_run_text(&prepared));
-            Exit::Accepted
-        }
+        Ok(prepared) => match headless::write_stdout(&headless::dry_run_text(&prepared)) {
+            Ok(()) => Exit::Accepted,
+            Err(e) => {
+                headless::tell(&format!("error: stdout could not be written ({e})"));
+                Exit::Failure
+            }
+        },
         Err(e) => {
             eprintln!("error: {e}");
             Exit::Invalid
@@ -176,8 +211,7 @@ async fn report(
                 "Callee": request.callee,
             });
             if !args.wait {
-                print_accepted(&accepted, args.json);
-                return Exit::Accepted.code();
+                return deliver(&accepted_text(&accepted, args.json), id, Exit::Accepted);
             }
             eprintln!("accepted: SessionId {session_id}, RequestId {request_id}");
             wait(
@@ -190,8 +224,8 @@ async fn report(
             .await
         }
         Finished::Failed(failure) => {
-            print_failure(&failure, id, args.json);
-            Exit::of_outcome(failure.outcome).code()
+            let printed = failure_text(&failure, id, args.json);
+            deliver(&printed, id, Exit::of_outcome(failure.outcome))
         }
         Finished::NotRecorded(message) => {
             eprintln!("error: {message}");
@@ -246,21 +280,33 @@ async fn wait(
     json: bool,
 ) -> i32 {
     // `run` started the watch when the call was accepted; its events say how it goes.
-    let ended = loop {
-        let Some(event) = statuses.recv().await else {
-            break Err("the dialer stopped".to_string());
-        };
-        match event {
-            DialerEvent::Watch(WatchEvent::Status { status, .. }) if !json => {
-                eprintln!("status: {}", status_words(status));
+    let followed = async {
+        loop {
+            let Some(event) = statuses.recv().await else {
+                break Err("the dialer stopped".to_string());
+            };
+            match event {
+                DialerEvent::Watch(WatchEvent::Status { status, .. }) if !json => {
+                    eprintln!("status: {}", status_words(status));
+                }
+                DialerEvent::Watch(WatchEvent::Report { id: done }) if done == *id => break Ok(()),
+                DialerEvent::Watch(WatchEvent::WatchError {
+                    id: failed,
+                    message,
+                    stopped: true,
+                }) if failed == *id => break Err(message),
+                _ => {}
             }
-            DialerEvent::Watch(WatchEvent::Report { id: done }) if done == *id => break Ok(()),
-            DialerEvent::Watch(WatchEvent::WatchError {
-                id: failed,
-                message,
-                stopped: true,
-            }) if failed == *id => break Err(message),
-            _ => {}
+        }
+    };
+    let ended = tokio::select! {
+        ended = followed => ended,
+        _ = interrupt::second_ctrl_c(
+            "interrupted: the call goes on; still following it to record its end. Ctrl-C \
+             again stops following (the history keeps the call; the next start follows it up)"
+        ) => {
+            eprintln!("stopped following: ccc-dial history show {}", id.short());
+            return deliver(&accepted_text(&accepted, json), id, Exit::Interrupted);
         }
     };
     let report = ended.and_then(|()| {
@@ -273,21 +319,20 @@ async fn wait(
     });
     match report {
         Ok((report, events)) => match last_record(&events) {
-            Some(record) => {
-                print_finished(accepted, &report, &record, json);
-                Exit::Accepted.code()
-            }
+            Some(record) => deliver(
+                &finished_text(accepted, &report, &record, json),
+                id,
+                Exit::Accepted,
+            ),
             None => {
-                print_accepted(&accepted, json);
                 let why = report.record_error.unwrap_or_default();
                 eprintln!("error: the call finished without a call record: {why}");
-                Exit::Failure.code()
+                deliver(&accepted_text(&accepted, json), id, Exit::Failure)
             }
         },
         Err(message) => {
-            print_accepted(&accepted, json);
             eprintln!("error: lost track of the call: {message}");
-            Exit::Failure.code()
+            deliver(&accepted_text(&accepted, json), id, Exit::Failure)
         }
     }
 }
@@ -301,10 +346,9 @@ fn last_record(events: &[Event]) -> Option<TelCdrInfo> {
 }
 
 /// The form as given on the command line or in `--input`.
-fn draft(args: &CallArgs, settings: &Settings) -> Result<DialDraft, String> {
-    if let Some(path) = &args.input {
-        let text = read_input(path)?;
-        let action = parse_body(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+fn draft(args: &CallArgs, input: Option<&str>, settings: &Settings) -> Result<DialDraft, String> {
+    if let (Some(path), Some(text)) = (&args.input, input) {
+        let action = parse_body(text).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(DialRequest::from_action(&action));
     }
     let sdk_app_id = session::sdk_app_id(args.sdk_app_id.as_deref(), settings, args.sim)?;
@@ -337,7 +381,12 @@ fn read_input(path: &std::path::Path) -> Result<String, String> {
             .map_err(|e| format!("cannot read the request from stdin: {e}"))?;
         return Ok(text);
     }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read the request file {}: {e}; --input takes a JSON file, or - for stdin",
+            path.display()
+        )
+    })
 }
 
 /// The fields of CreateAIAgentCall's body. `PromptVariables` is the deprecated name of
@@ -394,26 +443,32 @@ pub fn parse_body(text: &str) -> Result<CreateAIAgentCall, String> {
     serde_json::from_value(Value::Object(fields)).map_err(|e| format!("{e}"))
 }
 
-fn print_accepted(accepted: &Value, json: bool) {
+fn accepted_text(accepted: &Value, json: bool) -> String {
     if json {
-        println!("{accepted}");
+        format!("{accepted}\n")
     } else {
-        println!("SessionId: {}", text(accepted, "SessionId"));
-        println!("RequestId: {}", text(accepted, "RequestId"));
+        format!(
+            "SessionId: {}\nRequestId: {}\n",
+            text(accepted, "SessionId"),
+            text(accepted, "RequestId")
+        )
     }
 }
 
-fn print_finished(mut accepted: Value, report: &CallReport, record: &TelCdrInfo, json: bool) {
+fn finished_text(
+    mut accepted: Value,
+    report: &CallReport,
+    record: &TelCdrInfo,
+    json: bool,
+) -> String {
     if json {
         accepted["CallRecord"] = without_nulls(serde_json::to_value(record).unwrap_or_default());
-        println!("{accepted}");
-        return;
+        return format!("{accepted}\n");
     }
-    println!("SessionId: {}", text(&accepted, "SessionId"));
-    println!("RequestId: {}", text(&accepted, "RequestId"));
-    let show = |name: &str, value: Option<String>| {
+    let mut out = accepted_text(&accepted, false);
+    let mut show = |name: &str, value: Option<String>| {
         if let Some(v) = value {
-            println!("{name}: {v}");
+            out.push_str(&format!("{name}: {v}\n"));
         }
     };
     show("Outcome", report.word.map(|w| w.to_string()));
@@ -423,16 +478,34 @@ fn print_finished(mut accepted: Value, report: &CallReport, record: &TelCdrInfo,
     show("HungUpSide", record.hung_up_side.clone());
     show("RecordURL", record.record_url.clone());
     for tag in &report.tags {
-        println!("Tag: {} = {}", tag.name, tag.value);
+        show("Tag", Some(format!("{} = {}", tag.name, tag.value)));
     }
     let ete = report.latency.as_ref().and_then(|l| l.ete.median);
     show(
         "Latency",
         ete.map(|ms| format!("{ms:.0} ms median end to end")),
     );
+    out
 }
 
-fn print_failure(failure: &Failure, id: &AttemptId, json: bool) {
+/// Writes what the call prints on stdout and returns `exit`; a reader gone (`| true`) or a
+/// full device cannot undo the call, which is recorded: stderr names it and the code is 1.
+fn deliver(text: &str, id: &AttemptId, exit: Exit) -> i32 {
+    match headless::write_stdout(text) {
+        Ok(()) => exit.code(),
+        Err(e) => {
+            headless::tell(&format!(
+                "error: stdout could not be written ({e}); the attempt is recorded: \
+                 ccc-dial history show {}",
+                id.short()
+            ));
+            Exit::Failure.code()
+        }
+    }
+}
+
+/// Tells the failure on stderr; returns what goes to stdout (the JSON object with --json).
+fn failure_text(failure: &Failure, id: &AttemptId, json: bool) -> String {
     let what = outcome_words(failure.outcome);
     match &failure.code {
         Some(code) => eprintln!("error: {what}: {code}: {}", failure.message),
@@ -447,22 +520,23 @@ fn print_failure(failure: &Failure, id: &AttemptId, json: bool) {
         id.short(),
         id.short()
     );
-    if json {
-        let mut out = Map::new();
-        out.insert("Outcome".into(), json!(failure.status().as_str()));
-        if let Some(code) = &failure.code {
-            out.insert(
-                "Error".into(),
-                json!({"Code": code, "Message": failure.message}),
-            );
-        } else {
-            out.insert("Error".into(), json!({"Message": failure.message}));
-        }
-        out.insert("Hint".into(), json!(failure.hint));
-        out.insert("RequestId".into(), json!(failure.request_id));
-        out.insert("AttemptId".into(), json!(id.as_str()));
-        println!("{}", Value::Object(out));
+    if !json {
+        return String::new();
     }
+    let mut out = Map::new();
+    out.insert("Outcome".into(), json!(failure.status().as_str()));
+    if let Some(code) = &failure.code {
+        out.insert(
+            "Error".into(),
+            json!({"Code": code, "Message": failure.message}),
+        );
+    } else {
+        out.insert("Error".into(), json!({"Message": failure.message}));
+    }
+    out.insert("Hint".into(), json!(failure.hint));
+    out.insert("RequestId".into(), json!(failure.request_id));
+    out.insert("AttemptId".into(), json!(id.as_str()));
+    format!("{}\n", Value::Object(out))
 }
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {

@@ -9,7 +9,8 @@ pub enum Exit {
     /// Accepted (with `--wait`, followed to its end); a batch: every row accepted.
     Accepted = 0,
     /// Could not start: no credentials, an unusable history or settings, a file that cannot be
-    /// read or written, or `--wait` lost track of an accepted call.
+    /// read or written, or `--wait` lost track of an accepted call; stdout could not be
+    /// written after a call; a batch's history or results could not be written mid-run.
     Failure = 1,
     /// Invalid input: bad options, a bad request file; a batch: rows with bad data (skipped).
     Invalid = 2,
@@ -22,7 +23,8 @@ pub enum Exit {
     /// Not dialed: the callee was called within the recent-call window, or a call to them is
     /// in flight or of unknown outcome (`--allow-recent` dials anyway).
     Held = 6,
-    /// A batch stopped by Ctrl-C; run the same command again to resume.
+    /// Ctrl-C: a batch stopped starting rows (run it again to resume), or a second Ctrl-C
+    /// stopped waiting for a call (recorded unknown when no answer had come).
     Interrupted = 130,
 }
 
@@ -70,7 +72,9 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    accepted (with --wait: the call was followed to its end); batch: every row accepted
   1    could not start: no credentials, unusable history or settings, a file that cannot be
-       read or written; or --wait lost track of an accepted call
+       read or written; --wait lost track of an accepted call; stdout could not be written
+       after the call (it is recorded); batch: the history or the results could not be
+       written mid-run (no more rows start; what was not recorded is listed)
   2    invalid input (bad options or request); batch: some rows had bad data and were skipped
   3    rejected by the service (its error code and a hint are on stderr)
   4    outcome unknown: sent, but no valid answer came back; a phone may have rung.
@@ -78,7 +82,8 @@ Exit codes:
   5    not sent: nothing reached the service (e.g. connection refused); safe to run again
   6    held back, nothing sent: the callee was called within the recent-call window, or a
        call to them is in flight or of unknown outcome; --allow-recent dials anyway
-  130  batch interrupted by Ctrl-C; run the same command again to resume
+  130  batch interrupted by Ctrl-C (run the same command again to resume, when rows are
+       left); a second Ctrl-C stopped waiting for a call: recorded unknown if no answer came
 A batch exits with the most serious code among its rows: 130, 4, 1, 5, 6, 3, 2, then 0.";
 
 #[cfg(test)]

@@ -65,3 +65,18 @@ pub fn dry_run_text(prepared: &Prepared) -> String {
         prepared.to_curl()
     )
 }
+
+/// Writes `text` to stdout and flushes it. A reader that went away (`| head -1`) or a full
+/// device is an error to handle, never a panic as with `print!`.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// A line on stderr that cannot panic, for when stdout already failed and stderr may too.
+pub fn tell(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

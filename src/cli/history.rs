@@ -115,11 +115,22 @@ const TABLE_ROWS: u64 = 50;
 
 /// Opens the history at `db`, else the default place, telling the user of any notice.
 pub fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    open_with(db, |p| Store::open(p))
+}
+
+/// [`open`], to read only: it works on a full disk and on a file the user may not write.
+pub fn open_to_read(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    open_with(db, |p| Store::open_read_only(p))
+}
+
+type Opener = fn(&std::path::Path) -> Result<(Store, Option<String>), HistoryError>;
+
+fn open_with(db: Option<PathBuf>, opener: Opener) -> anyhow::Result<Store> {
     let path = match db {
         Some(p) => p,
         None => Store::default_path()?,
     };
-    let (store, notice) = Store::open(&path)?;
+    let (store, notice) = opener(&path)?;
     if let Some(notice) = notice {
         eprintln!("note: {notice}");
     }
@@ -127,7 +138,11 @@ pub fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
 }
 
 pub fn run(args: HistoryArgs) -> anyhow::Result<()> {
-    let store = open(args.db)?;
+    // Only labels write at once; a prune plans on a read-only handle and writes if it must.
+    let store = match &args.action {
+        Some(HistoryAction::Label { .. }) => open(args.db.clone())?,
+        _ => open_to_read(args.db.clone())?,
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = match args.action {
@@ -142,7 +157,7 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<()> {
         Some(HistoryAction::Prune {
             older_than,
             dry_run,
-        }) => prune(&store, older_than, dry_run, &mut out),
+        }) => prune(&store, args.db.clone(), older_than, dry_run, &mut out),
     };
     let result = result.and_then(|()| Ok(out.flush()?));
     match result {
@@ -487,20 +502,31 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-fn prune(store: &Store, age_ms: i64, dry_run: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+/// Counts on the read-only `store`; opens the history for writing only to delete something.
+fn prune(
+    store: &Store,
+    db: Option<PathBuf>,
+    age_ms: i64,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let cutoff = Local::now().timestamp_millis().saturating_sub(age_ms);
     let when = local_time(cutoff, "%Y-%m-%d %H:%M:%S");
+    let planned = store.count(&Filter {
+        until_ms: Some(cutoff),
+        ..Default::default()
+    })?;
     if dry_run {
-        let n = store.count(&Filter {
-            until_ms: Some(cutoff),
-            ..Default::default()
-        })?;
         writeln!(
             out,
-            "{n} attempts were made before {when}; nothing deleted (--dry-run)."
+            "{planned} attempts were made before {when}; nothing deleted (--dry-run)."
         )?;
     } else {
-        let n = store.prune(cutoff)?;
+        let n = if planned == 0 {
+            0
+        } else {
+            open(db)?.prune(cutoff)?
+        };
         writeln!(out, "Deleted {n} attempts made before {when}.")?;
     }
     Ok(())

@@ -7,6 +7,7 @@ pub mod exit;
 pub mod guard;
 mod headless;
 pub mod history;
+mod interrupt;
 mod json_keys;
 pub mod sim;
 pub mod stats;
@@ -16,6 +17,7 @@ pub mod task;
 use clap::{Args, Parser, Subcommand};
 
 use crate::backend::{ServiceOverrides, SimChoice};
+use crate::config::ThemeName;
 use crate::session::Overrides;
 
 /// Launch, watch and record Tencent Cloud Contact Center AI-agent outbound calls.
@@ -27,6 +29,10 @@ use crate::session::Overrides;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// The dialer's colours: dark or light, for the terminal's background. Otherwise the
+    /// settings' theme (dark unless chosen in F2). NO_COLOR turns colours off either way.
+    #[arg(long, value_name = "dark|light")]
+    pub theme: Option<ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -2,23 +2,19 @@
 //! followed to its report; then the runs compared. Resumable like a batch, and never twice: a
 //! rerun skips every set an earlier run may have dialed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use sha2::{Digest, Sha256};
 
-use super::batch::{Defaults, Failed, Row, command_line, failure, invalid, parse_rows};
+use super::batch::{Defaults, Failed, command_line, failure, invalid, parse_rows};
 use super::exit::{EXIT_CODES_HELP, Exit};
 use super::guard::GuardArgs;
 use super::headless;
-use crate::ccc::Outcome;
-use crate::dialer::{Dialer, Finished, WatchEnd};
-use crate::history::batch::{BatchKey, batch_id};
-use crate::history::{AttemptId, AttemptStatus, BatchRef, Store};
-use crate::history::{ClaimRule, Override};
-use crate::results::Run;
+use crate::dialer::Dialer;
+use crate::history::Store;
 use crate::results::compare::Comparison;
 use crate::session;
+use crate::sweep::{self, SweepKey, SweepSet};
 
 /// Call one number once per variable set, one call at a time, then compare the runs.
 ///
@@ -74,39 +70,9 @@ pub async fn run(global: &super::GlobalArgs, args: SweepArgs) -> i32 {
     }
 }
 
-/// The sweep id: the batch id of the same file and settings, bound to the callee.
-fn sweep_id(file: &[u8], defaults: &Defaults, endpoint: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(b"ccc-dial sweep 1\0");
-    let batch = batch_id(&BatchKey {
-        file,
-        sdk_app_id: &defaults.sdk_app_id,
-        agent: defaults.agent.as_deref(),
-        callers: &defaults.callers,
-        endpoint,
-    });
-    h.update(batch.as_bytes());
-    h.update(b"\0");
-    h.update(defaults.callee.as_deref().unwrap_or("").as_bytes());
-    hex::encode(h.finalize())
-}
-
-/// `dify-inputs-tone=formal, name=Bob`, for progress lines.
-fn set_text(row: &Row) -> String {
-    let vars: Vec<String> = row
-        .request
-        .variables
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    crate::results::printable(&vars.join(", "))
-}
-
 async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Failed> {
     let env = crate::credentials::Env::from_process();
     let settings = headless::settings(&env);
-    let bytes = std::fs::read(&args.vars_file)
-        .map_err(|e| invalid(format!("cannot read {}: {e}", args.vars_file.display())))?;
     let sdk_app_id =
         session::sdk_app_id(args.sdk_app_id.as_deref(), &settings, args.sim).map_err(invalid)?;
     let defaults = Defaults {
@@ -117,28 +83,21 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
         max_ring: args.max_ring.clone().unwrap_or_default(),
         queue_timeout: args.queue_timeout.clone().unwrap_or_default(),
     };
-    let file = args.vars_file.display();
-    let (rows, bad) = parse_rows(&bytes, &defaults).map_err(|e| invalid(format!("{file}: {e}")))?;
-    if !bad.is_empty() {
-        for b in &bad {
-            eprintln!("{file}:{}: {}", b.line, b.problems.join("; "));
-        }
-        return Err(invalid(format!(
-            "{file}: {} bad variable set(s); fix them, nothing was dialed",
-            bad.len()
-        )));
-    }
-    if rows.is_empty() {
-        return Err(invalid(format!(
-            "{file}: no variable sets; add rows under the var.NAME header"
-        )));
-    }
+    let (bytes, rows) = read_sets(&args.vars_file, &defaults).map_err(invalid)?;
 
     let connected = headless::connect(global, args.sim).await.map_err(failure)?;
     let session = headless::open(connected).map_err(failure)?;
     args.guard.check_history(&session.store).map_err(failure)?;
     let dialer = session.dialer.clone().with_claim(args.guard.rule());
-    let sweep_id = sweep_id(&bytes, &defaults, &session.backend.label());
+    let endpoint = session.backend.label();
+    let sweep_id = sweep::sweep_id(&SweepKey {
+        file: &bytes,
+        sdk_app_id: &defaults.sdk_app_id,
+        agent: defaults.agent.as_deref().unwrap_or(""),
+        callers: &defaults.callers,
+        callee: defaults.callee.as_deref().unwrap_or(""),
+        endpoint: &endpoint,
+    });
     let exit = dial_sets(&dialer, &session.store, &sweep_id, rows).await?;
     if exit == Exit::Interrupted {
         eprintln!(
@@ -152,111 +111,66 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
     Ok(exit)
 }
 
-/// Dials each set no earlier run dialed, one at a time, following each to its report.
+/// Reads and checks every variable set of `path` before anything is dialed: the file's
+/// bytes (part of the sweep's id) and its sets, or every problem, one line each, then what to
+/// do.
+pub fn read_sets(path: &Path, defaults: &Defaults) -> Result<(Vec<u8>, Vec<SweepSet>), String> {
+    let file = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let (rows, bad) = parse_rows(&bytes, defaults).map_err(|e| format!("{file}: {e}"))?;
+    if !bad.is_empty() {
+        let mut lines: Vec<String> = bad
+            .iter()
+            .map(|b| format!("{file}:{}: {}", b.line, b.problems.join("; ")))
+            .collect();
+        lines.push(format!(
+            "{file}: {} bad variable set(s); fix them, nothing was dialed",
+            bad.len()
+        ));
+        return Err(lines.join("\n"));
+    }
+    if rows.is_empty() {
+        return Err(format!(
+            "{file}: no variable sets; add rows under the var.NAME header"
+        ));
+    }
+    let sets = rows
+        .into_iter()
+        .map(|r| SweepSet {
+            line: r.line,
+            request: r.request,
+        })
+        .collect();
+    Ok((bytes, sets))
+}
+
+/// Dials the sets (see [`crate::sweep::dial_sets`]) until done or Ctrl-C, telling progress
+/// on stderr.
 async fn dial_sets(
     dialer: &Dialer,
     store: &Store,
     sweep_id: &str,
-    rows: Vec<Row>,
+    sets: Vec<SweepSet>,
 ) -> Result<Exit, Failed> {
-    let earlier = store.batch_rows(sweep_id).map_err(failure)?;
-    let total = rows.len();
-    let mut exit = Exit::Accepted;
-    for (n, row) in rows.into_iter().enumerate() {
-        let set = format!("set {}/{total} (line {})", n + 1, row.line);
-        let before: Vec<&(u64, AttemptStatus, AttemptId)> = earlier
-            .iter()
-            .filter(|(line, status, _)| *line == row.line && status.may_have_dialed())
-            .collect();
-        if let Some((_, status, id)) = before.last() {
-            if status.is_live() {
-                eprintln!("{set}: waiting for the call an earlier run left live");
-                follow(dialer, id, &set).await;
-            } else {
-                eprintln!("{set}: dialed by an earlier run ({status}), skipped");
-            }
-            continue;
-        }
-        eprintln!("{set}: {}", set_text(&row));
-        let id = AttemptId::new();
-        let batch = BatchRef {
-            batch_id: sweep_id.to_owned(),
-            row: row.line,
-        };
-        // One sweep is one intent: its first call claims the callee as any dial does, and
-        // the sets after it call again under the sweep's name.
-        let dialed_before = earlier
-            .iter()
-            .any(|(_, status, _)| status.may_have_dialed());
-        let dialer = if dialed_before || n > 0 {
-            dialer.clone().with_claim(ClaimRule {
-                overridden: Some(Override::Intent(format!("sweep {sweep_id}"))),
-                ..dialer.claim_rule().clone()
-            })
-        } else {
-            dialer.clone()
-        };
-        let finished = tokio::select! {
-            f = dialer.run(id.clone(), row.request, Some(batch)) => f,
-            _ = tokio::signal::ctrl_c() => return Ok(Exit::Interrupted),
-        };
-        match finished {
-            Finished::Accepted { .. } => {
-                tokio::select! {
-                    _ = follow(&dialer, &id, &set) => {}
-                    _ = tokio::signal::ctrl_c() => return Ok(Exit::Interrupted),
-                }
-            }
-            Finished::Failed(f) => {
-                eprintln!("{set}: {}: {} ({})", f.status(), f.message, f.hint);
-                exit = exit.worst(Exit::of_outcome(f.outcome));
-                if f.outcome == Outcome::Unknown {
-                    eprintln!("{set}: a call may be ringing; the sweep stops here");
-                    return Ok(exit);
-                }
-            }
-            Finished::NotRecorded(message) => return Err(failure(message)),
-            Finished::Held(held) => {
-                eprintln!("{set}: not dialed: {held}; --allow-recent dials it all the same");
-                return Ok(exit.worst(Exit::Held));
-            }
-        }
+    let mut say = |line: String| eprintln!("{line}");
+    let end = tokio::select! {
+        end = sweep::dial_sets(dialer, store, sweep_id, sets, &mut say) => end.map_err(failure)?,
+        _ = tokio::signal::ctrl_c() => return Ok(Exit::Interrupted),
+    };
+    let mut exit = end
+        .failed
+        .iter()
+        .fold(Exit::Accepted, |exit, o| exit.worst(Exit::of_outcome(*o)));
+    if end.held {
+        eprintln!("--allow-recent dials it all the same");
+        exit = exit.worst(Exit::Held);
     }
     Ok(exit)
 }
 
-/// Follows an accepted call to its report, saying how it ended.
-async fn follow(dialer: &Dialer, id: &AttemptId, set: &str) {
-    match dialer.follow(id).await {
-        WatchEnd::Reported { .. } | WatchEnd::NotLive(_) | WatchEnd::AlreadyWatched => {
-            match dialer.store().find(id.as_str()) {
-                Ok(Some(a)) => match dialer.store().entry(a) {
-                    Ok(entry) => eprintln!("{set}: {}", Run::new(entry).outcome_line()),
-                    Err(e) => eprintln!("{set}: {e}"),
-                },
-                Ok(None) => {}
-                Err(e) => eprintln!("{set}: {e}"),
-            }
-        }
-        WatchEnd::GaveUp(why) => eprintln!("{set}: stopped following the call: {why}"),
-    }
-}
-
 /// Every set's latest run, compared, on stdout.
 fn print_comparison(store: &Store, sweep_id: &str, args: &SweepArgs) -> Result<(), Failed> {
-    let mut latest: Vec<(u64, AttemptId)> = Vec::new();
-    for (line, status, id) in store.batch_rows(sweep_id).map_err(failure)? {
-        if status.may_have_dialed() {
-            latest.retain(|(l, _)| *l != line);
-            latest.push((line, id));
-        }
-    }
-    let mut runs = Vec::new();
-    for (_, id) in latest {
-        if let Some(a) = store.get(&id).map_err(failure)? {
-            runs.push(Run::new(store.entry(a).map_err(failure)?));
-        }
-    }
+    let runs = sweep::latest_runs(store, sweep_id).map_err(failure)?;
     let comparison = Comparison::new(runs);
     super::compare::print(&comparison, args.json, args.markdown, false).map_err(failure)
 }

@@ -2,7 +2,6 @@
 //! outgrow one machine: create from a CSV, list, watch, stop, pause, resume, results.
 
 mod create;
-mod home;
 mod plan;
 mod service;
 mod watch;
@@ -10,8 +9,8 @@ mod watch;
 use clap::{Args, Subcommand};
 
 use super::exit::{EXIT_CODES_HELP, Exit};
-use crate::ccc::actions::{PauseAutoCalloutTask, ResumeAutoCalloutTask, StopAutoCalloutTask};
 use crate::cli::GlobalArgs;
+use crate::dialer::task_control::{TaskControlError, TaskVerb, control_task};
 pub use create::CreateArgs;
 pub use service::Target;
 use service::{Failed, all_tasks, api_failed, confirm, connect, escaped, failure, invalid};
@@ -71,9 +70,9 @@ pub async fn run(global: &GlobalArgs, args: TaskArgs) -> i32 {
         TaskCommand::List(a) => list(global, a).await,
         TaskCommand::Watch(a) => watch::watch(global, a).await,
         TaskCommand::Results(a) => watch::results(global, a).await,
-        TaskCommand::Stop(a) => control(global, a, "stop").await,
-        TaskCommand::Pause(a) => control(global, a, "pause").await,
-        TaskCommand::Resume(a) => control(global, a, "resume").await,
+        TaskCommand::Stop(a) => control(global, a, TaskVerb::Stop).await,
+        TaskCommand::Pause(a) => control(global, a, TaskVerb::Pause).await,
+        TaskCommand::Resume(a) => control(global, a, TaskVerb::Resume).await,
     };
     match result {
         Ok(exit) => exit.code(),
@@ -109,8 +108,8 @@ async fn list(global: &GlobalArgs, args: ListArgs) -> Result<Exit, Failed> {
     Ok(Exit::Accepted)
 }
 
-async fn control(global: &GlobalArgs, args: ControlArgs, verb: &str) -> Result<Exit, Failed> {
-    if verb == "stop"
+async fn control(global: &GlobalArgs, args: ControlArgs, verb: TaskVerb) -> Result<Exit, Failed> {
+    if verb == TaskVerb::Stop
         && !args.yes
         && !confirm(&format!(
             "Stop task {}? It makes no new calls and cannot be resumed.",
@@ -121,34 +120,12 @@ async fn control(global: &GlobalArgs, args: ControlArgs, verb: &str) -> Result<E
         return Ok(Exit::Accepted);
     }
     let (app, connected) = connect(global, &args.target).await?;
-    let backend = &connected.backend;
-    let client = &backend.client;
     let id = args.task_id;
-    let signed = |v: u64| i64::try_from(v).map_err(|_| invalid(format!("{v} is too large")));
-    let sent = match verb {
-        "stop" => client
-            .send(&StopAutoCalloutTask {
-                sdk_app_id: app,
-                task_id: id,
-            })
-            .await
-            .map(|r| r.request_id),
-        "pause" => client
-            .send(&PauseAutoCalloutTask {
-                task_id: signed(id)?,
-                sdk_app_id: signed(app)?,
-            })
-            .await
-            .map(|r| r.request_id),
-        _ => client
-            .send(&ResumeAutoCalloutTask {
-                task_id: signed(id)?,
-                sdk_app_id: signed(app)?,
-            })
-            .await
-            .map(|r| r.request_id),
+    let request_id = match control_task(&connected.backend.client, app, id, verb).await {
+        Ok(r) => r,
+        Err(TaskControlError::Api(e)) => return Err(api_failed(&e)),
+        Err(e) => return Err(invalid(e.to_string())),
     };
-    let request_id = sent.map_err(|e| api_failed(&e))?;
-    println!("task {id}: {verb} sent (RequestId {request_id})");
+    println!("task {id}: {} sent (RequestId {request_id})", verb.as_str());
     Ok(Exit::Accepted)
 }

@@ -132,12 +132,23 @@ impl Dialer {
         word
     }
 
-    /// Fetches and records the extracted tags, the latency and (where offered) the
-    /// interaction records of a finished call.
+    /// The AI details of an attempt's call, looked for from its creation to now.
     pub(super) async fn fetch_details(&self, attempt: &Attempt, session_id: &str) {
-        let id = &attempt.id;
-        let (from, to) = window_s(attempt.created_at_ms, now_ms());
-        let (sdk_app_id, session_id) = (attempt.sdk_app_id, session_id.to_string());
+        let window = window_s(attempt.created_at_ms, now_ms());
+        self.fetch_details_in(&attempt.id, attempt.sdk_app_id, session_id, window)
+            .await;
+    }
+
+    /// Fetches and records the extracted tags, the latency and (where offered) the
+    /// interaction records of a finished call, looked for within `window` (Unix seconds).
+    pub(super) async fn fetch_details_in(
+        &self,
+        id: &AttemptId,
+        sdk_app_id: i64,
+        session_id: &str,
+        (from, to): (i64, i64),
+    ) {
+        let session_id = session_id.to_string();
         let extract = DescribeAICallExtractResult {
             sdk_app_id,
             session_id: session_id.clone(),
@@ -179,6 +190,6 @@ impl Dialer {
 }
 
 /// Whether the callee picked up: only then are there tags, latency and a conversation.
-fn was_answered(r: &TelCdrInfo) -> bool {
+pub(super) fn was_answered(r: &TelCdrInfo) -> bool {
     r.accept_timestamp.is_some_and(|t| t > 0) || r.duration.is_some_and(|d| d > 0)
 }

@@ -76,6 +76,17 @@ pub struct Dialer {
     pub(super) watching: Arc<Watching>,
     /// What an earlier call to the same callee must not be for a new one to go.
     pub(super) claim: ClaimRule,
+    /// Outcomes the history could not record (a full disk): the call happened all the same.
+    pub(super) unrecorded: Arc<Mutex<Vec<Unrecorded>>>,
+}
+
+/// An event about an attempt that the history could not record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unrecorded {
+    pub id: AttemptId,
+    /// The event's kind, as stored: `accepted`, `not_sent`, `unknown`, ...
+    pub kind: String,
+    pub error: String,
 }
 
 impl Dialer {
@@ -96,6 +107,7 @@ impl Dialer {
             watch: None,
             watching: Arc::default(),
             claim: ClaimRule::default(),
+            unrecorded: Arc::default(),
         }
     }
 
@@ -149,15 +161,29 @@ impl Dialer {
     }
 
     /// Records an event after the request left. A failure here cannot un-send the call, so it
-    /// is logged rather than stopping the attempt.
+    /// is kept for [`Dialer::take_unrecorded`] rather than stopping the attempt.
     pub(super) async fn record(&self, id: &AttemptId, update: EventUpdate) {
         let id2 = id.clone();
+        let kind = update.event.kind().to_string();
         if let Err(e) = self
-            .blocking_store(move |s| s.record_event(&id2, update))
+            .blocking_store(move |s| super::record_with_summary(s, &id2, update))
             .await
         {
             tracing::error!(attempt = %id, "history write failed: {e}");
+            self.unrecorded
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(Unrecorded {
+                    id: id.clone(),
+                    kind,
+                    error: e.to_string(),
+                });
         }
+    }
+
+    /// The events the history could not record since the last call, oldest first.
+    pub fn take_unrecorded(&self) -> Vec<Unrecorded> {
+        std::mem::take(&mut *self.unrecorded.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Records an event that changes nothing but the timeline.

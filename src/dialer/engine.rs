@@ -248,20 +248,38 @@ pub fn settle_interrupted(
     };
     let stale = store.list(&filter, crate::history::Page::all())?;
     for a in &stale {
-        let update = EventUpdate {
-            status: Some(AttemptStatus::Unknown),
-            error_code: Some("interrupted".into()),
-            error_message: Some("ccc-dial stopped before the outcome was known".into()),
-            ..EventUpdate::new(
-                now_ms(),
-                CallEvent::Interrupted {
-                    hint: "the request may have reached the service: reconcile before dialing \
-                           again"
-                        .into(),
-                },
-            )
-        };
-        store.record_event(&a.id, update)?;
+        store.record_event(
+            &a.id,
+            interrupted("ccc-dial stopped before the outcome was known"),
+        )?;
     }
     Ok(stale.len())
+}
+
+/// An attempt a run stopped waiting for (a second Ctrl-C): unknown if it was still queued,
+/// as its request may have left. Returns whether it was.
+pub fn settle_abandoned(
+    store: &Store,
+    id: &AttemptId,
+) -> Result<bool, crate::history::HistoryError> {
+    store.settle_queued(
+        id,
+        interrupted("ccc-dial stopped waiting before the outcome was known"),
+    )
+}
+
+/// Unknown: the request may have reached the service, so it is never re-sent.
+fn interrupted(message: &str) -> EventUpdate {
+    EventUpdate {
+        status: Some(AttemptStatus::Unknown),
+        error_code: Some("interrupted".into()),
+        error_message: Some(message.into()),
+        ..EventUpdate::new(
+            now_ms(),
+            CallEvent::Interrupted {
+                hint: "the request may have reached the service: reconcile before dialing again"
+                    .into(),
+            },
+        )
+    }
 }

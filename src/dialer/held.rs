@@ -1,9 +1,10 @@
 //! Why a dial was held back: an earlier attempt to the same callee, seen in this machine's
-//! history or in the service's own records, that may still be ringing or rang recently.
+//! history or in the service's own records, that may still be ringing or rang recently; or a
+//! server task created from this machine that may call it.
 
 use std::fmt;
 
-use crate::history::{AttemptId, BatchRef, Holder};
+use crate::history::{AttemptId, BatchRef, Hold, TaskHolder, TaskPartStatus};
 
 /// Where the earlier call was seen.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,12 @@ pub enum Witness {
     },
     /// The service's call records or its list of calls in progress: placed from anywhere.
     Service { session_id: String },
+    /// A server task created from this machine lists the callee: the service may call it.
+    Task {
+        task_id: Option<u64>,
+        name: String,
+        line: u64,
+    },
 }
 
 /// The earlier call that holds a callee.
@@ -30,7 +37,11 @@ pub struct HeldBack {
 }
 
 impl HeldBack {
-    pub fn from_history(callee: &str, holder: Holder) -> HeldBack {
+    pub fn from_history(callee: &str, hold: Hold) -> HeldBack {
+        let holder = match hold {
+            Hold::Attempt(h) => h,
+            Hold::Task(t) => return HeldBack::from_task(callee, t),
+        };
         let outcome = match holder.status.as_str() {
             "queued" => "in flight".to_string(),
             other => other.replace('_', " "),
@@ -42,6 +53,31 @@ impl HeldBack {
             witness: Witness::History {
                 attempt: holder.id,
                 batch: holder.batch,
+            },
+        }
+    }
+
+    /// Whether another run on this machine has a request to the callee in flight right now
+    /// (recorded, its answer not in yet), as opposed to a call placed earlier.
+    pub fn in_flight_here(&self) -> bool {
+        matches!(self.witness, Witness::History { .. }) && self.outcome == "in flight"
+    }
+
+    fn from_task(callee: &str, t: TaskHolder) -> HeldBack {
+        let outcome = match t.status {
+            // Its creation may be under way: the service may already hold the task.
+            TaskPartStatus::Queued => "in flight",
+            TaskPartStatus::Unknown => "unknown",
+            _ => "in a task",
+        };
+        HeldBack {
+            callee: callee.to_owned(),
+            at_ms: t.created_at_ms,
+            outcome: outcome.into(),
+            witness: Witness::Task {
+                task_id: t.task_id,
+                name: t.name,
+                line: t.line,
             },
         }
     }
@@ -81,6 +117,17 @@ impl fmt::Display for HeldBack {
             Witness::Service { session_id } => {
                 write!(f, " per the service's records, session {session_id}")
             }
+            Witness::Task {
+                task_id,
+                name,
+                line,
+            } => {
+                match task_id {
+                    Some(id) => write!(f, " from this machine, server task {id}")?,
+                    None => write!(f, " from this machine, a server task being created")?,
+                }
+                write!(f, " ({name}) line {line}")
+            }
         }
     }
 }
@@ -94,7 +141,7 @@ mod tests {
     fn says_when_what_and_where() {
         let held = HeldBack::from_history(
             "008613000000001",
-            Holder {
+            Hold::Attempt(crate::history::Holder {
                 id: AttemptId::from("6bb56a09-0000"),
                 created_at_ms: 1_800_000_000_000,
                 status: AttemptStatus::Queued,
@@ -103,9 +150,9 @@ mod tests {
                     batch_id: "0123456789abcdef".into(),
                     row: 7,
                 }),
-            },
+            }),
         );
-        assert!(held.in_flight());
+        assert!(held.in_flight() && held.in_flight_here());
         let text = held.to_string();
         assert!(
             text.starts_with("008613000000001 was called at 20"),
@@ -128,6 +175,25 @@ mod tests {
             service
                 .to_string()
                 .ends_with("per the service's records, session s-1")
+        );
+        assert!(service.in_flight() && !service.in_flight_here());
+        let task = HeldBack::from_history(
+            "008613000000001",
+            Hold::Task(TaskHolder {
+                task_key: "k".into(),
+                part: 1,
+                name: "list-k-1of1".into(),
+                task_id: Some(17_110),
+                status: TaskPartStatus::Created,
+                line: 3,
+                created_at_ms: 1_800_000_000_000,
+            }),
+        );
+        assert!(!task.in_flight());
+        assert!(
+            task.to_string()
+                .ends_with("(in a task) from this machine, server task 17110 (list-k-1of1) line 3"),
+            "{task}"
         );
     }
 }

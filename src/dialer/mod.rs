@@ -14,6 +14,10 @@ mod limiter;
 mod reconcile;
 pub mod report;
 mod request;
+mod summary;
+pub mod task_control;
+pub mod task_home;
+pub mod task_watch;
 mod timeline;
 mod transcript;
 mod watch;
@@ -24,8 +28,8 @@ pub use crate::history::PushKind;
 pub use crate::history::event::Candidate;
 pub use cdr::{CLOCK_SLACK_S, LOOKBACK_S};
 pub use control::ControlError;
-pub use ctx::{Dialer, HistoryUnreadable, WatchConfig, now_ms};
-pub use engine::{MAX_RETRIES, settle_interrupted};
+pub use ctx::{Dialer, HistoryUnreadable, Unrecorded, WatchConfig, now_ms};
+pub use engine::{MAX_RETRIES, settle_abandoned, settle_interrupted};
 pub use event::{DialerEvent, Failure, Finished, ReconcileOutcome, WatchEnd, WatchEvent};
 pub use held::{HeldBack, Witness};
 pub use limiter::{DEFAULT_MARGIN, Permit, RateLimiter, WINDOW};
@@ -34,5 +38,6 @@ pub use report::{
     CallReport, HungUp, Interactions, LatencyReport, LatencyRound, LiveCall, Stat, Steer, Tag,
 };
 pub use request::{DialDraft, DialRequest, Field, Problem};
+pub use summary::{keep_summaries, record_with_summary};
 pub use transcript::{Speaker, TranscriptLine, transcript};
 pub use word::{CallWord, END_STATUS, EndStatus, Tone, elapsed};

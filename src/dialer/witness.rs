@@ -16,7 +16,7 @@ use super::word::CallWord;
 use crate::ccc::actions::{
     ACTIVE_SESSIONS_PAGE, DescribePSTNActiveSessionList, DescribeTelCdr, TelCdrInfo,
 };
-use crate::history::{AttemptStatus, Holder, Line, Store};
+use crate::history::{AttemptStatus, Hold, Line, Store};
 
 /// Callees asked about per call-record query; records per page.
 const PHONES_PER_QUERY: usize = 20;
@@ -257,7 +257,10 @@ impl Dialer {
 }
 
 /// How a finished call of the history ended (`answered`, `no answer`), from its events.
-fn ended_as(store: &Store, h: &Holder) -> Option<CallWord> {
+fn ended_as(store: &Store, hold: &Hold) -> Option<CallWord> {
+    let Hold::Attempt(h) = hold else {
+        return None;
+    };
     if h.status != AttemptStatus::Finished {
         return None;
     }

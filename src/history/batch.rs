@@ -1,6 +1,8 @@
 //! The rules that resume a batch without dialing a row twice: the batch id, and which earlier
 //! attempt of a row keeps it from being sent again.
 
+use std::path::{Path, PathBuf};
+
 use sha2::{Digest, Sha256};
 
 use super::attempt::{AttemptId, AttemptStatus};
@@ -34,6 +36,41 @@ pub fn batch_id(key: &BatchKey<'_>) -> String {
         h.update(part.as_bytes());
     }
     hex::encode(h.finalize())
+}
+
+/// A run of a batch, held as long as the run lasts (the operating system drops it with the
+/// process, however it ends), so that another run of the same batch can tell rows queued
+/// under its id that are in flight now from rows a stopped run left.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+impl RunLock {
+    /// Joins the runs of `batch_id`, a lock file beside the history at `history`, and says
+    /// whether another run of it is live. Every run joins before it records anything, so a
+    /// row read as queued before joining is in flight in a live run, or was left by a
+    /// stopped one when no other run is live.
+    pub fn join(history: &Path, batch_id: &str) -> std::io::Result<(RunLock, bool)> {
+        let mut dir = history.as_os_str().to_owned();
+        dir.push(".runs");
+        let dir = PathBuf::from(dir);
+        crate::fsutil::create_private_dir(&dir)?;
+        let name = format!("{}.lock", &batch_id[..batch_id.len().min(32)]);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(name))?;
+        // Alone if no run holds it at all; then shared, as every run holds it.
+        let alone = match file.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) => false,
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        };
+        file.lock_shared()?;
+        Ok((RunLock { _file: file }, !alone))
+    }
 }
 
 /// What earlier runs of the same batch did with a row.
@@ -101,6 +138,24 @@ mod tests {
                 id
             }
         );
+    }
+
+    #[test]
+    fn each_run_of_a_batch_sees_the_others_live_until_they_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = dir.path().join("history.db");
+        let (first, others) = RunLock::join(&history, "abc").unwrap();
+        assert!(!others);
+        let (second, others) = RunLock::join(&history, "abc").unwrap();
+        assert!(others);
+        assert!(!RunLock::join(&history, "other").unwrap().1);
+        drop(first);
+        assert!(
+            RunLock::join(&history, "abc").unwrap().1,
+            "the second is live"
+        );
+        drop(second);
+        assert!(!RunLock::join(&history, "abc").unwrap().1);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use super::HistoryError;
 use super::attempt::{AttemptId, AttemptStatus, BatchRef, NewAttempt};
 use super::store::{Store, insert_queued};
+use super::task::TaskPartStatus;
 
 type Result<T> = std::result::Result<T, HistoryError>;
 
@@ -71,13 +72,44 @@ pub struct Holder {
     pub batch: Option<BatchRef>,
 }
 
+/// The server task whose callee list holds a callee: the service may call it any time until
+/// the task's last possible call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskHolder {
+    pub task_key: String,
+    pub part: u32,
+    pub name: String,
+    pub task_id: Option<u64>,
+    pub status: TaskPartStatus,
+    /// The callee's line in the task's file.
+    pub line: u64,
+    pub created_at_ms: i64,
+}
+
+/// What holds a callee: an attempt from this machine, or a server task created from it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hold {
+    Attempt(Holder),
+    Task(TaskHolder),
+}
+
+impl Hold {
+    /// Whether a call may be under way right now, so that no override passes it.
+    pub fn in_flight(&self) -> bool {
+        match self {
+            Hold::Attempt(h) => h.status == AttemptStatus::Queued,
+            Hold::Task(t) => t.status == TaskPartStatus::Queued,
+        }
+    }
+}
+
 /// The result of a claim.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Claimed {
     /// The attempt is recorded `queued`: it may be sent.
     Won,
-    /// Nothing was recorded: this earlier attempt holds the callee.
-    Held(Holder),
+    /// Nothing was recorded: this earlier attempt or task holds the callee.
+    Held(Hold),
 }
 
 // The most telling holder first: one in flight, then unknown, then the newest accepted.
@@ -101,6 +133,91 @@ pub struct Line<'a> {
     pub endpoint: &'a str,
 }
 
+// A part not yet answered (queued) holds always; an unknown or created one, unless overridden,
+// holds until the window has passed after the task's last possible call.
+const TASK_HOLDER: &str = "
+    SELECT t.task_key, t.part, t.name, t.task_id, t.status, c.line, t.created_at_ms
+    FROM task_callee c JOIN task t ON t.task_key = c.task_key AND t.part = c.part
+    WHERE c.callee = ?1 AND t.sdk_app_id = ?2 AND t.endpoint = ?3
+      AND (t.status = 'queued'
+           OR (?4 = 0 AND t.status = 'unknown')
+           OR (?4 = 0 AND t.status = 'created'
+               AND coalesce(t.last_call_ms, t.created_at_ms) >= ?5))
+    ORDER BY CASE t.status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
+             t.created_at_ms DESC
+    LIMIT 1";
+
+/// What holds `line` as of `at_ms` under `rule`, if anything: an attempt in flight first,
+/// then a task part in flight, then the most telling of the rest.
+pub(super) fn find_hold(
+    conn: &rusqlite::Connection,
+    line: &Line<'_>,
+    at_ms: i64,
+    rule: &ClaimRule,
+) -> rusqlite::Result<Option<Hold>> {
+    let attempt = find_holder(conn, line, at_ms, rule)?;
+    if attempt
+        .as_ref()
+        .is_some_and(|h| h.status == AttemptStatus::Queued)
+    {
+        return Ok(attempt.map(Hold::Attempt));
+    }
+    let task = find_task_holder(conn, line, at_ms, rule)?;
+    Ok(match (attempt, task) {
+        (_, Some(t)) if t.status == TaskPartStatus::Queued => Some(Hold::Task(t)),
+        (Some(a), _) => Some(Hold::Attempt(a)),
+        (None, t) => t.map(Hold::Task),
+    })
+}
+
+/// The first row of a holder query (`sql` takes callee, SdkAppId, endpoint, whether
+/// overridden, and the start of the window), read by `read`.
+fn query_hold<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    line: &Line<'_>,
+    at_ms: i64,
+    rule: &ClaimRule,
+    read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<T>> {
+    let window_ms = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
+    let since = at_ms.saturating_sub(window_ms);
+    let args = params![
+        line.callee,
+        line.sdk_app_id,
+        line.endpoint,
+        rule.overridden.is_some(),
+        since
+    ];
+    conn.prepare_cached(sql)?.query_row(args, read).optional()
+}
+
+fn find_task_holder(
+    conn: &rusqlite::Connection,
+    line: &Line<'_>,
+    at_ms: i64,
+    rule: &ClaimRule,
+) -> rusqlite::Result<Option<TaskHolder>> {
+    query_hold(conn, TASK_HOLDER, line, at_ms, rule, |r| {
+        let status: String = r.get(4)?;
+        Ok(TaskHolder {
+            task_key: r.get(0)?,
+            part: r.get(1)?,
+            name: r.get(2)?,
+            task_id: r.get::<_, Option<i64>>(3)?.map(|t| t as u64),
+            status: TaskPartStatus::parse(&status).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    4,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+            line: r.get::<_, i64>(5)?.max(0) as u64,
+            created_at_ms: r.get(6)?,
+        })
+    })
+}
+
 /// The attempt that holds `line` as of `at_ms` under `rule`, if any.
 fn find_holder(
     conn: &rusqlite::Connection,
@@ -108,33 +225,20 @@ fn find_holder(
     at_ms: i64,
     rule: &ClaimRule,
 ) -> rusqlite::Result<Option<Holder>> {
-    let window_ms = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
-    let since = at_ms.saturating_sub(window_ms);
-    conn.prepare_cached(HOLDER)?
-        .query_row(
-            params![
-                line.callee,
-                line.sdk_app_id,
-                line.endpoint,
-                rule.overridden.is_some(),
-                since
-            ],
-            |r| {
-                let batch_id: Option<String> = r.get(4)?;
-                let row: Option<i64> = r.get(5)?;
-                Ok(Holder {
-                    id: AttemptId(r.get(0)?),
-                    created_at_ms: r.get(1)?,
-                    status: r.get(2)?,
-                    session_id: r.get(3)?,
-                    batch: batch_id.zip(row).map(|(batch_id, row)| BatchRef {
-                        batch_id,
-                        row: row.max(0) as u64,
-                    }),
-                })
-            },
-        )
-        .optional()
+    query_hold(conn, HOLDER, line, at_ms, rule, |r| {
+        let batch_id: Option<String> = r.get(4)?;
+        let row: Option<i64> = r.get(5)?;
+        Ok(Holder {
+            id: AttemptId(r.get(0)?),
+            created_at_ms: r.get(1)?,
+            status: r.get(2)?,
+            session_id: r.get(3)?,
+            batch: batch_id.zip(row).map(|(batch_id, row)| BatchRef {
+                batch_id,
+                row: row.max(0) as u64,
+            }),
+        })
+    })
 }
 
 impl Store {
@@ -150,8 +254,8 @@ impl Store {
         let overridden = rule.overridden.as_ref().map(Override::as_stored);
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if let Some(holder) = find_holder(&tx, &line, a.created_at_ms, rule)? {
-                return Ok(Claimed::Held(holder));
+            if let Some(hold) = find_hold(&tx, &line, a.created_at_ms, rule)? {
+                return Ok(Claimed::Held(hold));
             }
             insert_queued(&tx, a, overridden.as_deref())?;
             tx.commit()?;
@@ -159,10 +263,10 @@ impl Store {
         })
     }
 
-    /// The attempt that would hold `line` now, without claiming it: for a confirmation that
-    /// names the earlier call, or a task that checks its callees before it is created.
-    pub fn holder(&self, line: &Line<'_>, at_ms: i64, rule: &ClaimRule) -> Result<Option<Holder>> {
-        self.with(|conn| Ok(find_holder(conn, line, at_ms, rule)?))
+    /// What would hold `line` now, without claiming it: for a confirmation that names the
+    /// earlier call, or a task that checks its callees before it is created.
+    pub fn holder(&self, line: &Line<'_>, at_ms: i64, rule: &ClaimRule) -> Result<Option<Hold>> {
+        self.with(|conn| Ok(find_hold(conn, line, at_ms, rule)?))
     }
 
     /// The override an attempt was recorded with, if any.
@@ -180,17 +284,19 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
 
     const HOUR_MS: i64 = 3_600_000;
     const T0: i64 = 1_800_000_000_000;
 
-    fn attempt(callee: &str, at_ms: i64) -> NewAttempt {
+    pub(in crate::history) const ENDPOINT: &str = "http://127.0.0.1:4000";
+
+    pub(in crate::history) fn attempt(callee: &str, at_ms: i64) -> NewAttempt {
         NewAttempt {
             id: AttemptId::new(),
             created_at_ms: at_ms,
-            endpoint: "http://127.0.0.1:4000".into(),
+            endpoint: ENDPOINT.into(),
             sdk_app_id: 1400000000,
             agent_id: 15,
             agent_name: None,
@@ -216,8 +322,8 @@ mod tests {
 
     fn held_by(claimed: Claimed) -> Holder {
         match claimed {
-            Claimed::Held(h) => h,
-            Claimed::Won => panic!("expected the callee to be held"),
+            Claimed::Held(Hold::Attempt(h)) => h,
+            other => panic!("expected an attempt to hold the callee: {other:?}"),
         }
     }
 
@@ -262,7 +368,9 @@ mod tests {
             endpoint: &first.endpoint,
         };
         let rule = ClaimRule::default();
-        let h = store.holder(&line, T0 + 1, &rule).unwrap().unwrap();
+        let Some(Hold::Attempt(h)) = store.holder(&line, T0 + 1, &rule).unwrap() else {
+            panic!("the first attempt holds the callee");
+        };
         assert_eq!(h.id, first.id);
         let other = Line {
             callee: "008613000000002",

@@ -15,23 +15,27 @@
 mod aside;
 mod attempt;
 pub mod batch;
+mod campaign;
 mod claim;
 pub mod event;
 mod export;
 mod label;
 mod open;
 mod query;
+mod read_only;
 mod schema;
 mod store;
 mod summary;
 mod task;
+mod task_claim;
 
 use std::path::PathBuf;
 
 pub use attempt::{
     Attempt, AttemptId, AttemptStatus, BatchRef, Event, EventUpdate, NewAttempt, ParseStatusError,
 };
-pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Holder, Line, Override};
+pub use campaign::{Campaign, LocalBatch};
+pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Hold, Holder, Line, Override, TaskHolder};
 pub use event::{CallEvent, CallRecord, Fetched, PushKind};
 pub use export::{
     CSV_HEADER, ExportFormat, JsonSink, attempt_json, csv_error, csv_record, event_json,
@@ -43,6 +47,7 @@ pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;
 pub use summary::{Summary, SummaryRow};
 pub use task::{NewTaskPart, TaskPart, TaskPartStatus};
+pub use task_claim::HeldCallee;
 
 /// The environment variable that names the history file, ahead of the default place.
 pub const ENV_PATH: &str = "CCC_DIAL_HISTORY";

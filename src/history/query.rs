@@ -138,35 +138,8 @@ impl Filter {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            let like = Value::Text(contains(text));
-            // "inProgress" finds in_progress too.
-            let status = text
-                .parse::<AttemptStatus>()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default();
-            push(
-                "(callee LIKE ? ESCAPE '\\' OR agent_name LIKE ? ESCAPE '\\' OR status LIKE ? ESCAPE '\\' \
-                 OR status = ? OR session_id LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' \
-                 OR note LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM label \
-                    WHERE label.attempt_id = attempt.id AND label.name LIKE ? ESCAPE '\\') \
-                 OR variables LIKE ? ESCAPE '\\' OR batch_id LIKE ? ESCAPE '\\' \
-                 OR CAST(agent_id AS TEXT) = ? OR EXISTS (SELECT 1 FROM summary o \
-                    WHERE o.attempt_id = attempt.id AND o.word LIKE ? ESCAPE '\\'))",
-                vec![
-                    like.clone(),
-                    like.clone(),
-                    like.clone(),
-                    Value::Text(status),
-                    like.clone(),
-                    like.clone(),
-                    like.clone(),
-                    like.clone(),
-                    like.clone(),
-                    like.clone(),
-                    Value::Text(text.to_owned()),
-                    like,
-                ],
-            );
+            let (term, values) = text_term(text);
+            push(term, values);
         }
         if terms.is_empty() {
             (String::new(), params)
@@ -174,6 +147,28 @@ impl Filter {
             (format!("WHERE {}", terms.join(" AND ")), params)
         }
     }
+}
+
+/// A plain word of the filter: found in any of the attempt's texts, its outcome word or its
+/// labels.
+fn text_term(text: &str) -> (&'static str, Vec<Value>) {
+    let like = Value::Text(contains(text));
+    // "inProgress" finds in_progress too.
+    let status = text
+        .parse::<AttemptStatus>()
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
+    let term = "(callee LIKE ? ESCAPE '\\' OR agent_name LIKE ? ESCAPE '\\' \
+         OR status LIKE ? ESCAPE '\\' OR status = ? OR session_id LIKE ? ESCAPE '\\' \
+         OR id LIKE ? ESCAPE '\\' OR note LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM label \
+            WHERE label.attempt_id = attempt.id AND label.name LIKE ? ESCAPE '\\') \
+         OR variables LIKE ? ESCAPE '\\' OR batch_id LIKE ? ESCAPE '\\' \
+         OR CAST(agent_id AS TEXT) = ? OR EXISTS (SELECT 1 FROM summary o \
+            WHERE o.attempt_id = attempt.id AND o.word LIKE ? ESCAPE '\\'))";
+    let mut values = vec![like.clone(); 12];
+    values[3] = Value::Text(status);
+    values[10] = Value::Text(text.to_owned());
+    (term, values)
 }
 
 /// A LIKE pattern finding `s` anywhere, with `%`, `_` and `\` taken literally.

@@ -123,6 +123,13 @@ const MIGRATIONS: &[&str] = &[
         tts_ms         REAL
     ) WITHOUT ROWID;
     ",
+    // 6: a task's callees hold their claim like attempts do: looked up by callee, until the
+    // window has passed after the task's last possible call; an override is kept with it.
+    "
+    ALTER TABLE task ADD COLUMN last_call_ms INTEGER;
+    ALTER TABLE task ADD COLUMN claim_override TEXT;
+    CREATE INDEX task_callee_claim ON task_callee (callee);
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -44,6 +44,23 @@ impl Store {
         Ok((store, notice))
     }
 
+    /// Opens the history at `path` to read it only, so that it reads on a full disk or from
+    /// a file the user may not write; when it cannot be read so (no file yet, a schema to
+    /// migrate), opens it as [`Store::open`] does. Writing through it fails.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<(Store, Option<String>)> {
+        let path = path.as_ref();
+        match super::read_only::open(path) {
+            Some(conn) => Ok((
+                Store {
+                    conn: Arc::new(Mutex::new(conn)),
+                    path: Some(Arc::new(path.to_owned())),
+                },
+                None,
+            )),
+            None => Store::open(path),
+        }
+    }
+
     /// Opens the history at [`Store::default_path`].
     pub fn open_default() -> Result<(Store, Option<String>)> {
         Store::open(Store::default_path()?)
@@ -118,8 +135,34 @@ impl Store {
     /// Appends an event and, in the same transaction, updates the attempt's current columns
     /// from the fields of `update` that are `Some`.
     pub fn record_event(&self, id: &AttemptId, update: EventUpdate) -> Result<()> {
+        self.record_event_if(id, update, None).map(drop)
+    }
+
+    /// [`Store::record_event`], only while the attempt is still `queued`: a run that stops
+    /// waiting settles what it left in flight without overwriting an outcome that came in.
+    /// Returns whether it was still queued.
+    pub fn settle_queued(&self, id: &AttemptId, update: EventUpdate) -> Result<bool> {
+        self.record_event_if(id, update, Some(AttemptStatus::Queued))
+    }
+
+    fn record_event_if(
+        &self,
+        id: &AttemptId,
+        update: EventUpdate,
+        only_if: Option<AttemptStatus>,
+    ) -> Result<bool> {
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(status) = only_if {
+                let now: Option<AttemptStatus> = tx
+                    .query_row("SELECT status FROM attempt WHERE id = ?1", [&id.0], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if now != Some(status) {
+                    return Ok(false);
+                }
+            }
             let changed = tx.execute(
                 "UPDATE attempt SET
                     updated_at_ms = max(updated_at_ms, ?2),
@@ -147,7 +190,7 @@ impl Store {
             let (kind, detail) = update.event.to_stored();
             insert_event(&tx, id, update.at_ms, &kind, update.status, &detail)?;
             tx.commit()?;
-            Ok(())
+            Ok(true)
         })
     }
 

@@ -1,8 +1,9 @@
 //! What each attempt's report came to, kept beside it: statistics over a hundred thousand
-//! attempts read these small rows instead of re-reading every event. A row remembers the last
-//! event it was made from, so a later event marks it stale and it is made again.
+//! attempts read these small rows instead of re-reading every event. A row is made when the
+//! report's parts are recorded, and remembers the last event it was made from; a history
+//! written before that is checked once, and rows still missing are made on reading.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::attempt::{AttemptId, AttemptStatus};
 use super::query::Filter;
@@ -31,9 +32,17 @@ pub struct SummaryRow {
     pub summary: Summary,
 }
 
-/// The attempts with no summary row, or one older than their last event.
+/// The attempts whose summary row is missing or older than their last event.
 const STALE: &str = "(NOT EXISTS (SELECT 1 FROM summary o WHERE o.attempt_id = attempt.id \
     AND o.seq >= (SELECT max(seq) FROM event e WHERE e.attempt_id = attempt.id)))";
+
+/// The attempts with no summary row.
+const MISSING: &str = "(NOT EXISTS (SELECT 1 FROM summary o WHERE o.attempt_id = attempt.id))";
+
+/// The `meta` key set once every summary has been checked against its events. Until then the
+/// history may hold summaries made on reading, before they were made on recording, which a
+/// later event may have left stale.
+const CHECKED: &str = "summaries_checked";
 
 fn where_and(clause: &str, term: &str) -> String {
     if clause.is_empty() {
@@ -44,20 +53,48 @@ fn where_and(clause: &str, term: &str) -> String {
 }
 
 impl Store {
-    /// The matching attempts whose outcome is missing or stale, with their last event's seq.
-    pub fn stale_summaries(&self, filter: &Filter) -> Result<Vec<(AttemptId, i64)>, HistoryError> {
-        let (clause, values) = filter.to_sql();
+    /// The attempts whose summary is to be made: once, every stale one of the whole history;
+    /// from then on the matching attempts that have none (summaries are made as reports are
+    /// recorded). The second element says whether this is the one check of the whole history.
+    pub fn summaries_to_make(
+        &self,
+        filter: &Filter,
+    ) -> Result<(Vec<AttemptId>, bool), HistoryError> {
+        let checked = self.with(|conn| {
+            let found: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", [CHECKED], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            Ok(found.is_some())
+        })?;
+        let (clause, values) = if checked {
+            filter.to_sql()
+        } else {
+            (String::new(), Vec::new())
+        };
         let sql = format!(
-            "SELECT id, (SELECT coalesce(max(seq), 0) FROM event e WHERE e.attempt_id = attempt.id)
-             FROM attempt {}",
-            where_and(&clause, STALE)
+            "SELECT id FROM attempt {}",
+            where_and(&clause, if checked { MISSING } else { STALE })
         );
-        self.with(|conn| {
+        let ids = self.with(|conn| {
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-                Ok((AttemptId(r.get(0)?), r.get(1)?))
+                Ok(AttemptId(r.get(0)?))
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        Ok((ids, !checked))
+    }
+
+    /// Notes that every summary of the history has been checked against its events.
+    pub fn summaries_checked(&self) -> Result<(), HistoryError> {
+        self.with(|conn| {
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')",
+                [CHECKED],
+            )?;
+            Ok(())
         })
     }
 

@@ -31,7 +31,7 @@ impl TaskPartStatus {
         }
     }
 
-    fn parse(s: &str) -> std::result::Result<Self, ParseStatusError> {
+    pub(super) fn parse(s: &str) -> std::result::Result<Self, ParseStatusError> {
         Ok(match s {
             "queued" => TaskPartStatus::Queued,
             "created" => TaskPartStatus::Created,
@@ -57,6 +57,9 @@ pub struct NewTaskPart {
     /// (CSV line, callee) in the order of the request's Callees.
     pub callees: Vec<(u64, String)>,
     pub at_ms: i64,
+    /// The last moment the service may call (NotAfter, or NotBefore when there is none), ms:
+    /// the task holds its callees until the recent-call window has passed after it.
+    pub last_call_ms: i64,
 }
 
 /// A recorded part.
@@ -100,49 +103,6 @@ fn part_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskPart> {
 type Result<T> = std::result::Result<T, HistoryError>;
 
 impl Store {
-    /// Commits the part as `queued` with its callees' lines. Durable on return: call it before
-    /// the request is sent, and do not send if it fails.
-    pub fn record_task_part(&self, p: &NewTaskPart) -> Result<()> {
-        self.with(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "INSERT INTO task (task_key, part, parts, name, endpoint, sdk_app_id, source,
-                    callees, request_json, status, created_at_ms, updated_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-                params![
-                    p.task_key,
-                    p.part,
-                    p.parts,
-                    p.name,
-                    p.endpoint,
-                    p.sdk_app_id,
-                    p.source,
-                    p.callees.len() as i64,
-                    p.request_json,
-                    TaskPartStatus::Queued.as_str(),
-                    p.at_ms,
-                ],
-            )?;
-            {
-                let mut insert = tx.prepare(
-                    "INSERT INTO task_callee (task_key, part, seq, line, callee)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                for (seq, (line, callee)) in p.callees.iter().enumerate() {
-                    insert.execute(params![
-                        p.task_key,
-                        p.part,
-                        seq as i64,
-                        *line as i64,
-                        callee
-                    ])?;
-                }
-            }
-            tx.commit()?;
-            Ok(())
-        })
-    }
-
     /// Writes what became of a part.
     pub fn settle_task_part(
         &self,
@@ -168,6 +128,26 @@ impl Store {
                     at_ms,
                 ],
             )?;
+            Ok(())
+        })
+    }
+
+    /// Removes a part the service rejected, so that it is claimed and recorded anew before
+    /// it is sent again. A part in any other state is kept.
+    pub fn forget_rejected_task_part(&self, task_key: &str, part: u32) -> Result<()> {
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let gone = tx.execute(
+                "DELETE FROM task WHERE task_key = ?1 AND part = ?2 AND status = 'rejected'",
+                params![task_key, part],
+            )?;
+            if gone > 0 {
+                tx.execute(
+                    "DELETE FROM task_callee WHERE task_key = ?1 AND part = ?2",
+                    params![task_key, part],
+                )?;
+            }
+            tx.commit()?;
             Ok(())
         })
     }
@@ -215,45 +195,56 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+    use crate::history::ClaimRule;
+    use crate::history::HeldCallee;
+    use crate::history::claim::Hold;
+    use crate::history::claim::tests::ENDPOINT;
 
-    fn part(n: u32) -> NewTaskPart {
+    pub(in crate::history) const T0: i64 = 1_800_000_000_000;
+
+    pub(in crate::history) fn part(n: u32) -> NewTaskPart {
+        let callee = |i: u32| (u64::from(2 * i), format!("00861300000{n:02}{i:02}"));
         NewTaskPart {
             task_key: "k".into(),
             part: n,
             parts: 2,
             name: format!("list-k-{n}of2"),
-            endpoint: "sim".into(),
+            endpoint: ENDPOINT.into(),
             sdk_app_id: 1_400_000_000,
             source: "list.csv".into(),
             request_json: "{}".into(),
-            callees: vec![(2, "008613000000001".into()), (4, "008613000000002".into())],
-            at_ms: 1,
+            callees: vec![callee(1), callee(2)],
+            at_ms: T0,
+            last_call_ms: T0,
         }
+    }
+
+    pub(in crate::history) fn claim(store: &Store, p: &NewTaskPart) -> Vec<HeldCallee> {
+        store.claim_task_part(p, &ClaimRule::default()).unwrap()
     }
 
     #[test]
     fn a_part_is_queued_then_settled_and_keeps_its_lines() {
         let store = Store::open_in_memory().unwrap();
-        store.record_task_part(&part(1)).unwrap();
-        store.record_task_part(&part(2)).unwrap();
-        assert!(
-            store.record_task_part(&part(1)).is_err(),
-            "a part is recorded once"
-        );
+        assert!(claim(&store, &part(1)).is_empty());
+        assert!(claim(&store, &part(2)).is_empty());
+        let again = claim(&store, &part(1));
+        assert_eq!(again.len(), 2, "a part's callees are claimed once");
+        assert!(matches!(&again[0].hold, Hold::Task(t) if t.part == 1 && t.line == 2));
         let parts = store.task_parts("k").unwrap();
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[0].status, TaskPartStatus::Queued);
         store
             .settle_task_part("k", 1, TaskPartStatus::Created, Some(17_110), None, 2)
             .unwrap();
-        let found = store.task_part_by_id("sim", 17_110).unwrap().unwrap();
+        let found = store.task_part_by_id(ENDPOINT, 17_110).unwrap().unwrap();
         assert_eq!((found.part, found.status), (1, TaskPartStatus::Created));
         assert!(store.task_part_by_id("other", 17_110).unwrap().is_none());
         assert_eq!(
             store.task_lines("k", 1).unwrap(),
-            [(2, "008613000000001".into()), (4, "008613000000002".into())]
+            [(2, "008613000000101".into()), (4, "008613000000102".into())]
         );
     }
 }

@@ -70,11 +70,7 @@ impl Stage {
             Stage::Asr => latency.asr,
             Stage::Llm => latency.llm,
             Stage::Tts => latency.tts,
-            Stage::FirstToken => {
-                let values: Vec<Option<f64>> =
-                    latency.rounds.iter().map(|r| r.llm_first_token).collect();
-                Stat::new(None, &values)
-            }
+            Stage::FirstToken => latency.first_token(),
         }
     }
 }

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Run, Stage};
+use super::Stage;
 use crate::dialer::Stat;
+use crate::dialer::keep_summaries;
 use crate::dialer::word::status_words;
-use crate::history::{Filter, HistoryError, Store, Summary, SummaryRow};
+use crate::history::{Filter, HistoryError, Store, SummaryRow};
 
 /// Talk-time buckets of answered calls: upper bounds in seconds, and their names.
 pub const TALK_BUCKETS: [(i64, &str); 6] = [
@@ -21,32 +22,18 @@ pub const TALK_BUCKETS: [(i64, &str); 6] = [
     (i64::MAX, "5m+"),
 ];
 
-/// The summary of a run, as kept in the history.
-pub fn summary_of(run: &Run) -> Summary {
-    let r = &run.report;
-    Summary {
-        word: r.word.map(|w| w.as_str().to_owned()),
-        end_status: r.end_status,
-        ring_secs: r.ring_secs,
-        talk_secs: r.talk_secs,
-        medians: Stage::ALL.map(|s| run.stat(s).median),
-    }
-}
-
-/// Makes the missing and stale summaries of the matching attempts; returns how many.
+/// Makes the summaries still to make among the matching attempts (the first time, every
+/// stale one of the history), a chunk per transaction so an interrupted run keeps its
+/// progress; returns how many.
 pub fn refresh(store: &Store, filter: &Filter) -> Result<usize, HistoryError> {
-    let stale = store.stale_summaries(filter)?;
-    for chunk in stale.chunks(500) {
-        let mut made = Vec::with_capacity(chunk.len());
-        for (id, seq) in chunk {
-            if let Some(a) = store.get(id)? {
-                let run = Run::new(store.entry(a)?);
-                made.push((id.clone(), *seq, summary_of(&run)));
-            }
-        }
-        store.save_summaries(&made)?;
+    let (ids, whole) = store.summaries_to_make(filter)?;
+    for chunk in ids.chunks(500) {
+        keep_summaries(store, chunk)?;
     }
-    Ok(stale.len())
+    if whole {
+        store.summaries_checked()?;
+    }
+    Ok(ids.len())
 }
 
 /// Counts for one agent or label.

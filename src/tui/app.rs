@@ -11,13 +11,17 @@ use std::ops::{Deref, DerefMut};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::compare::CompareView;
 use super::keymap::{self, Action, Scope};
 use super::layout::{Layout, Shape};
+use super::marks::Marks;
+use super::notes::NotesForm;
 use super::picker::Picked;
 use super::settings::{Outcome, SettingsForm, saved};
+use super::stats::StatsView;
 use super::steer::Steered;
+use super::sweep::SweepPrompt;
 use super::time::TimeFmt;
-use crate::ccc::actions::AIAgentInfo;
 use crate::config::Settings;
 use crate::dialer::{DialDraft, DialRequest, DialerEvent, Field, PushKind, WatchEvent};
 use crate::history::{Attempt, AttemptId, AttemptStatus};
@@ -55,6 +59,10 @@ pub enum Overlay {
     Held(Box<HeldDial>),
     /// Drop the rows the newly picked agent does not declare?
     Undeclared(Undeclared),
+    Compare(Box<CompareView>),
+    Stats(StatsView),
+    Notes(NotesForm),
+    Sweep(SweepPrompt),
 }
 
 /// What the status bar says about the backend.
@@ -96,6 +104,10 @@ pub struct App {
     pub unsent: Option<SteerLine>,
     /// The redial key's intent to call its callee again, for one call.
     pub intent: Option<Intent>,
+    /// Attempts marked in History for Compare.
+    pub marks: Marks,
+    /// The sweep running, by its last line of progress.
+    pub sweeping: Option<String>,
 }
 
 impl Deref for App {
@@ -133,6 +145,8 @@ impl App {
             now_ms: 0,
             unsent: None,
             intent: None,
+            marks: Marks::default(),
+            sweeping: None,
         }
     }
 
@@ -243,6 +257,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Bench(m) => self.on_bench_msg(m),
         }
     }
 
@@ -310,6 +325,9 @@ impl App {
             }
             Action::Pick => self.open_picker(),
             Action::Undo => self.form.undo(),
+            Action::Mark | Action::Compare | Action::Stats | Action::Annotate | Action::Sweep => {
+                self.on_bench_action(action)
+            }
             _ if pane == Pane::History => self.on_history_key(action),
             _ => self.form.on_key(pane, action, key).unwrap_or_default(),
         }
@@ -346,6 +364,7 @@ impl App {
             }
             Some(Action::OpenSettings) => self.open_settings(),
             Some(Action::Focus(pane)) => self.focus = pane,
+            Some(Action::Sweep) => effects.extend(self.on_bench_action(Action::Sweep)),
             _ => {}
         }
         effects
@@ -704,41 +723,9 @@ impl App {
             },
             Some(Overlay::Held(_)) => self.on_held_key(key),
             Some(Overlay::Undeclared(_)) => self.on_undeclared_key(key),
-            _ => Vec::new(),
-        }
-    }
-
-    fn open_picker(&mut self) -> Vec<Effect> {
-        let kind = match self.focus {
-            Pane::Agent => PickerKind::Agents,
-            _ => PickerKind::Numbers,
-        };
-        let Some((picker, load)) = Picker::open(kind, &self.form.draft.sdk_app_id) else {
-            self.focus = Pane::Agent;
-            self.form.agent_field = 0;
-            self.notify(
-                Level::Error,
-                "Enter the SdkAppId first: the lists are per instance",
-            );
-            return Vec::new();
-        };
-        self.overlay = Some(Overlay::Picker(picker));
-        vec![load]
-    }
-
-    fn on_agents(
-        &mut self,
-        page_number: i64,
-        result: Result<(Vec<AIAgentInfo>, Option<i64>), String>,
-    ) -> Vec<Effect> {
-        let Some(Overlay::Picker(p)) = &mut self.overlay else {
-            return Vec::new();
-        };
-        match self.form.draft.sdk_app_id.trim().parse::<i64>() {
-            Ok(sdk_app_id) if p.on_agents(result) => vec![Effect::LoadAgents {
-                sdk_app_id,
-                page_number: page_number + 1,
-            }],
+            Some(
+                Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_),
+            ) => self.on_bench_key(key),
             _ => Vec::new(),
         }
     }

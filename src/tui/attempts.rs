@@ -34,6 +34,8 @@ pub struct History {
     generation: u64,
     /// How finished attempts ended, as far as their call records are read.
     pub words: HashMap<AttemptId, Option<CallWord>>,
+    /// The labels of the attempts read.
+    pub labels: HashMap<AttemptId, Vec<String>>,
 }
 
 /// Where an attempt of the list stands, in the user's words.
@@ -67,6 +69,11 @@ impl History {
             (AttemptStatus::Finished, None) => Outcome::Ended,
             (status, _) => Outcome::Status(status),
         }
+    }
+
+    /// The filter in force, as the history reads it.
+    pub fn filter(&self) -> Filter {
+        self.query.clone()
     }
 
     /// Asks for the rows around the scroll position; older answers are ignored.

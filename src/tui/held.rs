@@ -74,6 +74,14 @@ fn source(w: &Witness) -> String {
         }
         Witness::Service { session_id } if session_id.is_empty() => "from another seat".into(),
         Witness::Service { session_id } => format!("from another seat (session {session_id})"),
+        Witness::Task {
+            task_id: Some(id),
+            line,
+            ..
+        } => format!("by server task {id} (line {line}), which may still call it"),
+        Witness::Task { name, line, .. } => {
+            format!("by server task {name} being created (line {line})")
+        }
     }
 }
 

@@ -170,6 +170,14 @@ pub enum Action {
     Yes,
     No,
     Save,
+    /// Mark or unmark the attempt for Compare.
+    Mark,
+    Compare,
+    Stats,
+    /// Edit the attempt's labels and note.
+    Annotate,
+    /// Run the form over the rows of a variables file.
+    Sweep,
 }
 
 /// A line of the help screen and the keys it stands for.
@@ -511,6 +519,34 @@ pub const BINDINGS: &[Binding] = &[
             (Code(K::Home), A::First),
             (Code(K::End), A::Last),
         ],
+    ),
+    bind(
+        "Space, C",
+        "History",
+        "mark / unmark the attempt; compare the marked (2 to 6)",
+        When::In(Pane::History),
+        &[(Char(' '), A::Mark), (Char('C'), A::Compare)],
+    ),
+    bind(
+        "n",
+        "History, attempt",
+        "labels and note of the attempt",
+        When::In(Pane::History),
+        &[(Char('n'), A::Annotate)],
+    ),
+    bind(
+        "S",
+        "not typing",
+        "statistics over the History's filter",
+        When::Panes,
+        &[(Char('S'), A::Stats)],
+    ),
+    bind(
+        "F6",
+        "anywhere",
+        "sweep: dial the form once per row of a variables file",
+        When::Anywhere,
+        &[(Code(K::F(6)), A::Sweep)],
     ),
     bind(
         "y, Enter / n, Esc",

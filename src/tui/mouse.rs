@@ -13,6 +13,13 @@ use super::pane::Pane;
 impl App {
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
         if self.overlay.is_some() {
+            let down = m.kind == MouseEventKind::ScrollDown;
+            if matches!(
+                m.kind,
+                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+            ) {
+                self.on_bench_wheel(down);
+            }
             return Vec::new();
         }
         let l = Layout::new(self.size, self.shape());

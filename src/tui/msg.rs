@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::bench_msg::{BenchEffect, BenchMsg};
 use super::held::HeldDial;
 use super::keymap::steer_key;
 use crate::ccc::actions::{AIAgentInfo, NumberInfo};
@@ -53,6 +54,7 @@ pub enum Effect {
     Reconcile(AttemptId),
     /// Put the text on the clipboard (OSC 52, so it works over ssh too).
     Copy(String),
+    Bench(BenchEffect),
     Quit,
 }
 
@@ -88,6 +90,7 @@ pub enum Msg {
     Tick(i64),
     /// The history file changed, perhaps by another process: the list is read again.
     HistoryChanged,
+    Bench(BenchMsg),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use crate::ccc::Client;
 use crate::ccc::actions::{DescribeAIAgentInfoList, DescribeNumbers, NumberInfo};
 use crate::ccc::paginate::all_pages;
 use crate::cli::GlobalArgs;
-use crate::config::Settings;
+use crate::config::{Settings, ThemeName};
 use crate::credentials::{self, Credential, Env};
 use crate::dialer::{
     CallReport, CallWord, ControlError, DialDraft, DialRequest, Dialer, DialerEvent, now_ms,
@@ -95,6 +95,7 @@ impl Runner {
             {
                 Ok((total, rows)) => {
                     let outcomes = outcomes(&store, &rows);
+                    let _ = tx.send(Msg::Bench(super::runs::labels(&store, &rows)));
                     let _ = tx.send(Msg::HistoryPage {
                         generation,
                         total,
@@ -250,6 +251,7 @@ impl Runner {
                 });
             }
             Effect::Copy(text) => self.copy(&text),
+            Effect::Bench(e) => super::runs::execute(e, &self.dialer, &tx),
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));
             }
@@ -346,7 +348,7 @@ async fn all_numbers(client: &Client, sdk_app_id: i64) -> Result<Vec<NumberInfo>
 }
 
 /// Opens the dialer on this terminal and runs it until the user quits.
-pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
+pub async fn run(global: GlobalArgs, theme: Option<ThemeName>) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() {
         anyhow::bail!(
             "the dialer needs a terminal; for scripts use a subcommand (see ccc-dial --help)"
@@ -397,6 +399,9 @@ pub async fn run(global: GlobalArgs) -> anyhow::Result<()> {
         ..
     } = session;
     let mut app = App::new(draft, settings, info, TimeFmt::Local);
+    if let Some(theme) = theme {
+        app.settings.theme = theme;
+    }
     app.settings_file = settings_file.clone();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let notices: Vec<String> = notices
@@ -567,21 +572,29 @@ fn outcomes(store: &Store, rows: &[Attempt]) -> Vec<(AttemptId, Option<CallWord>
         .collect()
 }
 
-/// SIGINT or SIGTERM from outside (in raw mode Ctrl-C arrives as a key instead).
+/// SIGINT, SIGTERM, SIGHUP (the terminal went away) or SIGQUIT from outside: each quits the
+/// way Ctrl-C does, restoring the terminal and keeping the form. In raw mode Ctrl-C and
+/// Ctrl-\ arrive as keys instead.
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+        let mut others: Vec<_> = [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::quit(),
+        ]
+        .into_iter()
+        .filter_map(|kind| signal(kind).ok())
+        .collect();
+        if others.is_empty() {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+        let any_other = futures::future::select_all(others.iter_mut().map(|s| Box::pin(s.recv())));
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = any_other => {}
         }
     }
     #[cfg(not(unix))]

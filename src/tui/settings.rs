@@ -6,8 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::input::Input;
 use super::keymap::plain_char;
 use super::msg::Effect;
-use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings};
-use crate::credentials::Credential;
+use crate::config::{EndpointChoice, MAX_RATE_PER_SEC, Settings, ThemeName};
+use crate::credentials::{Credential, check_profile_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingField {
@@ -20,10 +20,11 @@ pub enum SettingField {
     Profile,
     SecretId,
     SecretKey,
+    Theme,
 }
 
 impl SettingField {
-    pub const ALL: [SettingField; 9] = [
+    pub const ALL: [SettingField; 10] = [
         SettingField::Endpoint,
         SettingField::Custom,
         SettingField::Region,
@@ -33,6 +34,7 @@ impl SettingField {
         SettingField::Profile,
         SettingField::SecretId,
         SettingField::SecretKey,
+        SettingField::Theme,
     ];
 
     pub fn label(self) -> &'static str {
@@ -42,6 +44,7 @@ impl SettingField {
             SettingField::Region => "Region",
             SettingField::DefaultSdkAppId => "Default SdkAppId",
             SettingField::Confirm => "Confirm before dial",
+            SettingField::Theme => "Theme",
             SettingField::RateLimit => "Calls per second",
             SettingField::Profile => "Profile",
             SettingField::SecretId => "SecretId",
@@ -50,7 +53,10 @@ impl SettingField {
     }
 
     fn is_text(self) -> bool {
-        !matches!(self, SettingField::Endpoint | SettingField::Confirm)
+        !matches!(
+            self,
+            SettingField::Endpoint | SettingField::Confirm | SettingField::Theme
+        )
     }
 }
 
@@ -68,6 +74,7 @@ pub struct SettingsForm {
     pub editing: bool,
     pub endpoint: EndpointKind,
     pub confirm: bool,
+    pub theme: ThemeName,
     /// Text fields, by the index of their [`SettingField`] in `ALL`.
     inputs: Vec<Input>,
     pub problems: Vec<(SettingField, String)>,
@@ -134,6 +141,7 @@ impl SettingsForm {
             editing: false,
             endpoint,
             confirm: s.confirm_before_dial,
+            theme: s.theme,
             inputs: SettingField::ALL
                 .iter()
                 .map(|f| Input::new(&text(*f)))
@@ -165,6 +173,11 @@ impl SettingsForm {
             }
             .to_string(),
             SettingField::Confirm => if self.confirm { "[x] yes" } else { "[ ] no" }.to_string(),
+            SettingField::Theme => match self.theme {
+                ThemeName::Dark => "dark (for dark terminals) · ←→ light",
+                ThemeName::Light => "light (for light terminals) · ←→ dark",
+            }
+            .to_string(),
             SettingField::SecretKey => "•".repeat(self.input(f).text().chars().count()),
             _ => self.input(f).text().to_string(),
         }
@@ -208,6 +221,14 @@ impl SettingsForm {
                 };
                 self.endpoint = order[j];
             }
+            KeyCode::Left | KeyCode::Right | KeyCode::Enter | KeyCode::Char(' ')
+                if field == SettingField::Theme =>
+            {
+                self.theme = match self.theme {
+                    ThemeName::Dark => ThemeName::Light,
+                    ThemeName::Light => ThemeName::Dark,
+                };
+            }
             KeyCode::Enter | KeyCode::Char(' ') => match field {
                 SettingField::Confirm => self.confirm = !self.confirm,
                 SettingField::Endpoint => {
@@ -250,7 +271,12 @@ impl SettingsForm {
         }
         s.region = opt(SettingField::Region);
         s.profile = opt(SettingField::Profile);
+        // The start-up refuses a name the credentials file could not hold: never save one.
+        if let Some(Err(e)) = s.profile.as_deref().map(check_profile_name) {
+            problems.push((SettingField::Profile, e.to_string()));
+        }
         s.confirm_before_dial = self.confirm;
+        s.theme = self.theme;
         match opt(SettingField::DefaultSdkAppId).map(|t| t.parse::<i64>()) {
             None => s.default_sdk_app_id = None,
             Some(Ok(v)) if v > 0 => s.default_sdk_app_id = Some(v),
@@ -294,5 +320,50 @@ impl SettingsForm {
             settings: s,
             credential,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(form: &mut SettingsForm, code: KeyCode) {
+        let _ = form.on_key(KeyEvent::from(code));
+    }
+
+    fn type_profile(form: &mut SettingsForm, name: &str) {
+        while form.field() != SettingField::Profile {
+            press(form, KeyCode::Down);
+        }
+        press(form, KeyCode::Enter);
+        while !form.input(SettingField::Profile).text().is_empty() {
+            press(form, KeyCode::Backspace);
+        }
+        for c in name.chars() {
+            press(form, KeyCode::Char(c));
+        }
+        press(form, KeyCode::Enter);
+    }
+
+    #[test]
+    fn a_profile_name_the_credentials_file_cannot_hold_is_never_saved() {
+        let mut form = SettingsForm::new(&Settings::default());
+        for bad in ["my profile", ".hidden", "work]", "ré"] {
+            type_profile(&mut form, bad);
+            assert!(matches!(form.save(), Outcome::Stay), "{bad:?}");
+            let problem = form.problem(SettingField::Profile).unwrap_or_default();
+            assert!(problem.contains("is not valid"), "{bad:?}: {problem}");
+        }
+        type_profile(&mut form, "rehearsal-2.eu");
+        let Outcome::Save { settings, .. } = form.save() else {
+            panic!("a good name is saved: {:?}", form.problems)
+        };
+        assert_eq!(settings.profile.as_deref(), Some("rehearsal-2.eu"));
+        assert!(check_profile_name("rehearsal-2.eu").is_ok());
+        type_profile(&mut form, "");
+        let Outcome::Save { settings, .. } = form.save() else {
+            panic!("an empty profile is none")
+        };
+        assert_eq!(settings.profile, None);
     }
 }

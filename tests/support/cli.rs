@@ -142,3 +142,17 @@ impl Drop for StandaloneSim {
         let _ = self.child.wait();
     }
 }
+
+/// The caller number of the task tests.
+pub const TASK_CALLER: &str = "008601012345678";
+
+/// `task create FILE --yes` on SdkAppId 1400000000 with agent 15, sent to the simulator.
+pub fn task_create(sandbox: &Sandbox, sim: &StandaloneSim, file: &str, extra: &[&str]) -> Command {
+    let mut cmd = sandbox.against(&sim.url);
+    cmd.args(["task", "create"])
+        .arg(sandbox.path(file))
+        .args(["--sdk-app-id", "1400000000", "--agent", "15"])
+        .args(["--caller", TASK_CALLER, "--yes"])
+        .args(extra);
+    cmd
+}

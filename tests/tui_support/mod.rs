@@ -2,9 +2,10 @@
 #![allow(dead_code)]
 
 use ccc_dial::config::Settings;
+use ccc_dial::dialer::CallWord;
 use ccc_dial::dialer::DialDraft;
 use ccc_dial::history::{Attempt, AttemptId, AttemptStatus, Event};
-use ccc_dial::tui::app::{App, BackendInfo, Effect, Msg};
+use ccc_dial::tui::app::{App, BackendInfo, Effect, Msg, Pane};
 use ccc_dial::tui::time::TimeFmt;
 use ccc_dial::tui::view;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -130,4 +131,35 @@ pub fn render(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| view::draw(f, app)).unwrap();
     terminal.backend().to_string()
+}
+
+/// A history with every way an attempt can end or stand.
+pub fn every_outcome() -> App {
+    let mut app = app();
+    let start = app.start();
+    let mut rows: Vec<Attempt> = Vec::new();
+    let mut words = Vec::new();
+    for (i, word) in CallWord::ALL.into_iter().enumerate() {
+        let a = attempt(i as u32, AttemptStatus::Finished);
+        words.push((a.id.clone(), Some(word)));
+        rows.push(a);
+    }
+    let no_record = attempt(8, AttemptStatus::Finished);
+    words.push((no_record.id.clone(), None));
+    rows.push(no_record);
+    for (n, status) in [
+        (9, AttemptStatus::Ringing),
+        (10, AttemptStatus::InProgress),
+        (11, AttemptStatus::NotSent),
+        (12, AttemptStatus::Unknown),
+    ] {
+        rows.push(attempt(n, status));
+    }
+    let mut refused = attempt(13, AttemptStatus::Rejected);
+    refused.error_code = Some("InvalidParameterValue.Callee".into());
+    rows.push(refused);
+    load_history(&mut app, rows.len() as u64, 0, rows, &start);
+    app.update(Msg::Outcomes(words));
+    app.focus = Pane::History;
+    app
 }

@@ -1,7 +1,9 @@
-//! `ccc-dial task create`: validate the whole CSV, preview, then create one task per part,
-//! each recorded in the history before its request leaves. A part whose outcome is unknown
-//! is looked up by its name; it is never simply sent again.
+//! `ccc-dial task create`: validate the whole CSV, preview, hold back the callees an earlier
+//! call or task holds, then create one task per part, each claiming its callees and recorded
+//! in the history before its request leaves. A part whose outcome is unknown is looked up by
+//! its name; it is never simply sent again.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -13,9 +15,10 @@ use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::cli::batch::rows::{self, Defaults, Row};
 use crate::cli::exit::{EXIT_CODES_HELP, Exit};
+use crate::cli::guard::GuardArgs;
 use crate::dialer::now_ms;
 use crate::endpoint::Flavour;
-use crate::history::{NewTaskPart, Store, TaskPart, TaskPartStatus};
+use crate::history::{ClaimRule, HeldCallee, NewTaskPart, Store, TaskPart, TaskPartStatus};
 
 /// Callees per task when the list is split. The service documents no maximum; its
 /// DescribeAutoCalloutTask returns every callee in one unpaged answer, so parts are kept to
@@ -88,6 +91,8 @@ pub struct CreateArgs {
     /// Create the task even though the same list and settings were created before.
     #[arg(long)]
     pub again: bool,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 /// The request every part shares, from the options.
@@ -207,11 +212,8 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
     let now_s = unix_now();
     let (template, zone) = template(&args, app, now_s).map_err(invalid)?;
     let rows = read_rows(&args, app, &bytes)?;
-    let parts: Vec<&[Row]> = rows.chunks(args.per_task).collect();
-    eprint!(
-        "{}",
-        plan::preview(&template, &rows, parts.len(), zone, now_s)
-    );
+    let parts = rows.len().div_ceil(args.per_task);
+    eprint!("{}", plan::preview(&template, &rows, parts, zone, now_s));
     let (app, connected) = connect(global, &args.target).await?;
     let backend = &connected.backend;
     let host = backend
@@ -239,44 +241,143 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
         &backend.label(),
         &times_as_written(&args),
     );
-    let requests: Vec<(CreateAutoCalloutTask, &[Row])> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, rows)| {
-            (
-                part_request(&template, rows, part_name(&stem, &key, i + 1, parts.len())),
-                *rows,
-            )
-        })
-        .collect();
     if args.dry_run {
-        return print_dry_run(&backend.client, &requests);
+        return print_dry_run(
+            &backend.client,
+            &template,
+            &rows,
+            &stem,
+            &key,
+            args.per_task,
+        );
     }
     let session = crate::cli::headless::open(connected).map_err(failure)?;
-    let (backend, store) = (&session.backend, &session.store);
+    let store = &session.store;
     let recorded = store.task_parts(&key).map_err(failure)?;
-    if already_created(&recorded, requests.len(), &key) {
+    if already_created(&recorded, &key) {
         return Ok(Exit::Accepted);
+    }
+    let fresh_history = args.guard.check_history(store).map_err(failure)?;
+    let dialer = session.dialer.clone().with_claim(args.guard.rule());
+    let plans = plan_parts(&dialer, &args, &recorded, rows, fresh_history).await?;
+    let callees: usize = plans.parts.iter().map(|p| p.rows.len()).sum();
+    if plans.parts.is_empty() {
+        eprintln!("nothing to create: every callee is held back");
+        return Ok(Exit::Held);
     }
     if !args.yes
         && !confirm(&format!(
-            "Create {} task(s) for {} callees?",
-            requests.len(),
-            rows.len()
+            "Create {} task(s) for {callees} callees?",
+            plans.parts.len(),
         ))?
     {
         eprintln!("nothing created");
         return Ok(Exit::Accepted);
     }
     let creator = Creator {
-        client: &backend.client,
+        client: &session.backend.client,
         store,
         app,
         key: &key,
-        endpoint: backend.label(),
+        stem: &stem,
+        endpoint: session.backend.label(),
         source: args.file.display().to_string(),
+        template: &template,
+        rule: dialer.claim_rule().clone(),
     };
-    creator.parts(&requests, &recorded).await
+    let exit = creator.parts(plans.parts).await?;
+    Ok(if plans.held > 0 {
+        exit.worst(Exit::Held)
+    } else {
+        exit
+    })
+}
+
+/// The parts to create, in order, and how many callees were held back.
+struct Plans {
+    parts: Vec<PartPlan>,
+    held: usize,
+}
+
+/// One part: recorded earlier (its callees fixed), or new.
+struct PartPlan {
+    part: u32,
+    parts: u32,
+    rows: Vec<Row>,
+    earlier: Option<TaskPart>,
+}
+
+/// Parts recorded by an earlier run keep their callees; the other rows are checked against
+/// the history and the service, the held ones listed and left out, the rest split anew.
+async fn plan_parts(
+    dialer: &crate::dialer::Dialer,
+    args: &CreateArgs,
+    recorded: &[TaskPart],
+    rows: Vec<Row>,
+    fresh_history: bool,
+) -> Result<Plans, Failed> {
+    let store = dialer.store();
+    let mut by_line: HashMap<u64, Row> = rows.into_iter().map(|r| (r.line, r)).collect();
+    let mut earlier = Vec::new();
+    for p in recorded {
+        let lines = store.task_lines(&p.task_key, p.part).map_err(failure)?;
+        let rows = lines
+            .iter()
+            .filter_map(|(line, _)| by_line.remove(line))
+            .collect();
+        earlier.push((p.clone(), rows));
+    }
+    let mut pending: Vec<Row> = by_line.into_values().collect();
+    pending.sort_by_key(|r| r.line);
+    let sdk_app_id = pending.first().map_or(0, |r| r.request.sdk_app_id);
+    let callees: Vec<String> = pending.iter().map(|r| r.request.callee.clone()).collect();
+    let ask_service = !args.guard.allow_recent || fresh_history;
+    let held = dialer
+        .held_back(sdk_app_id, &callees, ask_service && !callees.is_empty())
+        .await
+        .map_err(|e| {
+            (
+                Exit::Failure,
+                format!("nothing was created: the earlier calls could not be checked: {e}"),
+            )
+        })?;
+    let rule = dialer.claim_rule();
+    let before = pending.len();
+    pending.retain(|row| match held.get(&row.request.callee) {
+        Some(h) if h.in_flight() || rule.overridden.is_none() => {
+            eprintln!("line {}: held back: {h}", row.line);
+            false
+        }
+        _ => true,
+    });
+    let held = before - pending.len();
+    if held > 0 {
+        eprintln!(
+            "{held} callees held back (called recently, in flight or in another task); \
+             --allow-recent takes those not in flight"
+        );
+    }
+    let fresh: Vec<Vec<Row>> = pending.chunks(args.per_task).map(<[Row]>::to_vec).collect();
+    let total = (earlier.len() + fresh.len()) as u32;
+    let mut parts: Vec<PartPlan> = earlier
+        .into_iter()
+        .map(|(p, rows)| PartPlan {
+            part: p.part,
+            parts: p.parts,
+            rows,
+            earlier: Some(p),
+        })
+        .collect();
+    let next = parts.iter().map(|p| p.part).max().unwrap_or(0);
+    for (i, rows) in fresh.into_iter().enumerate() {
+        parts.push(PartPlan {
+            part: next + 1 + i as u32,
+            parts: total,
+            rows,
+            earlier: None,
+        });
+    }
+    Ok(Plans { parts, held })
 }
 
 /// The times as written: `now` resolves differently on every run, yet names the same task.
@@ -294,14 +395,20 @@ fn times_as_written(args: &CreateArgs) -> String {
     )
 }
 
-/// Prints each part's signed request; nothing is sent or recorded.
+/// Prints each part's signed request; nothing is sent, recorded or claimed.
 fn print_dry_run(
     client: &Client,
-    requests: &[(CreateAutoCalloutTask, &[Row])],
+    template: &CreateAutoCalloutTask,
+    rows: &[Row],
+    stem: &str,
+    key: &str,
+    per_task: usize,
 ) -> Result<Exit, Failed> {
-    for (request, _) in requests {
+    let parts = rows.len().div_ceil(per_task);
+    for (i, chunk) in rows.chunks(per_task).enumerate() {
+        let request = part_request(template, chunk, part_name(stem, key, i + 1, parts));
         let prepared = client
-            .prepare(request, unix_now())
+            .prepare(&request, unix_now())
             .map_err(|e| api_failed(&e))?;
         println!("# {}", request.name.as_deref().unwrap_or(""));
         println!("{}", crate::cli::headless::dry_run_text(&prepared));
@@ -311,9 +418,11 @@ fn print_dry_run(
 
 /// Whether every part of this task key was created before; if so its task ids are printed,
 /// so running the same command again creates nothing twice.
-fn already_created(recorded: &[TaskPart], parts: usize, key: &str) -> bool {
-    let all_created =
-        recorded.len() == parts && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
+fn already_created(recorded: &[TaskPart], key: &str) -> bool {
+    let all_created = recorded
+        .first()
+        .is_some_and(|p| recorded.len() == p.parts as usize)
+        && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
     if all_created {
         for p in recorded {
             println!("{}", p.task_id.unwrap_or(0));
@@ -331,31 +440,20 @@ struct Creator<'a> {
     store: &'a Store,
     app: u64,
     key: &'a str,
+    stem: &'a str,
     endpoint: String,
     source: String,
+    template: &'a CreateAutoCalloutTask,
+    rule: ClaimRule,
 }
 
 impl Creator<'_> {
     /// Creates the parts in order, each resumed from its recorded status; an unknown outcome
     /// stops the rest, since the service may hold that task already.
-    async fn parts(
-        &self,
-        requests: &[(CreateAutoCalloutTask, &[Row])],
-        recorded: &[TaskPart],
-    ) -> Result<Exit, Failed> {
+    async fn parts(&self, plans: Vec<PartPlan>) -> Result<Exit, Failed> {
         let mut exit = Exit::Accepted;
-        for (i, (request, rows)) in requests.iter().enumerate() {
-            let part = (i + 1) as u32;
-            let earlier = recorded.iter().find(|p| p.part == part);
-            let outcome = self
-                .part(
-                    part,
-                    requests.len() as u32,
-                    request,
-                    rows,
-                    earlier.map(|p| p.status),
-                )
-                .await?;
+        for plan in plans {
+            let outcome = self.part(plan).await?;
             exit = exit.worst(outcome);
             if outcome == Exit::Unknown {
                 eprintln!(
@@ -367,39 +465,29 @@ impl Creator<'_> {
         Ok(exit)
     }
 
-    async fn part(
-        &self,
-        part: u32,
-        parts: u32,
-        request: &CreateAutoCalloutTask,
-        rows: &[Row],
-        earlier: Option<TaskPartStatus>,
-    ) -> Result<Exit, Failed> {
-        let name = request.name.clone().unwrap_or_default();
-        let settle = |status, id, error: Option<(&str, &str)>| {
-            self.store
-                .settle_task_part(self.key, part, status, id, error, now_ms())
-                .map_err(failure)
-        };
-        match earlier {
+    async fn part(&self, plan: PartPlan) -> Result<Exit, Failed> {
+        let PartPlan {
+            part,
+            parts,
+            mut rows,
+            earlier,
+        } = plan;
+        let name = earlier.as_ref().map_or_else(
+            || part_name(self.stem, self.key, part as usize, parts as usize),
+            |p| p.name.clone(),
+        );
+        match earlier.as_ref().map(|p| p.status) {
             Some(TaskPartStatus::Created) => {
-                let found = self.store.task_parts(self.key).map_err(failure)?;
-                let id = found
-                    .iter()
-                    .find(|p| p.part == part)
-                    .and_then(|p| p.task_id);
-                println!("{}", id.unwrap_or(0));
-                eprintln!(
-                    "part {part}/{parts}: created earlier as task {}",
-                    id.unwrap_or(0)
-                );
+                let id = earlier.and_then(|p| p.task_id).unwrap_or(0);
+                println!("{id}");
+                eprintln!("part {part}/{parts}: created earlier as task {id}");
                 return Ok(Exit::Accepted);
             }
             Some(TaskPartStatus::Queued | TaskPartStatus::Unknown) => {
                 // It may have reached the service: the name says whether it did.
                 match self.find(&name).await.map_err(|e| api_failed(&e))? {
                     Some(id) => {
-                        settle(TaskPartStatus::Created, Some(id), None)?;
+                        self.settle(part, TaskPartStatus::Created, Some(id), None)?;
                         println!("{id}");
                         eprintln!(
                             "part {part}/{parts}: found on the service as task {id} (not sent again)"
@@ -409,31 +497,26 @@ impl Creator<'_> {
                     None => eprintln!("part {part}/{parts}: not on the service; sending it now"),
                 }
             }
-            Some(TaskPartStatus::Rejected) | None => {}
+            Some(TaskPartStatus::Rejected) => {
+                // No task was made: its callees are claimed again, like a new part's.
+                self.store
+                    .forget_rejected_task_part(self.key, part)
+                    .map_err(failure)?;
+                if !self.claim(part, parts, &name, &mut rows)? {
+                    return Ok(Exit::Held);
+                }
+            }
+            None => {
+                if !self.claim(part, parts, &name, &mut rows)? {
+                    return Ok(Exit::Held);
+                }
+            }
         }
-        if earlier.is_none() {
-            self.store
-                .record_task_part(&NewTaskPart {
-                    task_key: self.key.to_string(),
-                    part,
-                    parts,
-                    name: name.clone(),
-                    endpoint: self.endpoint.clone(),
-                    sdk_app_id: self.app as i64,
-                    source: self.source.clone(),
-                    request_json: serde_json::to_string(request).map_err(failure)?,
-                    callees: rows
-                        .iter()
-                        .map(|r| (r.line, r.request.callee.clone()))
-                        .collect(),
-                    at_ms: now_ms(),
-                })
-                .map_err(failure)?;
-        }
-        match self.client.send(request).await {
+        let request = part_request(self.template, &rows, name.clone());
+        match self.client.send(&request).await {
             Ok(reply) => {
                 let id = reply.data.task_id;
-                settle(TaskPartStatus::Created, Some(id), None)?;
+                self.settle(part, TaskPartStatus::Created, Some(id), None)?;
                 println!("{id}");
                 eprintln!(
                     "part {part}/{parts}: created task {id} with {} callees ({name})",
@@ -442,6 +525,72 @@ impl Creator<'_> {
                 Ok(Exit::Accepted)
             }
             Err(e) => self.failed(part, parts, &name, &e).await,
+        }
+    }
+
+    fn settle(
+        &self,
+        part: u32,
+        status: TaskPartStatus,
+        id: Option<u64>,
+        error: Option<(&str, &str)>,
+    ) -> Result<(), Failed> {
+        self.store
+            .settle_task_part(self.key, part, status, id, error, now_ms())
+            .map_err(failure)
+    }
+
+    /// Claims the part's callees and records it; a callee taken since the check (another
+    /// terminal, another command) is left out. False when none is left.
+    fn claim(
+        &self,
+        part: u32,
+        parts: u32,
+        name: &str,
+        rows: &mut Vec<Row>,
+    ) -> Result<bool, Failed> {
+        let last_call_s = self
+            .template
+            .not_after
+            .unwrap_or(self.template.not_before)
+            .max(unix_now());
+        loop {
+            if rows.is_empty() {
+                eprintln!("part {part}/{parts}: every callee is held back; not created");
+                return Ok(false);
+            }
+            let request = part_request(self.template, rows, name.to_string());
+            let held: Vec<HeldCallee> = self
+                .store
+                .claim_task_part(
+                    &NewTaskPart {
+                        task_key: self.key.to_string(),
+                        part,
+                        parts,
+                        name: name.to_string(),
+                        endpoint: self.endpoint.clone(),
+                        sdk_app_id: self.app as i64,
+                        source: self.source.clone(),
+                        request_json: serde_json::to_string(&request).map_err(failure)?,
+                        callees: rows
+                            .iter()
+                            .map(|r| (r.line, r.request.callee.clone()))
+                            .collect(),
+                        at_ms: now_ms(),
+                        last_call_ms: last_call_s.saturating_mul(1_000),
+                    },
+                    &self.rule,
+                )
+                .map_err(failure)?;
+            if held.is_empty() {
+                return Ok(true);
+            }
+            let taken: HashSet<u64> = held.iter().map(|h| h.line).collect();
+            for h in held {
+                let shown = crate::dialer::HeldBack::from_history(&h.callee, h.hold);
+                eprintln!("line {}: held back: {shown}", h.line);
+            }
+            rows.retain(|r| !taken.contains(&r.line));
         }
     }
 

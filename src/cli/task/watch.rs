@@ -1,8 +1,8 @@
-//! `task watch`: a task's callees counted per state, polled within the request budget; and
-//! `task results`: one line per callee with its outcome, tries and the record of its last
-//! try, fetched a hundred sessions a page.
+//! `task watch`: a task's callees counted per state, polled within the request budget, its
+//! finished tries brought home (record and AI report) a page at a time as callees finish;
+//! and `task results`: one line per callee with its outcome, tries and the record of its
+//! last try, fetched a hundred sessions a page.
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,20 +11,13 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use super::home::{Origin, bring_home};
 use super::service::{Failed, Target, api_failed, connect, escaped, failure, invalid};
-use crate::ccc::actions::{
-    AutoCalloutTaskCalleeInfo, CalleeState, DescribeAutoCalloutTask, DescribeTelCdr, TaskState,
-    TelCdrInfo,
-};
-use crate::ccc::{ApiError, Client};
+use crate::ccc::actions::{DescribeAutoCalloutTask, DescribeAutoCalloutTaskResponse, TaskState};
 use crate::cli::GlobalArgs;
 use crate::cli::exit::{EXIT_CODES_HELP, Exit};
-
-/// Most SessionIds one DescribeTelCdr carries (its page size).
-const CDR_PAGE: usize = 100;
-/// DescribeTelCdr's widest window is under 90 days.
-const CDR_WINDOW_S: i64 = 89 * 86_400;
+use crate::dialer::task_home::{Origin, Try, finished_tries};
+use crate::dialer::task_watch::{HomeQueue, Progress};
+use crate::dialer::{CallReport, Dialer};
 
 #[derive(Debug, Clone, Args)]
 #[command(after_long_help = EXIT_CODES_HELP)]
@@ -40,6 +33,9 @@ pub struct WatchArgs {
     /// One JSON object a line, on each change.
     #[arg(long)]
     pub json: bool,
+    /// Only follow the counts: bring no tries home (`task results` does it later).
+    #[arg(long)]
+    pub no_home: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -61,51 +57,30 @@ pub struct ResultsArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Callees per state: all a watch keeps of an answer, however many callees it listed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    pub state: String,
-    pub total: u64,
-    pub initial: u64,
-    pub calling: u64,
-    pub answered: u64,
-    pub unanswered: u64,
-    pub pending_retry: u64,
-    pub sessions: u64,
-}
-
-impl Progress {
-    pub fn of(state: Option<TaskState>, callees: &[AutoCalloutTaskCalleeInfo]) -> Progress {
-        let mut p = Progress {
-            state: state.map_or("unknown".into(), |s| s.label()),
-            total: callees.len() as u64,
-            ..Progress::default()
-        };
-        for c in callees {
-            p.sessions += c.sessions.len() as u64;
-            match c.state {
-                CalleeState::Initial | CalleeState::Other(_) => p.initial += 1,
-                CalleeState::Calling => p.calling += 1,
-                CalleeState::Answered => p.answered += 1,
-                CalleeState::Unanswered => p.unanswered += 1,
-                CalleeState::PendingRetry => p.pending_retry += 1,
-            }
-        }
-        p
+/// Brings `tries` of `task` home: their records, a page per hundred, then the AI report of
+/// each answered one. Returns the records, by SessionId.
+async fn bring_home(
+    dialer: &Dialer,
+    origin: &Origin,
+    task: &DescribeAutoCalloutTaskResponse,
+    tries: &[Try],
+) -> Result<std::collections::HashMap<String, crate::ccc::actions::TelCdrInfo>, Failed> {
+    let sessions: Vec<String> = tries.iter().map(|t| t.session_id.clone()).collect();
+    let records = dialer
+        .task_records(origin.sdk_app_id, &sessions, origin.from_s)
+        .await
+        .map_err(|e| api_failed(&e))?;
+    let home = dialer
+        .bring_tries_home(origin, task, tries, &records)
+        .await
+        .map_err(failure)?;
+    if home.tries > 0 {
+        eprintln!(
+            "{} tries brought into the history ({} with an AI report)",
+            home.tries, home.reports
+        );
     }
-
-    fn line(&self) -> String {
-        format!(
-            "{} · initial {} · calling {} · answered {} · unanswered {} · pending retry {} · tries {}",
-            self.state,
-            self.initial,
-            self.calling,
-            self.answered,
-            self.unanswered,
-            self.pending_retry,
-            self.sessions
-        )
-    }
+    Ok(records)
 }
 
 pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed> {
@@ -114,7 +89,8 @@ pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed>
         .filter(|d| *d >= Duration::from_millis(100))
         .ok_or_else(|| invalid("--interval must be at least 0.1 seconds"))?;
     let (app, connected) = connect(global, &args.target).await?;
-    let backend = &connected.backend;
+    let session = crate::cli::headless::open(connected).map_err(failure)?;
+    let dialer = &session.dialer;
     let request = DescribeAutoCalloutTask {
         sdk_app_id: app,
         task_id: args.task_id,
@@ -128,17 +104,40 @@ pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed>
         bar
     });
     let mut last: Option<Progress> = None;
+    let mut queue = HomeQueue::default();
+    let mut origin: Option<Origin> = None;
     loop {
-        let answer = backend.client.send(&request).await;
+        let answer = session.backend.client.send(&request).await;
         let data = answer.map_err(|e| api_failed(&e))?.data;
         let state = data.state;
+        let ended = state.is_some_and(TaskState::is_final);
         let progress = Progress::of(state, &data.callees);
+        if !args.no_home {
+            queue.observe(&data.callees);
+        }
+        let tries = queue.take(ended);
+        if !tries.is_empty() {
+            let origin = match &mut origin {
+                Some(o) => o,
+                None => origin.insert(
+                    Origin::of(
+                        dialer.store(),
+                        dialer.backend_label(),
+                        app,
+                        args.task_id,
+                        data.not_before,
+                    )
+                    .map_err(failure)?,
+                ),
+            };
+            bring_home(dialer, origin, &data, &tries).await?;
+        }
         drop(data);
         if last.as_ref() != Some(&progress) {
             match &bar {
                 Some(bar) => {
                     bar.set_length(progress.total);
-                    bar.set_position(progress.answered + progress.unanswered);
+                    bar.set_position(progress.done());
                     bar.set_message(progress.line());
                 }
                 None if args.json => {
@@ -148,7 +147,7 @@ pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed>
             }
             last = Some(progress);
         }
-        if state.is_some_and(TaskState::is_final) {
+        if ended {
             break;
         }
         tokio::time::sleep(every).await;
@@ -160,7 +159,7 @@ pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed>
     Ok(Exit::Accepted)
 }
 
-/// One callee's outcome.
+/// One callee's outcome, with the AI report of its last try from the history.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CalleeResult {
     pub line: Option<u64>,
@@ -170,44 +169,30 @@ pub struct CalleeResult {
     pub session_id: Option<String>,
     pub end_status: Option<String>,
     pub duration: Option<i64>,
+    /// The attempt in the history (`ccc-dial history show ID`).
+    pub attempt_id: Option<String>,
+    /// Extracted tags, `name=value` joined by `; `.
+    pub tags: Option<String>,
+    /// Median end-to-end latency of the rounds, ms.
+    pub ete_median_ms: Option<f64>,
 }
 
-/// Records of these sessions, a page of a hundred per request, in a window from `from_s`.
-pub async fn records(
-    client: &Client,
-    app: u64,
-    sessions: &[String],
-    from_s: i64,
-) -> Result<HashMap<String, TelCdrInfo>, ApiError> {
-    let mut out = HashMap::new();
-    for chunk in sessions.chunks(CDR_PAGE) {
-        let page = client
-            .send(&DescribeTelCdr {
-                start_time_stamp: from_s,
-                end_time_stamp: from_s + CDR_WINDOW_S,
-                sdk_app_id: app as i64,
-                page_size: CDR_PAGE as i64,
-                page_number: 0,
-                session_ids: Some(chunk.to_vec()),
-                ..Default::default()
-            })
-            .await?
-            .data;
-        for cdr in page.tel_cdr_list {
-            if let Some(id) = cdr.session_id.clone() {
-                out.insert(id, cdr);
-            }
-        }
-    }
-    Ok(out)
+/// The report of the try with this SessionId, as the history has it.
+fn report_of(store: &crate::history::Store, session: &str) -> Result<Option<CallReport>, Failed> {
+    let Some(attempt) = store.find(session).map_err(failure)? else {
+        return Ok(None);
+    };
+    let events = store.events(&attempt.id).map_err(failure)?;
+    Ok(Some(CallReport::from_events(&attempt, &events)))
 }
 
 pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Failed> {
     let (app, connected) = connect(global, &args.target).await?;
     let session = crate::cli::headless::open(connected).map_err(failure)?;
-    let (backend, store) = (&session.backend, &session.store);
-    let client = &backend.client;
-    let task = client
+    let dialer = &session.dialer;
+    let task = session
+        .backend
+        .client
         .send(&DescribeAutoCalloutTask {
             sdk_app_id: app,
             task_id: args.task_id,
@@ -215,36 +200,17 @@ pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Fai
         .await
         .map_err(|e| api_failed(&e))?
         .data;
+    let origin = Origin::of(
+        dialer.store(),
+        dialer.backend_label(),
+        app,
+        args.task_id,
+        task.not_before,
+    )
+    .map_err(failure)?;
     // Every try of each finished callee; its last one says how it ended.
-    let tries: Vec<String> = task
-        .callees
-        .iter()
-        .filter(|c| c.state.is_final())
-        .flat_map(|c| c.sessions.iter().cloned())
-        .collect();
-    let from_s = task.not_before.unwrap_or(0) - 3_600;
-    let cdrs = records(client, app, &tries, from_s)
-        .await
-        .map_err(|e| api_failed(&e))?;
-    let endpoint = backend.label();
-    let part = store
-        .task_part_by_id(&endpoint, args.task_id)
-        .map_err(failure)?;
-    let lines = match &part {
-        Some(p) => store.task_lines(&p.task_key, p.part).map_err(failure)?,
-        None => Vec::new(),
-    };
-    let origin = Origin {
-        endpoint: &endpoint,
-        sdk_app_id: app,
-        task_id: args.task_id,
-        part: part.as_ref(),
-        lines: &lines,
-    };
-    let added = bring_home(store, &origin, &task, &cdrs).map_err(failure)?;
-    if added > 0 {
-        eprintln!("{added} tries brought into the history");
-    }
+    let tries = finished_tries(&task.callees);
+    let cdrs = bring_home(dialer, &origin, &task, &tries).await?;
     let mut out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(
             std::fs::File::create(path)
@@ -255,17 +221,31 @@ pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Fai
     let mut csv = (!args.jsonl).then(|| csv::Writer::from_writer(Vec::new()));
     for (i, c) in task.callees.iter().enumerate() {
         let cdr = c.sessions.last().and_then(|s| cdrs.get(s));
+        let report = match c.sessions.last() {
+            Some(s) => report_of(dialer.store(), s)?,
+            None => None,
+        };
+        let tags = report.as_ref().map(|r| {
+            r.tags
+                .iter()
+                .map(|t| format!("{}={}", t.name, t.value))
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
         let r = CalleeResult {
-            line: lines
-                .get(i)
-                .filter(|(_, n)| *n == c.callee)
-                .map(|(l, _)| *l),
+            line: origin.line(i, &c.callee),
             callee: escaped(&c.callee),
             state: c.state.label(),
             tries: c.sessions.len(),
             session_id: c.sessions.last().cloned(),
             end_status: cdr.and_then(|r| r.end_status_string.as_deref().map(escaped)),
             duration: cdr.and_then(|r| r.duration),
+            attempt_id: report.as_ref().map(|r| r.id.0.clone()),
+            tags: tags.filter(|t| !t.is_empty()).map(|t| escaped(&t)),
+            ete_median_ms: report
+                .as_ref()
+                .and_then(|r| r.latency.as_ref())
+                .and_then(|l| l.ete.median),
         };
         match csv.as_mut() {
             Some(w) => w.serialize(&r).map_err(failure)?,
@@ -280,34 +260,4 @@ pub async fn results(global: &GlobalArgs, args: ResultsArgs) -> Result<Exit, Fai
     }
     out.flush().map_err(failure)?;
     Ok(Exit::Accepted)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn progress_counts_callees_per_state_and_their_tries() {
-        let c = |state: u64, tries: usize| AutoCalloutTaskCalleeInfo {
-            callee: "0086".into(),
-            state: state.into(),
-            sessions: vec!["s".into(); tries],
-        };
-        let p = Progress::of(
-            Some(TaskState::Running),
-            &[c(0, 0), c(1, 1), c(2, 3), c(3, 1), c(4, 2), c(4, 1)],
-        );
-        assert_eq!(
-            (
-                p.initial,
-                p.answered,
-                p.unanswered,
-                p.calling,
-                p.pending_retry
-            ),
-            (1, 1, 1, 1, 2)
-        );
-        assert_eq!((p.total, p.sessions), (6, 8));
-        assert!(p.line().starts_with("running · initial 1"));
-    }
 }

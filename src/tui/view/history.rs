@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, focused};
 use crate::ccc::catalog::{self, Label};
@@ -99,7 +99,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         None if !h.filter.is_empty() => format!(" · /{}", h.filter),
         None => " · / filter".into(),
     };
-    let title = format!(" History {}{filter} ", h.total);
+    let marked = match app.marks.len() {
+        0 => String::new(),
+        n => format!(" · {n} marked"),
+    };
+    let title = format!(" History {}{filter}{marked} ", h.total);
     let block = t.block(title, focused(app, Pane::History), false);
     let inner = block.inner(area);
     if h.total == 0 && h.problem.is_none() {
@@ -109,7 +113,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             "Nothing matches the filter (Esc clears it; ? lists the filter keys)."
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(text, t.dim())).block(block),
+            Paragraph::new(Line::styled(text, t.dim()))
+                .wrap(Wrap { trim: true })
+                .block(block),
             area,
         );
         return;
@@ -170,7 +176,8 @@ impl Columns {
 
     fn widths(self) -> Vec<Constraint> {
         let mut w = vec![
-            Constraint::Length(8),
+            // The mark for Compare, then the time.
+            Constraint::Length(9),
             Constraint::Length(1),
             Constraint::Length(15),
         ];
@@ -206,20 +213,35 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
         .agent_name
         .clone()
         .unwrap_or_else(|| a.agent_id.to_string());
+    let labels = match app.history.labels.get(&a.id) {
+        Some(l) if !l.is_empty() => format!("#{} ", l.join(" #")),
+        _ => String::new(),
+    };
     let mut status = vec![Span::styled(status_text(app, a), style)];
-    let mark = override_mark(a);
-    if mark.is_some() {
+    if override_mark(a).is_some() {
         status.push(Span::styled(" ⚑", t.warn()));
     }
+    if columns == Columns::Narrow && !labels.is_empty() {
+        status.push(Span::styled(format!(" {}", labels.trim_end()), style));
+    }
     let status = Cell::from(Line::from(status));
+    // Marked for Compare: a glyph of its own, so it reads without colour.
+    let mark = if app.marks.contains(&a.id) {
+        "◆"
+    } else {
+        " "
+    };
     let mut cells = vec![
-        Cell::from(app.time.clock(a.created_at_ms)),
+        Cell::from(Line::from(vec![
+            Span::styled(mark, t.accent()),
+            Span::raw(app.time.clock(a.created_at_ms)),
+        ])),
         Cell::from(Span::styled(g, style)),
         Cell::from(a.callee.as_str()),
     ];
     match columns {
         Columns::Narrow => cells.push(status),
-        Columns::Agent => cells.extend([Cell::from(agent), status]),
+        Columns::Agent => cells.extend([Cell::from(format!("{labels}{agent}")), status]),
         Columns::Variables => {
             let vars: Vec<String> = a
                 .variables
@@ -227,8 +249,8 @@ fn row<'a>(app: &App, a: &'a Attempt, selected: bool, columns: Columns, t: &Them
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             // The override in words, where there is room for it.
-            let mut last = Vec::new();
-            if let Some(mark) = mark {
+            let mut last = vec![Span::raw(labels)];
+            if let Some(mark) = override_mark(a) {
                 last.push(Span::styled(format!("{mark} · "), t.warn()));
             }
             last.push(Span::styled(vars.join(" "), t.dim()));

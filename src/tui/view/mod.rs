@@ -2,6 +2,7 @@
 //! screen are turned into widgets, so a long history costs nothing to draw.
 
 mod agent;
+mod bench;
 mod callee;
 mod callers;
 pub mod compare;
@@ -19,18 +20,19 @@ mod variables;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear};
+use ratatui::widgets::{Block, Clear};
 
-use super::app::{App, Level, Overlay, Pane, Target};
+use super::app::{App, Overlay, Pane, Target};
 use super::layout::Layout;
+pub use super::theme::Theme;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let l = Layout::new((area.width, area.height), app.shape());
-    let t = Theme::new(app.color);
+    let t = Theme::of(app.settings.theme, app.color);
     status::title(frame, l.title, app, &t);
     agent::draw(frame, l.agent, app, &t);
     options::draw(frame, l.options, app, &t);
@@ -47,6 +49,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Settings(form)) => settings::draw(frame, area, app, form, &t),
         Some(Overlay::Picker(p)) => picker::draw(frame, area, p, &t),
         Some(Overlay::Messages { scroll }) => messages::draw(frame, area, app, *scroll, &t),
+        Some(
+            o @ (Overlay::Compare(_) | Overlay::Stats(_) | Overlay::Notes(_) | Overlay::Sweep(_)),
+        ) => bench::draw(frame, area, o, &t),
         // Confirmations and the steering line are one line in the status bar.
         Some(
             Overlay::Confirm(_)
@@ -58,106 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         )
         | None => {}
     }
-}
-
-/// Colours, or none when NO_COLOR is set: then focus and errors are told by border shape and
-/// weight, and statuses by their glyphs.
-pub struct Theme {
-    color: bool,
-}
-
-impl Theme {
-    pub fn new(color: bool) -> Theme {
-        Theme { color }
-    }
-
-    fn fg(&self, c: Color) -> Style {
-        if self.color {
-            Style::new().fg(c)
-        } else {
-            Style::new()
-        }
-    }
-
-    pub fn error(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
-    }
-
-    pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow)
-    }
-
-    pub fn ok(&self) -> Style {
-        self.fg(Color::Green)
-    }
-
-    pub fn accent(&self) -> Style {
-        self.fg(Color::Cyan)
-    }
-
-    pub fn dim(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new().add_modifier(Modifier::DIM)
-        }
-    }
-
-    pub fn selected(&self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
-    }
-
-    pub fn banner(&self) -> Style {
-        if self.color {
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-        }
-    }
-
-    /// A notice's colour by its level.
-    pub fn level(&self, level: Level) -> Style {
-        match level {
-            Level::Info => self.accent(),
-            Level::Success => self.ok(),
-            Level::Warning => self.warn(),
-            Level::Error => self.error(),
-        }
-    }
-
-    /// The live backend: real phones ring.
-    pub fn danger(&self) -> Style {
-        if self.color {
-            Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-        }
-    }
-
-    /// A pane's frame: doubled and red when it has a problem, thick when focused.
-    pub fn block<'a>(&self, title: impl Into<Line<'a>>, focused: bool, problem: bool) -> Block<'a> {
-        let (kind, style) = if problem {
-            (BorderType::Double, self.error())
-        } else if focused {
-            (
-                BorderType::Thick,
-                self.accent().add_modifier(Modifier::BOLD),
-            )
-        } else {
-            (BorderType::Plain, self.dim())
-        };
-        Block::new()
-            .borders(Borders::ALL)
-            .border_type(kind)
-            .border_style(style)
-            .title(title)
-    }
+    t.fill(frame.buffer_mut());
 }
 
 /// The block for a form pane.

@@ -12,9 +12,10 @@ use super::variables::truncate;
 use crate::results::stats::{Group, Stats};
 use crate::results::{ms, printable};
 
-/// Draws the statistics in `area`.
-pub fn draw(frame: &mut Frame, area: Rect, s: &Stats, t: &Theme) {
-    let block = t.block(" Stats · Esc close ", true, false);
+/// Draws the statistics in `area`; `scope` says which attempts they cover.
+pub fn draw(frame: &mut Frame, area: Rect, s: &Stats, scope: &str, t: &Theme) {
+    let title = format!(" Stats · {} · Esc close ", printable(scope));
+    let block = t.block(title, true, false);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rate = match s.all.answer_rate() {

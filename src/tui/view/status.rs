@@ -81,7 +81,11 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let mode_y = area.y + lines.len() as u16;
     lines.push(match &app.overlay {
         Some(Overlay::Steer(line)) => steer_line(frame, area.x, mode_y, area, line, app, t),
-        _ => Line::styled(format!(" {} · {}", mode(app), hints(app)), t.dim()),
+        _ => {
+            let mode = format!(" {} · ", mode(app));
+            let room = (area.width as usize).saturating_sub(Line::from(mode.as_str()).width());
+            Line::styled(format!("{mode}{}", fit(&hints(app), room)), t.dim())
+        }
     });
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -167,4 +171,30 @@ fn hints(app: &App) -> String {
     }
     let parts: Vec<&str> = keymap::hints(app.scope()).iter().map(|(_, h)| *h).collect();
     parts.join(" · ")
+}
+
+/// Hints that fit in `room` columns: whole ones, in order, and `? help` always, since
+/// help lists every key that did not fit.
+fn fit(hints: &str, room: usize) -> String {
+    const HELP: &str = "? help";
+    let width = |s: &str| Line::from(s).width();
+    if width(hints) <= room {
+        return hints.to_string();
+    }
+    let parts: Vec<&str> = hints.split(" · ").collect();
+    let help = parts.contains(&HELP);
+    let mut room = room.saturating_sub(if help { width(HELP) + 3 } else { 0 });
+    let mut kept: Vec<&str> = Vec::new();
+    for p in parts.into_iter().filter(|p| *p != HELP) {
+        let w = width(p) + 3;
+        if w > room {
+            break;
+        }
+        room -= w;
+        kept.push(p);
+    }
+    if help {
+        kept.push(HELP);
+    }
+    kept.join(" · ")
 }
