@@ -443,3 +443,28 @@ fn results_come_home_in_whole_pages_with_one_ai_report_per_answered_try() {
     let home = store.count(&ccc_dial::history::Filter::default()).unwrap();
     assert_eq!(home, 101, "every try is an attempt at home");
 }
+
+#[test]
+fn a_full_stdout_after_the_task_is_created_exits_1_and_the_task_stays_recorded() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start(sandbox.dir.path(), 1.0, 1.0);
+    std::fs::write(sandbox.path("list.csv"), "callee\n008613000000001\n").unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = create(&sandbox, &sim, "list.csv", &[])
+        .stdout(Stdio::from(full))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("stdout could not be written"), "{err}");
+    assert_eq!(creates(&sim).len(), 1);
+    // The task is recorded: the same command again creates nothing and prints its id.
+    let again = create(&sandbox, &sim, "list.csv", &[]).output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(err.contains(stdout(&again).trim()), "{err}");
+    assert_eq!(creates(&sim).len(), 1);
+}

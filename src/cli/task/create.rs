@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::plan::{self, part_name, part_request, task_key};
-use super::service::{self, Failed, Target, api_failed, confirm, connect, failure, invalid};
+use super::service::{
+    self, Failed, Target, api_failed, confirm, connect, failure, invalid, print_line,
+};
 use crate::ccc::actions::CreateAutoCalloutTask;
 use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
@@ -254,7 +256,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
     let session = crate::cli::headless::open(connected).map_err(failure)?;
     let store = &session.store;
     let recorded = store.task_parts(&key).map_err(failure)?;
-    if already_created(&recorded, &key) {
+    if already_created(&recorded, &key)? {
         return Ok(Exit::Accepted);
     }
     let fresh_history = args.guard.check_history(store).map_err(failure)?;
@@ -410,29 +412,37 @@ fn print_dry_run(
         let prepared = client
             .prepare(&request, unix_now())
             .map_err(|e| api_failed(&e))?;
-        println!("# {}", request.name.as_deref().unwrap_or(""));
-        println!("{}", crate::cli::headless::dry_run_text(&prepared));
+        let text = format!(
+            "# {}\n{}",
+            request.name.as_deref().unwrap_or(""),
+            crate::cli::headless::dry_run_text(&prepared)
+        );
+        print_line(&text, "nothing was sent")?;
     }
     Ok(Exit::Accepted)
 }
 
 /// Whether every part of this task key was created before; if so its task ids are printed,
 /// so running the same command again creates nothing twice.
-fn already_created(recorded: &[TaskPart], key: &str) -> bool {
+fn already_created(recorded: &[TaskPart], key: &str) -> Result<bool, Failed> {
     let all_created = recorded
         .first()
         .is_some_and(|p| recorded.len() == p.parts as usize)
         && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
     if all_created {
         for p in recorded {
-            println!("{}", p.task_id.unwrap_or(0));
+            let id = p.task_id.unwrap_or(0);
+            print_line(
+                &id.to_string(),
+                &format!("task {id} exists and is recorded"),
+            )?;
         }
         eprintln!(
             "already created from this list and settings (task key {}); add --again to create it anew",
             &key[..12]
         );
     }
-    all_created
+    Ok(all_created)
 }
 
 struct Creator<'a> {
@@ -479,7 +489,10 @@ impl Creator<'_> {
         match earlier.as_ref().map(|p| p.status) {
             Some(TaskPartStatus::Created) => {
                 let id = earlier.and_then(|p| p.task_id).unwrap_or(0);
-                println!("{id}");
+                print_line(
+                    &id.to_string(),
+                    &format!("task {id} exists and is recorded"),
+                )?;
                 eprintln!("part {part}/{parts}: created earlier as task {id}");
                 return Ok(Exit::Accepted);
             }
@@ -488,7 +501,10 @@ impl Creator<'_> {
                 match self.find(&name).await.map_err(|e| api_failed(&e))? {
                     Some(id) => {
                         self.settle(part, TaskPartStatus::Created, Some(id), None)?;
-                        println!("{id}");
+                        print_line(
+                            &id.to_string(),
+                            &format!("task {id} exists and is recorded"),
+                        )?;
                         eprintln!(
                             "part {part}/{parts}: found on the service as task {id} (not sent again)"
                         );
@@ -517,7 +533,10 @@ impl Creator<'_> {
             Ok(reply) => {
                 let id = reply.data.task_id;
                 self.settle(part, TaskPartStatus::Created, Some(id), None)?;
-                println!("{id}");
+                print_line(
+                    &id.to_string(),
+                    &format!("task {id} exists and is recorded"),
+                )?;
                 eprintln!(
                     "part {part}/{parts}: created task {id} with {} callees ({name})",
                     rows.len()
@@ -619,7 +638,10 @@ impl Creator<'_> {
                 // Look once right away; the answer may have been lost after the task was made.
                 if let Ok(Some(id)) = self.find(name).await {
                     settle(TaskPartStatus::Created, Some(id))?;
-                    println!("{id}");
+                    print_line(
+                        &id.to_string(),
+                        &format!("task {id} exists and is recorded"),
+                    )?;
                     eprintln!(
                         "part {part}/{parts}: the answer was lost, but the task exists: {id}"
                     );

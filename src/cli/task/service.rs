@@ -34,6 +34,13 @@ pub fn failure(message: impl std::fmt::Display) -> Failed {
     (Exit::Failure, format!("{message:#}"))
 }
 
+/// Writes a line of a command's output. A closed or full stdout is told as a failure that
+/// says what was already done (`done`), never a panic: the service may have acted already.
+pub fn print_line(line: &str, done: &str) -> Result<(), Failed> {
+    crate::cli::headless::write_stdout(&format!("{line}\n"))
+        .map_err(|e| failure(format!("stdout could not be written ({e}); {done}")))
+}
+
 /// An API error as the exit code of its outcome, with its hint.
 pub fn api_failed(e: &ApiError) -> Failed {
     (

@@ -11,7 +11,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use super::service::{Failed, Target, api_failed, connect, escaped, failure, invalid};
+use super::service::{Failed, Target, api_failed, connect, escaped, failure, invalid, print_line};
 use crate::ccc::actions::{DescribeAutoCalloutTask, DescribeAutoCalloutTaskResponse, TaskState};
 use crate::cli::GlobalArgs;
 use crate::cli::exit::{EXIT_CODES_HELP, Exit};
@@ -140,10 +140,11 @@ pub async fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<Exit, Failed>
                     bar.set_position(progress.done());
                     bar.set_message(progress.line());
                 }
-                None if args.json => {
-                    println!("{}", serde_json::to_string(&progress).map_err(failure)?)
-                }
-                None => println!("{}", progress.line()),
+                None if args.json => print_line(
+                    &serde_json::to_string(&progress).map_err(failure)?,
+                    "the task goes on",
+                )?,
+                None => print_line(&progress.line(), "the task goes on")?,
             }
             last = Some(progress);
         }
