@@ -24,7 +24,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let Some(d) = app.detail.as_ref() else {
         let block = t.block(" Attempt ", false, false);
         let text = Line::styled("Select an attempt in History to see it here.", t.dim());
-        frame.render_widget(Paragraph::new(text).block(block), area);
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
+            area,
+        );
         return;
     };
     let hint = if app.detail_open {

@@ -9,6 +9,8 @@ use super::{Theme, field_line, focused, pane_block, problem_line};
 use crate::dialer::Field;
 use crate::tui::app::{App, Pane, Target};
 
+const FULL_RING_UNIT: &str = " s (default: the service's)";
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let block = pane_block(app, Pane::Options, " Options ", t);
     let inner = block.inner(area);
@@ -20,7 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             "Ring timeout  ",
             Target::MaxRing,
             Field::MaxRingTimeout,
-            " s (default: the service's)",
+            FULL_RING_UNIT,
         ),
         (
             "Queue timeout ",
@@ -42,6 +44,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
             on && app.options_field == i,
             t,
         );
+        // A narrow pane says the unit in fewer words rather than cut them.
+        let unit = match unit {
+            FULL_RING_UNIT if line.width() + unit.len() > inner.width as usize => {
+                " s, blank: default"
+            }
+            _ => unit,
+        };
         line.spans.push(Span::styled(unit, t.dim()));
         lines.push(line);
         y += 1;

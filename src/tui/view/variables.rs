@@ -13,7 +13,11 @@ use crate::variable;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let vars = &app.draft.variables;
-    let title = format!(" Variables {} · a add · u c i w dify keys ", vars.len());
+    let mut title = format!(" Variables {} · a add · u c i w dify keys ", vars.len());
+    // A narrow pane keeps the whole of a shorter title rather than a cut longer one.
+    if title.chars().count() + 2 > area.width as usize {
+        title = format!(" Variables {} · a add ", vars.len());
+    }
     let block = pane_block(app, Pane::Variables, title, t);
     let inner = block.inner(area);
     let on = focused(app, Pane::Variables);
