@@ -99,3 +99,28 @@ fn without_colours_the_refusal_says_how_problems_are_marked() {
     assert!(text.contains("marked ✗, in double frames"), "{text}");
     assert!(!text.contains("red"));
 }
+
+#[test]
+fn a_field_problem_wraps_at_80_columns_and_keeps_what_to_do() {
+    let mut app = app();
+    let start = app.start();
+    load_history(&mut app, 0, 0, vec![], &start);
+    app.draft.agent_id = "15".into();
+    app.draft.callee = "008613012345678".into();
+    app.focus = Pane::Callers;
+    type_str(&mut app, "a12");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&mut app, w, h);
+        let rows: Vec<&str> = screen.lines().collect();
+        let at = rows
+            .iter()
+            .position(|l| l.contains("✗ 12 lacks the country code"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        // The rest of the advice is on the rows below, inside the Callers pane.
+        let below = rows[at..at + 3].join(" ");
+        assert!(below.contains("(e.g."), "{screen}");
+        assert!(below.contains("number"), "{screen}");
+    }
+}

@@ -177,10 +177,18 @@ async fn a_sweep_from_the_form_dials_each_set_once_then_compares_the_runs() {
         panic!("no Compare after the sweep");
     };
     assert_eq!(c.ids.len(), 3);
-    let msg = rig.msgs.recv().await.unwrap();
-    rig.app.update(msg);
-    let screen = render(&mut rig.app, 160, 48);
-    assert!(screen.contains("Compare 3 runs"), "{screen}");
+    // The runs load among whatever else arrives (a history change, the clock).
+    let screen = loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), rig.msgs.recv())
+            .await
+            .expect("the runs never loaded")
+            .unwrap();
+        rig.app.update(msg);
+        let screen = render(&mut rig.app, 160, 48);
+        if screen.contains("Compare 3 runs") {
+            break screen;
+        }
+    };
     for tone in TONES {
         assert!(screen.contains(tone), "{screen}");
     }

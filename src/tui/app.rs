@@ -171,10 +171,18 @@ impl App {
 
     /// What of the state changes the layout.
     pub fn shape(&self) -> Shape {
-        Shape {
+        let width = super::layout::form_width(self.size.0);
+        let shape = |problem_width| Shape {
             detail_open: self.detail_open,
             footer_lines: self.footer_lines(),
-            ..self.form.shape()
+            problem_width,
+            ..self.form.shape(problem_width)
+        };
+        let wrapped = shape(width);
+        if wrapped.fits(self.size.1) {
+            wrapped
+        } else {
+            shape(u16::MAX)
         }
     }
 

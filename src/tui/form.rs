@@ -5,7 +5,7 @@ use crossterm::event::KeyEvent;
 
 use super::input::Input;
 use super::keymap::{Action, plain_char};
-use super::layout::Shape;
+use super::layout::{Shape, problem_rows};
 use super::msg::Effect;
 use super::pane::Pane;
 use crate::ccc::actions::AIAgentInfo;
@@ -83,19 +83,22 @@ impl Form {
         self.draft.empty_declared(&self.declared)
     }
 
-    /// What of the form changes the layout.
-    pub fn shape(&self) -> Shape {
+    /// What of the form changes the layout, with panes `width` wide inside their borders.
+    pub fn shape(&self, width: u16) -> Shape {
+        let rows = |message: &str| problem_rows(message, width).len() as u16;
         let problems = |fields: &[Field]| {
             fields
                 .iter()
-                .filter(|f| self.problem(**f).is_some())
-                .count() as u16
+                .filter_map(|f| self.problem(*f))
+                .map(rows)
+                .sum::<u16>()
         };
         let caller_problems = self
             .problems
             .iter()
             .filter(|p| matches!(p.field, Field::Caller(_)))
-            .count() as u16;
+            .map(|p| rows(&p.message))
+            .sum::<u16>();
         Shape {
             agent_problems: problems(&[Field::SdkAppId, Field::AgentId]),
             options_problems: problems(&[Field::MaxRingTimeout, Field::AcquireTimeout]),

@@ -107,8 +107,12 @@ fn field_line<'a>(
 }
 
 /// The line under a field that has a problem.
-fn problem_line<'a>(message: &str, t: &Theme) -> Line<'a> {
-    Line::styled(format!("  ✗ {message}"), t.error())
+/// A field's problem, wrapped to a pane `width` wide as the layout counted it.
+fn problem_lines<'a>(message: &str, width: u16, t: &Theme) -> Vec<Line<'a>> {
+    crate::tui::layout::problem_rows(message, width)
+        .into_iter()
+        .map(|row| Line::styled(row, t.error()))
+        .collect()
 }
 
 /// A box in the middle of `area`, cleared.

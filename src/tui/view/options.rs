@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, field_line, focused, pane_block, problem_line};
+use super::{Theme, field_line, focused, pane_block, problem_lines};
 use crate::dialer::Field;
 use crate::tui::app::{App, Pane, Target};
 
@@ -55,8 +55,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         lines.push(line);
         y += 1;
         if let Some(p) = app.problem(field) {
-            lines.push(problem_line(p, t));
-            y += 1;
+            let rows = problem_lines(p, app.shape().problem_width, t);
+            y += rows.len() as u16;
+            lines.extend(rows);
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

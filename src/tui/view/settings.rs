@@ -5,7 +5,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Theme, popup, problem_line};
+use super::{Theme, popup, problem_lines};
 use crate::tui::app::App;
 use crate::tui::settings::{SettingField, SettingsForm};
 
@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &SettingsForm, t: &T
             Span::styled(if shown.is_empty() { " ".into() } else { shown }, style),
         ]));
         if let Some(p) = form.problem(*f) {
-            lines.push(problem_line(p, t));
+            lines.extend(problem_lines(p, inner.width, t));
         }
     }
     lines.push(Line::raw(""));

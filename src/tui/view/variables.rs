@@ -6,7 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, focused, pane_block, problem_line};
+use super::{Theme, focused, pane_block, problem_lines};
 use crate::dialer::Field;
 use crate::tui::app::{App, Pane, Target};
 use crate::variable;
@@ -96,7 +96,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
         }
         lines.push(Line::from(spans));
         if let Some(p) = app.problem(Field::Variable(i)) {
-            lines.push(problem_line(p, t));
+            lines.extend(problem_lines(p, app.shape().problem_width, t));
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
