@@ -90,14 +90,7 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
     args.guard.check_history(&session.store).map_err(failure)?;
     let dialer = session.dialer.clone().with_claim(args.guard.rule());
     let endpoint = session.backend.label();
-    let sweep_id = sweep::sweep_id(&SweepKey {
-        file: &bytes,
-        sdk_app_id: &defaults.sdk_app_id,
-        agent: defaults.agent.as_deref().unwrap_or(""),
-        callers: &defaults.callers,
-        callee: defaults.callee.as_deref().unwrap_or(""),
-        endpoint: &endpoint,
-    });
+    let sweep_id = sweep_id_of(&bytes, &defaults, &endpoint);
     let exit = dial_sets(&dialer, &session.store, &sweep_id, rows).await?;
     if exit == Exit::Interrupted {
         eprintln!(
@@ -109,6 +102,19 @@ async fn sweep(global: &super::GlobalArgs, args: SweepArgs) -> Result<Exit, Fail
     print_comparison(&session.store, &sweep_id, &args)?;
     eprintln!("sweep {sweep_id}");
     Ok(exit)
+}
+
+/// The sweep id of a variables file read with `defaults`, sent to `endpoint`: the same for
+/// `ccc-dial sweep` and the dialer's sweep, so either resumes the other.
+pub fn sweep_id_of(file: &[u8], defaults: &Defaults, endpoint: &str) -> String {
+    sweep::sweep_id(&SweepKey {
+        file,
+        sdk_app_id: &defaults.sdk_app_id,
+        agent: defaults.agent.as_deref().unwrap_or(""),
+        callers: &defaults.callers,
+        callee: defaults.callee.as_deref().unwrap_or(""),
+        endpoint,
+    })
 }
 
 /// Reads and checks every variable set of `path` before anything is dialed: the file's

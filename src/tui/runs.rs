@@ -8,12 +8,12 @@ use tokio::sync::mpsc;
 use super::bench_msg::{BenchEffect, BenchMsg};
 use super::msg::Msg;
 use crate::cli::batch::Defaults;
-use crate::cli::sweep::read_sets;
+use crate::cli::sweep::{read_sets, sweep_id_of};
 use crate::dialer::{DialDraft, Dialer};
 use crate::history::{Attempt, AttemptId, Store};
 use crate::results::Run;
 use crate::results::stats::Stats;
-use crate::sweep::{self, SweepEnd, SweepKey};
+use crate::sweep::{self, SweepEnd};
 
 /// Carries out `effect`; answers arrive on `tx`.
 pub fn execute(effect: BenchEffect, dialer: &Dialer, tx: &mpsc::UnboundedSender<Msg>) {
@@ -121,14 +121,7 @@ fn start_sweep(
         for s in &mut sets {
             s.request.agent_name = draft.agent_name.clone();
         }
-        let id = sweep::sweep_id(&SweepKey {
-            file: &bytes,
-            sdk_app_id: &defaults.sdk_app_id,
-            agent: defaults.agent.as_deref().unwrap_or(""),
-            callers: &defaults.callers,
-            callee: defaults.callee.as_deref().unwrap_or(""),
-            endpoint: &endpoint,
-        });
+        let id = sweep_id_of(&bytes, &defaults, &endpoint);
         let progress = tx.clone();
         let mut say = move |line: String| {
             let _ = progress.send(Msg::Bench(BenchMsg::SweepProgress(line)));
