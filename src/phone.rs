@@ -28,9 +28,15 @@ pub fn normalize(text: &str) -> Result<String, String> {
         digits.insert_str(0, "00");
     }
     if !digits.starts_with("00") {
+        // Twelve digits or more already hold a country code (`8613012345678`): only the `00`
+        // is missing, and `0086` in front of them would be wrong.
+        let example = if digits.len() >= 12 {
+            format!("00{digits}")
+        } else {
+            format!("0086{}", digits.trim_start_matches('0'))
+        };
         return Err(format!(
-            "{digits} lacks the country code; write 00 + country code + number (e.g. 0086{})",
-            digits.trim_start_matches('0')
+            "{digits} lacks the country code; write 00 + country code + number (e.g. {example})"
         ));
     }
     if !(5..=20).contains(&digits.len()) {
@@ -62,6 +68,17 @@ mod tests {
             normalize("13012345678")
                 .unwrap_err()
                 .contains("country code")
+        );
+        assert!(
+            normalize("13012345678")
+                .unwrap_err()
+                .contains("(e.g. 008613012345678)")
+        );
+        // A number that already starts with its country code only lacks the 00.
+        assert!(
+            normalize("8613012345678")
+                .unwrap_err()
+                .contains("(e.g. 008613012345678)")
         );
         assert!(normalize("0086abc").unwrap_err().contains("'a'"));
         assert!(normalize("0012").unwrap_err().contains("5 to 20"));
