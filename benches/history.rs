@@ -2,8 +2,6 @@
 //! 100,000-attempt history, and resident memory with that history.
 
 use std::hint::black_box;
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ccc_dial::history::{AttemptStatus, CallEvent, EventUpdate, ExportFormat, Filter, Page, Store};
@@ -142,23 +140,7 @@ fn open_and_first_page(c: &mut Criterion) {
     group.finish();
     drop(store);
 
-    memory(&path);
-}
-
-/// Opens the 100k history in a fresh process and reads it the ways a user would, then
-/// reports its resident memory.
-fn memory(path: &Path) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .env(MEMORY_CHILD, path)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{report}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("{}", report.trim_end());
+    calls::in_fresh_process(MEMORY_CHILD, &path);
 }
 
 fn status_kib(field: &str) -> u64 {

@@ -4,7 +4,6 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ccc_dial::history::{Filter, Page, Store};
@@ -92,22 +91,7 @@ fn bench(c: &mut Criterion) {
                 .unwrap();
         })
     });
-    memory(&path);
-}
-
-/// Opens and gathers in a fresh process, and reports its peak resident memory.
-fn memory(path: &Path) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .env(MEMORY_CHILD, path)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{report}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("{}", report.trim_end());
+    calls::in_fresh_process(MEMORY_CHILD, &path);
 }
 
 fn peak_kib() -> u64 {

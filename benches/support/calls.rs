@@ -174,3 +174,20 @@ pub fn fill(path: &Path, n: i64) {
     }
     tx.commit().unwrap();
 }
+
+/// Runs this benchmark again as a child with `var` naming the history at `path`, and prints
+/// what the child reports (its work and peak resident memory), so memory is measured apart
+/// from the benchmark's own.
+pub fn in_fresh_process(var: &str, path: &Path) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(var, path)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{}", report.trim_end());
+}
