@@ -46,19 +46,24 @@ fn event(store: &Store, id: &AttemptId, kind: &str, status: Option<AttemptStatus
     ccc_dial::dialer::record_with_summary(store, id, e).unwrap();
 }
 
-/// A finished call with this EndStatus, talk time and per-round E2E latencies.
-fn call(store: &Store, n: i64, agent: u64, end: i64, talk: i64, ete: &[f64]) -> AttemptId {
-    let id = queued(store, n, agent);
+/// The call record of a call that ended with this EndStatus after `talk` seconds.
+fn ended(store: &Store, id: &AttemptId, end: i64, talk: i64) {
     let accept = if end == 1 { 1_000 } else { 0 };
     let record = json!({"EndStatus": end, "RingTimestamp": 990, "AcceptTimestamp": accept,
         "EndedTimestamp": 1_000 + talk, "Duration": if end == 1 { talk } else { 0 }});
     event(
         store,
-        &id,
+        id,
         "cdr",
         Some(AttemptStatus::Finished),
         json!({"record": record}),
     );
+}
+
+/// A finished call with this EndStatus, talk time and per-round E2E latencies.
+fn call(store: &Store, n: i64, agent: u64, end: i64, talk: i64, ete: &[f64]) -> AttemptId {
+    let id = queued(store, n, agent);
+    ended(store, &id, end, talk);
     let rounds: Vec<Value> = ete
         .iter()
         .map(|v| json!({"ETELatency": v, "ASRLatency": 200}))
@@ -287,16 +292,7 @@ fn varied(store: &Store) {
                 } else {
                     0
                 };
-                let record = json!({"EndStatus": end, "RingTimestamp": 990,
-                    "AcceptTimestamp": if end == 1 { 1_000 } else { 0 },
-                    "EndedTimestamp": 1_000 + talk, "Duration": talk});
-                event(
-                    store,
-                    &id,
-                    "cdr",
-                    Some(AttemptStatus::Finished),
-                    json!({"record": record}),
-                );
+                ended(store, &id, end, talk);
                 if next(3) > 0 {
                     let rounds: Vec<Value> = (0..1 + next(4))
                         .map(|_| {

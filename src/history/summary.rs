@@ -44,7 +44,8 @@ const MISSING: &str = "(NOT EXISTS (SELECT 1 FROM summary o WHERE o.attempt_id =
 /// later event may have left stale.
 const CHECKED: &str = "summaries_checked";
 
-fn where_and(clause: &str, term: &str) -> String {
+/// `clause` (a WHERE clause, or empty) with `term` added.
+pub(super) fn where_and(clause: &str, term: &str) -> String {
     if clause.is_empty() {
         format!("WHERE {term}")
     } else {

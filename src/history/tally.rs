@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::attempt::AttemptStatus;
 use super::query::Filter;
+use super::summary::where_and;
 use super::{HistoryError, Store};
 
 /// Attempts of one agent that ended alike.
@@ -72,14 +73,6 @@ fn bucket_sql(bounds: &[i64]) -> String {
         "CASE WHEN o.word = 'answered' THEN CASE{cases} ELSE {} END END",
         bounds.len() - 1
     )
-}
-
-fn and(clause: &str, term: &str) -> String {
-    if clause.is_empty() {
-        format!("WHERE {term}")
-    } else {
-        format!("{clause} AND {term}")
-    }
 }
 
 impl Store {
@@ -177,7 +170,7 @@ fn medians(conn: &Connection, clause: &str, values: &[Value]) -> rusqlite::Resul
     let sql = format!(
         "SELECT attempt.agent_id, o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms, o.tts_ms
          FROM attempt JOIN summary o ON o.attempt_id = attempt.id {}",
-        and(clause, any)
+        where_and(clause, any)
     );
     let mut out = Medians::default();
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -195,7 +188,7 @@ fn medians(conn: &Connection, clause: &str, values: &[Value]) -> rusqlite::Resul
     let sql = format!(
         "SELECT l.name, o.ete_ms FROM label l JOIN attempt ON attempt.id = l.attempt_id
               JOIN summary o ON o.attempt_id = attempt.id {}",
-        and(clause, "o.ete_ms IS NOT NULL")
+        where_and(clause, "o.ete_ms IS NOT NULL")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?)))?;

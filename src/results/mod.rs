@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod export;
+pub mod rounds;
 pub mod stats;
 
 use std::collections::BTreeMap;
