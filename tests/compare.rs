@@ -364,6 +364,30 @@ async fn compare_takes_runs_by_label_and_needs_two() {
         "{}",
         stderr(&out)
     );
+    // The same run named twice, by its id and by its SessionId.
+    let session = store.get(&a).unwrap().unwrap().session_id.unwrap();
+    let out = sandbox
+        .command()
+        .args(["compare", a.short(), &session])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the keys name the same attempt"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sandbox
+        .command()
+        .args(["compare", &a.short()[..3], b.short()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("4 characters at least"),
+        "{}",
+        stderr(&out)
+    );
     let out = sandbox
         .command()
         .args(["compare", "--label", "nope"])

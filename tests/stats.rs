@@ -174,6 +174,19 @@ fn stats_count_outcomes_rates_talk_time_and_latency() {
         .unwrap();
     let v: Value = serde_json::from_slice(&labelled.stdout).unwrap();
     assert_eq!(v["attempts"], 2);
+    // A label mistyped (labels match exactly) is told, not just counted as nothing.
+    let typo = stdout(
+        &sandbox
+            .command()
+            .args(["stats", "--label", "Prompt-v2"])
+            .output()
+            .unwrap(),
+    );
+    assert!(typo.starts_with("0 attempts"), "{typo}");
+    assert!(
+        typo.contains("No attempt with the label `Prompt-v2` matches"),
+        "{typo}"
+    );
 }
 
 #[test]

@@ -92,12 +92,18 @@ fn runs_of(store: &Store, args: &CompareArgs) -> anyhow::Result<Vec<Run>> {
             attempts.extend(store.get(&id)?);
         }
     }
+    let named = attempts.len();
     let mut seen: HashSet<AttemptId> = HashSet::new();
     attempts.retain(|a| seen.insert(a.id.clone()));
     attempts.sort_by_key(|a| a.created_at_ms);
     if attempts.len() < 2 {
+        let twice = if named > attempts.len() {
+            " (the keys name the same attempt)"
+        } else {
+            ""
+        };
         bail!(
-            "compare needs at least two runs, got {}; name more attempts, or use --label or --batch",
+            "compare needs at least two runs, got {}{twice}; name more attempts, or use --label or --batch",
             attempts.len()
         );
     }

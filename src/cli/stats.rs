@@ -68,6 +68,13 @@ pub fn run(args: StatsArgs) -> anyhow::Result<()> {
         writeln!(out)?;
     } else {
         write_stats(&stats, &mut out)?;
+        if let Some(label) = args.label.as_deref().filter(|_| stats.all.attempts == 0) {
+            writeln!(
+                out,
+                "No attempt with the label `{}` matches; labels match whole and exactly, and `ccc-dial history label KEY {0}` adds one",
+                printable(label)
+            )?;
+        }
     }
     out.flush()?;
     Ok(())
