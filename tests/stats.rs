@@ -418,6 +418,13 @@ fn counted_statistics_equal_a_plain_fold_over_the_same_rows() {
             },
             Box::new(|r| r.2.created_at_ms >= T0 + 200_000),
         ),
+        (
+            Filter {
+                word: Some("answered".into()),
+                ..Filter::default()
+            },
+            Box::new(|r| r.2.summary.word.as_deref() == Some("answered")),
+        ),
     ];
     for (filter, keep) in filters {
         let counted = Stats::gather(&store, &filter).unwrap();
