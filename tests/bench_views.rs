@@ -277,3 +277,28 @@ fn transcripts_line_up_by_round_and_a_shorter_run_leaves_blanks() {
     );
     assert_eq!(json["Transcript"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn a_transcript_cannot_act_on_the_terminal() {
+    let mut hostile = run(0);
+    let said = conversation(
+        &hostile.attempt,
+        9,
+        &[("\u{1b}]0;owned\u{7}", "evil \u{202e}txt.exe \u{1b}[2J")],
+    );
+    hostile.report = ccc_dial::dialer::CallReport::from_events(&hostile.attempt, &[said]);
+    let c = Comparison::new(vec![hostile, run(1)]);
+    let b = draw(160, 48, false, |f, t| {
+        compare::draw(f, f.area(), &c, 0, true, t);
+    });
+    let screen = text(&b);
+    assert!(
+        screen.contains("evil \\u{202e}txt.exe \\u{1b}[2J"),
+        "{screen}"
+    );
+    assert!(screen.contains("\\u{1b}]0;owned\\u{7}"), "{screen}");
+    assert!(
+        !screen.contains(['\u{1b}', '\u{202e}', '\u{7}']),
+        "{screen}"
+    );
+}
