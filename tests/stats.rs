@@ -332,7 +332,8 @@ fn varied(store: &Store) {
 /// An attempt read plainly: its agent, its labels, and its row.
 type Plain = (i64, Vec<String>, SummaryRow);
 
-/// The attempts as rows, read plainly in the order they were made, labels and all.
+/// The attempts as rows, read plainly in the order they were made (an agent's name is the
+/// one on its first attempt that has one), labels and all.
 fn rows(path: &std::path::Path) -> Vec<Plain> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn
@@ -340,7 +341,8 @@ fn rows(path: &std::path::Path) -> Vec<Plain> {
             "SELECT attempt.id, created_at_ms, agent_id, agent_name, status, o.word, o.end_status,
                     o.ring_secs, o.talk_secs, o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms,
                     o.tts_ms
-             FROM attempt LEFT JOIN summary o ON o.attempt_id = attempt.id ORDER BY attempt.rowid",
+             FROM attempt LEFT JOIN summary o ON o.attempt_id = attempt.id
+             ORDER BY created_at_ms, attempt.rowid",
         )
         .unwrap();
     let mut labels = conn

@@ -1,6 +1,6 @@
-//! Statistics' counts and figures straight from SQL over the kept summaries: attempts grouped
-//! by agent, outcome and talk-time bucket, the same per label, and the latency medians as
-//! plain numbers, so a hundred thousand attempts are counted without reading them one by one.
+//! Statistics' counts and figures from the kept summaries: attempts counted by agent, outcome
+//! and talk-time bucket in one pass over an index and the summaries (never the attempts' long
+//! rows), labels grouped in SQL, and the latency medians as plain numbers.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
@@ -55,9 +55,6 @@ pub struct Tally {
     pub unsummarised: u64,
 }
 
-/// Every attempt with its summary, if any.
-const JOINED: &str = "attempt LEFT JOIN summary o ON o.attempt_id = attempt.id";
-
 /// The talk-time bucket of an answered call: the first bound its seconds are under, else the
 /// last bucket.
 fn bucket_sql(bounds: &[i64]) -> String {
@@ -81,66 +78,101 @@ impl Store {
     pub fn tally(&self, filter: &Filter, bounds: &[i64]) -> Result<Tally, HistoryError> {
         let (clause, values) = filter.to_sql();
         self.with(|conn| {
-            let (outcomes, named, unsummarised) = outcomes(conn, &clause, &values, bounds)?;
+            let (outcomes, mut medians, unsummarised) = outcomes(conn, &clause, &values, bounds)?;
+            medians.labels = labelled(conn, &clause, &values)?;
+            let mut ids: Vec<u64> = outcomes.iter().map(|c| c.agent_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
             Ok(Tally {
-                outcomes,
                 labels: labels(conn, &clause, &values)?,
-                agent_names: names(conn, &named)?,
-                medians: medians(conn, &clause, &values)?,
+                agent_names: names(conn, &clause, &values, ids.into_iter())?,
+                medians,
+                outcomes,
                 unsummarised,
             })
         })
     }
 }
 
-/// The grouped counts, the first named attempt (its rowid) of each agent, and how many
-/// attempts lack a summary.
-type Grouped = (Vec<OutcomeCount>, Vec<(u64, i64)>, u64);
-
+/// The attempts counted by agent, outcome and talk-time bucket, their latency medians (but
+/// for the labels'), and how many lack a summary: one pass over the attempts' agent, id and status (an index holds
+/// them, so the attempts' long rows are not read) and their summaries.
 fn outcomes(
     conn: &Connection,
     clause: &str,
     values: &[Value],
     bounds: &[i64],
-) -> rusqlite::Result<Grouped> {
+) -> rusqlite::Result<(Vec<OutcomeCount>, Medians, u64)> {
     let sql = format!(
-        "SELECT attempt.agent_id, o.word, CASE WHEN o.word IS NULL THEN attempt.status END,
-                {bucket}, count(*), count(*) - count(o.attempt_id),
-                min(CASE WHEN attempt.agent_name IS NOT NULL THEN attempt.rowid END)
-         FROM {JOINED} {clause} GROUP BY 1, 2, 3, 4",
+        "SELECT attempt.agent_id, o.attempt_id IS NULL, o.word,
+                CASE WHEN o.word IS NULL THEN attempt.status END, {bucket},
+                o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms, o.tts_ms
+         FROM attempt LEFT JOIN summary o ON o.attempt_id = attempt.id {clause}",
         bucket = bucket_sql(bounds)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
-    let (mut out, mut named, mut unsummarised) = (Vec::new(), Vec::<(u64, i64)>::new(), 0);
+    let mut out: Vec<OutcomeCount> = Vec::new();
+    let (mut medians, mut unsummarised) = (Medians::default(), 0);
     while let Some(r) = rows.next()? {
-        unsummarised += r.get::<_, i64>(5)?.max(0) as u64;
         let agent_id = r.get::<_, i64>(0)?.max(0) as u64;
-        if let Some(rowid) = r.get::<_, Option<i64>>(6)? {
-            match named.iter_mut().find(|(a, _)| *a == agent_id) {
-                Some(first) => first.1 = first.1.min(rowid),
-                None => named.push((agent_id, rowid)),
+        unsummarised += u64::from(r.get::<_, bool>(1)?);
+        // Borrowed: the few distinct words and statuses are copied once, into their group.
+        let word = r.get_ref(2)?.as_str_or_null()?;
+        let status = r.get_ref(3)?.as_str_or_null()?;
+        let bucket = r.get::<_, Option<i64>>(4)?.map(|b| b.max(0) as usize);
+        let same = |c: &&mut OutcomeCount| {
+            c.agent_id == agent_id
+                && c.bucket == bucket
+                && c.word.as_deref() == word
+                && c.status.map(|s| s.as_str()) == status
+        };
+        match out.iter_mut().find(same) {
+            Some(c) => c.attempts += 1,
+            None => out.push(OutcomeCount {
+                agent_id,
+                word: word.map(str::to_owned),
+                status: r.get(3)?,
+                bucket,
+                attempts: 1,
+            }),
+        }
+        for (i, stage) in medians.stages.iter_mut().enumerate() {
+            if let Some(v) = r.get::<_, Option<f64>>(5 + i)? {
+                stage.push(v);
             }
         }
-        out.push(OutcomeCount {
-            agent_id,
-            word: r.get(1)?,
-            status: r.get(2)?,
-            bucket: r.get::<_, Option<i64>>(3)?.map(|b| b.max(0) as usize),
-            attempts: r.get::<_, i64>(4)?.max(0) as u64,
-        });
+        if let Some(ete) = r.get::<_, Option<f64>>(5)? {
+            medians.agents.push((agent_id, ete));
+        }
     }
-    Ok((out, named, unsummarised))
+    Ok((out, medians, unsummarised))
 }
 
-fn names(conn: &Connection, named: &[(u64, i64)]) -> rusqlite::Result<Vec<(u64, String)>> {
-    let mut stmt = conn.prepare_cached("SELECT agent_name FROM attempt WHERE rowid = ?1")?;
-    let mut out = Vec::with_capacity(named.len());
-    for (agent, rowid) in named {
-        let name: Option<Option<String>> = stmt.query_row([rowid], |r| r.get(0)).optional()?;
-        if let Some(Some(name)) = name {
-            out.push((*agent, name));
-        }
+/// Each agent's name: the one on its earliest matching attempt that has one.
+fn names(
+    conn: &Connection,
+    clause: &str,
+    values: &[Value],
+    agents: impl Iterator<Item = u64>,
+) -> rusqlite::Result<Vec<(u64, String)>> {
+    let agent = format!("?{}", values.len() + 1);
+    let sql = format!(
+        "SELECT agent_name FROM attempt {} ORDER BY created_at_ms, attempt.rowid LIMIT 1",
+        where_and(
+            clause,
+            &format!("agent_id = {agent} AND agent_name IS NOT NULL")
+        )
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut out = Vec::new();
+    for id in agents {
+        let mut bound = values.to_vec();
+        bound.push(Value::Integer(id as i64));
+        let name: Option<String> = stmt
+            .query_row(params_from_iter(bound), |r| r.get(0))
+            .optional()?;
+        out.extend(name.map(|n| (id, n)));
     }
     Ok(out)
 }
@@ -164,27 +196,12 @@ fn labels(conn: &Connection, clause: &str, values: &[Value]) -> rusqlite::Result
     rows.collect()
 }
 
-fn medians(conn: &Connection, clause: &str, values: &[Value]) -> rusqlite::Result<Medians> {
-    let any = "(o.ete_ms IS NOT NULL OR o.asr_ms IS NOT NULL OR o.llm_ms IS NOT NULL \
-               OR o.first_token_ms IS NOT NULL OR o.tts_ms IS NOT NULL)";
-    let sql = format!(
-        "SELECT attempt.agent_id, o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms, o.tts_ms
-         FROM attempt JOIN summary o ON o.attempt_id = attempt.id {}",
-        where_and(clause, any)
-    );
-    let mut out = Medians::default();
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(values))?;
-    while let Some(r) = rows.next()? {
-        for (i, stage) in out.stages.iter_mut().enumerate() {
-            if let Some(v) = r.get::<_, Option<f64>>(i + 1)? {
-                stage.push(v);
-            }
-        }
-        if let Some(ete) = r.get::<_, Option<f64>>(1)? {
-            out.agents.push((r.get::<_, i64>(0)?.max(0) as u64, ete));
-        }
-    }
+/// Each label of a matching attempt with a summary, with the attempt's E2E median.
+fn labelled(
+    conn: &Connection,
+    clause: &str,
+    values: &[Value],
+) -> rusqlite::Result<Vec<(String, f64)>> {
     let sql = format!(
         "SELECT l.name, o.ete_ms FROM label l JOIN attempt ON attempt.id = l.attempt_id
               JOIN summary o ON o.attempt_id = attempt.id {}",
@@ -192,6 +209,5 @@ fn medians(conn: &Connection, clause: &str, values: &[Value]) -> rusqlite::Resul
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?)))?;
-    out.labels = rows.collect::<rusqlite::Result<_>>()?;
-    Ok(out)
+    rows.collect()
 }

@@ -201,7 +201,8 @@ impl Folding {
 
 impl Stats {
     /// Folds the rows one at a time: the plain computation that the counts of
-    /// [`Stats::gather`] are checked against, and statistics of rows at hand.
+    /// [`Stats::gather`] are checked against, and statistics of rows at hand. An agent is named
+    /// after its first row that has a name: give the rows in the order they were made.
     pub fn fold(rows: impl IntoIterator<Item = SummaryRow>) -> Stats {
         let mut f = Folding::default();
         rows.into_iter().for_each(|r| f.add(r));
