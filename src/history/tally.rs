@@ -1,6 +1,6 @@
 //! Statistics' counts and figures from the kept summaries: attempts counted by agent, outcome
 //! and talk-time bucket in one pass over an index and the summaries (never the attempts' long
-//! rows), labels grouped in SQL, and the latency medians as plain numbers.
+//! rows), labels in one pass over theirs, and the latency medians as plain numbers.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
@@ -79,12 +79,13 @@ impl Store {
         let (clause, values) = filter.to_sql();
         self.with(|conn| {
             let (outcomes, mut medians, unsummarised) = outcomes(conn, &clause, &values, bounds)?;
-            medians.labels = labelled(conn, &clause, &values)?;
+            let (labels, labelled) = labels(conn, &clause, &values)?;
+            medians.labels = labelled;
             let mut ids: Vec<u64> = outcomes.iter().map(|c| c.agent_id).collect();
             ids.sort_unstable();
             ids.dedup();
             Ok(Tally {
-                labels: labels(conn, &clause, &values)?,
+                labels,
                 agent_names: names(conn, &clause, &values, ids.into_iter())?,
                 medians,
                 outcomes,
@@ -177,37 +178,44 @@ fn names(
     Ok(out)
 }
 
-fn labels(conn: &Connection, clause: &str, values: &[Value]) -> rusqlite::Result<Vec<LabelCount>> {
-    let sql = format!(
-        "SELECT l.name, count(*), count(o.word), coalesce(sum(o.word = 'answered'), 0)
-         FROM label l JOIN attempt ON attempt.id = l.attempt_id
-              LEFT JOIN summary o ON o.attempt_id = attempt.id {clause} GROUP BY l.name"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(values), |r| {
-        let count = |i| r.get::<_, i64>(i).map(|n| n.max(0) as u64);
-        Ok(LabelCount {
-            name: r.get(0)?,
-            attempts: count(1)?,
-            placed: count(2)?,
-            answered: count(3)?,
-        })
-    })?;
-    rows.collect()
-}
+/// Each label of a call, with the call's E2E median.
+type LabelMedians = Vec<(String, f64)>;
 
-/// Each label of a matching attempt with a summary, with the attempt's E2E median.
-fn labelled(
+/// Per label of the matching attempts: how many, placed and answered, and the attempts'
+/// E2E medians; one pass over the labels, a few per attempt.
+fn labels(
     conn: &Connection,
     clause: &str,
     values: &[Value],
-) -> rusqlite::Result<Vec<(String, f64)>> {
+) -> rusqlite::Result<(Vec<LabelCount>, LabelMedians)> {
     let sql = format!(
-        "SELECT l.name, o.ete_ms FROM label l JOIN attempt ON attempt.id = l.attempt_id
-              JOIN summary o ON o.attempt_id = attempt.id {}",
-        where_and(clause, "o.ete_ms IS NOT NULL")
+        "SELECT l.name, o.word, o.ete_ms FROM label l JOIN attempt ON attempt.id = l.attempt_id
+              LEFT JOIN summary o ON o.attempt_id = attempt.id {clause}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
+    let mut rows = stmt.query(params_from_iter(values))?;
+    let (mut counts, mut medians) = (Vec::<LabelCount>::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        let name = r.get_ref(0)?.as_str()?;
+        let word = r.get_ref(1)?.as_str_or_null()?;
+        let count = match counts.iter_mut().find(|c| c.name == name) {
+            Some(c) => c,
+            None => {
+                counts.push(LabelCount {
+                    name: name.to_owned(),
+                    attempts: 0,
+                    placed: 0,
+                    answered: 0,
+                });
+                counts.last_mut().expect("just pushed")
+            }
+        };
+        count.attempts += 1;
+        count.placed += u64::from(word.is_some());
+        count.answered += u64::from(word == Some("answered"));
+        if let Some(ete) = r.get::<_, Option<f64>>(2)? {
+            medians.push((count.name.clone(), ete));
+        }
+    }
+    Ok((counts, medians))
 }
