@@ -111,6 +111,17 @@ fn template(
         .as_deref()
         .map(|t| plan::moment(t, zone, now_s).map_err(|e| format!("--not-after: {e}")))
         .transpose()?;
+    if let Some(after) = not_after {
+        let start = not_before.max(now_s);
+        if after <= start {
+            return Err(format!(
+                "--not-after {} is not after the first moment to call ({}): no call could \
+                 start; give a later --not-after or leave it out",
+                plan::shown(after, zone),
+                plan::shown(start, zone)
+            ));
+        }
+    }
     let ranges = args.window.as_deref().map(plan::windows).transpose()?;
     let (available_time, work) = match (&args.work_days, ranges) {
         (Some(days), ranges) => (
@@ -153,6 +164,19 @@ fn template(
         callees: vec!["0".into()],
         ..Default::default()
     };
+    if args.tries.unwrap_or(1) == 1 {
+        for (option, given) in [
+            ("--retry-on", &args.retry_on),
+            ("--retry-interval", &args.retry_interval),
+        ] {
+            if given.is_some() {
+                return Err(format!(
+                    "{option} retries nothing with one try per callee: add --tries 2 or 3, \
+                     or leave {option} out"
+                ));
+            }
+        }
+    }
     t.validate().map_err(|e| e.to_string())?;
     Ok((
         CreateAutoCalloutTask {
