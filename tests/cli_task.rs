@@ -270,6 +270,45 @@ fn running_create_twice_creates_one_task_and_shows_the_preview() {
 }
 
 #[test]
+fn a_create_whose_answer_times_out_is_found_by_name_and_a_rerun_sends_nothing() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start_with(sandbox.dir.path(), &["--slow-answer", "5"]);
+    std::fs::write(
+        sandbox.path("list.csv"),
+        format!("callee\n008613000000001\n{SLOW}\n"),
+    )
+    .unwrap();
+    let first = create(&sandbox, &sim, "list.csv", &["--timeout", "1"])
+        .output()
+        .unwrap();
+    let err = stderr(&first);
+    assert_eq!(first.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the answer was lost, but the task exists"),
+        "{err}"
+    );
+    let id = stdout(&first).trim().to_string();
+    assert!(id.parse::<u64>().is_ok(), "the reconciled TaskId: {id:?}");
+    let lookups = sim
+        .requests()
+        .iter()
+        .filter(|r| r["action"] == "DescribeAutoCalloutTasks")
+        .count();
+    assert!(lookups >= 1, "looked up by name, not sent again");
+    let rerun = create(&sandbox, &sim, "list.csv", &["--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
+    assert_eq!(stdout(&rerun).trim(), id, "the same TaskId");
+    assert!(
+        stderr(&rerun).contains("already created"),
+        "{}",
+        stderr(&rerun)
+    );
+    assert_eq!(creates(&sim).len(), 1, "one CreateAutoCalloutTask in all");
+}
+
+#[test]
 fn a_killed_split_run_resumes_and_each_callee_is_in_one_task() {
     let sandbox = Sandbox::new();
     let sim = StandaloneSim::start_with(sandbox.dir.path(), &["--slow-answer", "60"]);
