@@ -17,6 +17,7 @@ mod attempt;
 pub mod batch;
 mod campaign;
 mod claim;
+mod claim_bulk;
 pub mod event;
 mod export;
 mod label;
@@ -37,6 +38,7 @@ pub use attempt::{
 };
 pub use campaign::{Campaign, LocalBatch};
 pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Hold, Holder, Line, Override, TaskHolder};
+pub use claim_bulk::Lines;
 pub use event::{CallEvent, CallRecord, Fetched, PushKind};
 pub use export::{
     CSV_HEADER, ExportFormat, JsonSink, attempt_json, csv_error, csv_record, event_json,
