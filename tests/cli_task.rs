@@ -129,6 +129,10 @@ fn typos_in_times_windows_days_and_retries_are_named_before_a_request() {
             "--not-after 2020-01-01 09:00:00 +08:00",
         ),
         (&["--time-zone", "Asia/Shanghia"], "--time-zone:"),
+        (
+            &["--concurrency=0"],
+            "--concurrency 0: the agent would take no call",
+        ),
     ] {
         let out = create(&sandbox, &sim, "ok.csv", options).output().unwrap();
         let err = stderr(&out);
