@@ -27,6 +27,7 @@ mod read_only;
 mod schema;
 mod store;
 mod summary;
+mod tally;
 mod task;
 mod task_claim;
 
@@ -48,6 +49,7 @@ pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;
 pub use summary::{Summary, SummaryRow};
+pub use tally::{LabelCount, Medians, OutcomeCount, Tally};
 pub use task::{NewTaskPart, TaskPart, TaskPartStatus};
 pub use task_claim::HeldCallee;
 
