@@ -12,7 +12,8 @@
 #   and gives median, min and max. Requests per action are counted from the simulator's log:
 #   per second of real time (its clock runs --time-scale times faster) and any answered
 #   RequestLimitExceeded.
-# Usage: [REPEAT=N] benches/task.sh [ROWS] [RESULTS]   (defaults 100000 and 1000)
+# Usage: [REPEAT=N] [SCALE=N] benches/task.sh [ROWS] [RESULTS]   (defaults 5, 200 (the
+#   simulator's --time-scale: lower runs the watch longer), 100000 and 1000)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,7 +24,7 @@ from datetime import datetime
 
 root, rows, results_rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 repeat = int(os.environ.get("REPEAT", "5"))
-scale = 200
+scale = int(os.environ.get("SCALE", "200"))
 bin_ = os.path.join(root, "target/release/ccc-dial")
 work = tempfile.mkdtemp(prefix="ccc-dial-task-bench-")
 log = os.path.join(work, "sim.jsonl")

@@ -10,7 +10,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::cli::{Sandbox, StandaloneSim, stderr, stdout, task_create as create};
+use support::cli::{
+    Sandbox, StandaloneSim, stderr, stdout, task_create as create, task_created, task_watch,
+};
 
 const SLOW: &str = "00999300001";
 const NO_ANSWER: &str = "00999200202";
@@ -129,6 +131,10 @@ fn typos_in_times_windows_days_and_retries_are_named_before_a_request() {
             "--not-after 2020-01-01 09:00:00 +08:00",
         ),
         (&["--time-zone", "Asia/Shanghia"], "--time-zone:"),
+        (
+            &["--concurrency=0"],
+            "--concurrency 0: the agent would take no call",
+        ),
     ] {
         let out = create(&sandbox, &sim, "ok.csv", options).output().unwrap();
         let err = stderr(&out);
@@ -371,18 +377,8 @@ fn a_task_with_retries_is_watched_to_its_end_and_its_results_come_home() {
         "--max-ring",
         "20",
     ];
-    let out = create(&sandbox, &sim, "list.csv", &options)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let id = stdout(&out).trim().to_string();
-    let watch = sandbox
-        .against(&sim.url)
-        .args(["task", "watch", &id, "--sdk-app-id", "1400000000"])
-        .args(["--json", "--interval", "0.2"])
-        .output()
-        .unwrap();
-    assert_eq!(watch.status.code(), Some(0), "{}", stderr(&watch));
+    let id = task_created(&sandbox, &sim, "list.csv", &options);
+    let watch = task_watch(&sandbox, &sim, &id, "0.2");
     let lines: Vec<Value> = stdout(&watch)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -549,13 +545,7 @@ fn results_come_home_in_whole_pages_with_one_ai_report_per_answered_try() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let id = stdout(&out).trim().to_string();
-    let watch = sandbox
-        .against(&sim.url)
-        .args(["task", "watch", &id, "--sdk-app-id", "1400000000"])
-        .args(["--json", "--interval", "0.2"])
-        .output()
-        .unwrap();
-    assert_eq!(watch.status.code(), Some(0), "{}", stderr(&watch));
+    task_watch(&sandbox, &sim, &id, "0.2");
     let count = |action: &str| {
         sim.requests()
             .iter()

@@ -12,7 +12,7 @@ use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::credentials::Credential;
 use chrono::{DateTime, Duration as Span, Timelike, Utc};
 use serde_json::Value;
-use support::cli::{Sandbox, StandaloneSim, stderr, stdout, task_create as create};
+use support::cli::{Sandbox, StandaloneSim, stderr, task_created, task_results, task_watch};
 
 const NO_ANSWER: &str = "00999200202";
 const BUSY: &str = "00999200206";
@@ -81,48 +81,24 @@ fn a_200_callee_task_with_faults_and_a_closing_window_comes_home_whole() {
         .collect::<Vec<_>>()
         .join(",");
     let not_before = DateTime::from_timestamp_millis(start).unwrap().to_rfc3339();
-    let options = [
+    let when = [
         "--time-zone",
         &zone,
         "--not-before",
         &not_before,
         "--window",
         &window,
-        "--tries",
-        "3",
-        "--retry-interval",
-        "10m",
-        "--retry-on",
-        "no-answer,busy",
     ];
-    let out = create(&sandbox, &sim, "list.csv", &options)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let id = stdout(&out).trim().to_string();
-    let watch = sandbox
-        .against(&sim.url)
-        .args(["task", "watch", &id, "--sdk-app-id", "1400000000"])
-        .args(["--json", "--interval", "0.5"])
-        .output()
-        .unwrap();
-    assert_eq!(watch.status.code(), Some(0), "{}", stderr(&watch));
-    let results = sandbox
-        .against(&sim.url)
-        .args([
-            "task",
-            "results",
-            &id,
-            "--sdk-app-id",
-            "1400000000",
-            "--jsonl",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(results.status.code(), Some(0), "{}", stderr(&results));
-    let lines: HashMap<String, Value> = stdout(&results)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+    let retries = [
+        "--tries=3",
+        "--retry-interval=10m",
+        "--retry-on=no-answer,busy",
+    ];
+    let options = [&when[..], &retries[..]].concat();
+    let id = task_created(&sandbox, &sim, "list.csv", &options);
+    task_watch(&sandbox, &sim, &id, "0.5");
+    let lines: HashMap<String, Value> = task_results(&sandbox, &sim, &id)
+        .into_iter()
         .map(|v| (v["callee"].as_str().unwrap().to_string(), v))
         .collect();
     assert_eq!(lines.len(), 200);

@@ -156,3 +156,43 @@ pub fn task_create(sandbox: &Sandbox, sim: &StandaloneSim, file: &str, extra: &[
         .args(extra);
     cmd
 }
+
+/// Runs [`task_create`] to success (exit 0) and returns the TaskId it printed.
+pub fn task_created(sandbox: &Sandbox, sim: &StandaloneSim, file: &str, extra: &[&str]) -> String {
+    let out = task_create(sandbox, sim, file, extra).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).trim().to_string()
+}
+
+/// `task results ID --jsonl` (exit 0), one JSON object a callee.
+pub fn task_results(sandbox: &Sandbox, sim: &StandaloneSim, id: &str) -> Vec<serde_json::Value> {
+    let out = sandbox
+        .against(&sim.url)
+        .args([
+            "task",
+            "results",
+            id,
+            "--sdk-app-id",
+            "1400000000",
+            "--jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `task watch ID --json`, a look every `interval` seconds, run to the task's end (exit 0).
+pub fn task_watch(sandbox: &Sandbox, sim: &StandaloneSim, id: &str, interval: &str) -> Output {
+    let out = sandbox
+        .against(&sim.url)
+        .args(["task", "watch", id, "--sdk-app-id", "1400000000"])
+        .args(["--json", "--interval", interval])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out
+}

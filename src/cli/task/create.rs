@@ -185,6 +185,12 @@ fn template(
         Some(flag) => format!("{flag}: {e}"),
         None => e.to_string(),
     })?;
+    if let Some(n) = args.concurrency.filter(|n| *n < 1) {
+        return Err(format!(
+            "--concurrency {n}: the agent would take no call at once; give 1 or more, or leave \
+             it out for the agent's own limit"
+        ));
+    }
     if args.tries.unwrap_or(1) == 1 {
         for (option, given) in [
             ("--retry-on", &args.retry_on),
