@@ -8,7 +8,8 @@ use ccc_dial::ccc::actions::TaskState;
 use ccc_dial::dialer::task_control::TaskVerb;
 use ccc_dial::dialer::task_watch::Progress;
 use ccc_dial::history::{Campaign, LocalBatch, TaskPart, TaskPartStatus};
-use ccc_dial::tui::app::{App, Effect, Msg, Pane};
+use ccc_dial::tui::app::{App, Effect, Msg, Overlay, Pane};
+use ccc_dial::tui::bench_msg::BenchEffect;
 use ccc_dial::tui::campaigns::{CampaignEffect, CampaignMsg, POLL_MS};
 use crossterm::event::KeyCode;
 use tui_support::*;
@@ -175,17 +176,46 @@ fn stop_asks_first_and_pause_resume_go_at_once() {
 #[test]
 fn enter_shows_the_campaigns_calls_in_history() {
     let (mut app, _) = opened();
+    // A part not created yet has no TaskId: its batch id finds what it has.
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(app.history.filter, "batch:task:0123456789abcdef:2");
+    assert!(matches!(effects.first(), Some(Effect::QueryHistory { .. })));
+    key(&mut app, KeyCode::F(3));
+    app.update(Msg::Campaigns(CampaignMsg::Loaded(Ok(campaigns()))));
     key(&mut app, KeyCode::Down);
     let effects = key(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     assert_eq!(app.focus, Pane::History);
-    assert_eq!(app.history.filter, "batch:task:0123456789abcdef:1");
+    assert_eq!(app.history.filter, "task:17110");
     let Some(Effect::QueryHistory { filter, .. }) = effects.first() else {
         panic!("the list is asked for: {effects:?}");
     };
-    assert_eq!(
-        filter.batch.as_deref(),
-        Some("task:0123456789abcdef:1"),
-        "{filter:?}"
-    );
+    assert_eq!(filter.task_id, Some(17_110), "{filter:?}");
+    // A local batch: by its batch id.
+    key(&mut app, KeyCode::F(3));
+    app.update(Msg::Campaigns(CampaignMsg::Loaded(Ok(campaigns()))));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.history.filter, "batch:fedcba9876543210");
+}
+
+#[test]
+fn s_opens_the_campaigns_statistics() {
+    let (mut app, _) = opened();
+    key(&mut app, KeyCode::Down);
+    let effects = key(&mut app, KeyCode::Char('S'));
+    let [Effect::Bench(BenchEffect::GatherStats(filter))] = effects.as_slice() else {
+        panic!("the statistics are gathered: {effects:?}");
+    };
+    assert_eq!(filter.task_id, Some(17_110));
+    assert!(matches!(app.overlay, Some(Overlay::Stats(_))));
+    let (mut app, _) = opened();
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    let effects = key(&mut app, KeyCode::Char('S'));
+    let [Effect::Bench(BenchEffect::GatherStats(filter))] = effects.as_slice() else {
+        panic!("the statistics are gathered: {effects:?}");
+    };
+    assert_eq!(filter.batch.as_deref(), Some("fedcba9876543210"));
 }

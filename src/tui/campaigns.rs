@@ -2,7 +2,7 @@
 //! with its progress and state. A server task's counts come from the service, asked again
 //! only while it runs (one DescribeAutoCalloutTask per task every few seconds, inside the
 //! request budget); nothing is polled while idle. Pause, resume and stop a server task (stop
-//! asks first); Enter shows a campaign's calls in History.
+//! asks first); Enter shows a campaign's calls in History, S their statistics.
 
 use std::collections::HashMap;
 
@@ -56,8 +56,10 @@ pub enum CampaignMsg {
 pub enum CampaignsKey {
     Stay(Vec<CampaignEffect>),
     Close,
-    /// Show these calls in History: filter by this batch id.
+    /// Show these calls in History: the filter that finds them, as typed after `/`.
     Open(String),
+    /// Statistics over these calls: the same filter.
+    Stats(String),
     /// Tell the user.
     Say(String),
 }
@@ -74,6 +76,15 @@ pub struct Campaigns {
     pub error: Option<String>,
     /// Tasks with a look under way, so none is asked twice at once.
     polling: Vec<u64>,
+}
+
+/// The History filter of a campaign's calls: a created server task's tries by its TaskId,
+/// otherwise the batch id its attempts carry.
+pub fn calls_filter(c: &Campaign) -> String {
+    match c.task_id() {
+        Some(id) => format!("task:{id}"),
+        None => format!("batch:{}", c.batch_id()),
+    }
 }
 
 impl Campaigns {
@@ -171,7 +182,11 @@ impl Campaigns {
                 CampaignsKey::Stay(Vec::new())
             }
             KeyCode::Enter => match self.selected() {
-                Some(c) => CampaignsKey::Open(c.batch_id()),
+                Some(c) => CampaignsKey::Open(calls_filter(c)),
+                None => CampaignsKey::Stay(Vec::new()),
+            },
+            KeyCode::Char('S') => match self.selected() {
+                Some(c) => CampaignsKey::Stats(calls_filter(c)),
                 None => CampaignsKey::Stay(Vec::new()),
             },
             KeyCode::Char('g') => {

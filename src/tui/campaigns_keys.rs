@@ -4,6 +4,7 @@ use crossterm::event::KeyEvent;
 
 use super::app::{App, Overlay};
 use super::campaigns::{CampaignMsg, Campaigns, CampaignsKey};
+use super::filter::parse;
 use super::msg::{Effect, Level};
 use super::pane::Pane;
 
@@ -28,15 +29,20 @@ impl App {
                 self.notify(Level::Info, text);
                 Vec::new()
             }
-            CampaignsKey::Open(batch_id) => {
+            CampaignsKey::Open(filter) => {
                 self.overlay = None;
                 self.focus = Pane::History;
                 self.detail_open = false;
-                let effect = self
-                    .history
-                    .filter_by(&format!("batch:{batch_id}"), self.now_ms);
+                let effect = self.history.filter_by(&filter, self.now_ms);
                 effect.into_iter().collect()
             }
+            CampaignsKey::Stats(text) => match parse(&text, self.now_ms) {
+                Ok(filter) => self.open_stats(filter, text),
+                Err(e) => {
+                    self.notify(Level::Error, e.to_string());
+                    Vec::new()
+                }
+            },
         }
     }
 

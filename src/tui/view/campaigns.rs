@@ -71,9 +71,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &Campaigns, t: &Them
     let inner_w = r.width.saturating_sub(2) as usize;
     let wide = inner_w >= 120;
     let title = if wide {
-        " Campaigns · Enter its calls in History · p pause · r resume · s stop · g reload · Esc close "
+        " Campaigns · Enter its calls in History · S stats · p pause · r resume · s stop · g reload · Esc close "
     } else {
-        " Campaigns · Enter calls · p pause · r resume · s stop · Esc "
+        " Campaigns · Enter calls · S stats · p/r/s pause/resume/stop · Esc "
     };
     let block = t.block(title, true, false);
     let (bar_w, name_w) = if wide { (20, 34) } else { (8, 22) };
