@@ -89,22 +89,6 @@ pub async fn control_task(
     Ok(request_id)
 }
 
-/// One look at a task: its state and callees per state (the callee list is not kept).
-pub async fn task_progress(
-    client: &Client,
-    sdk_app_id: u64,
-    task_id: u64,
-) -> Result<(Option<TaskState>, Progress), ApiError> {
-    let data = client
-        .send(&DescribeAutoCalloutTask {
-            sdk_app_id,
-            task_id,
-        })
-        .await?
-        .data;
-    Ok((data.state, Progress::of(data.state, &data.callees)))
-}
-
 impl Dialer {
     /// One look at a task for a view that follows it: its state and callees per state. Once
     /// the task has ended, each finished try not yet in the history is brought home (the

@@ -8,8 +8,10 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::campaign_load::{ListAsk, ListRead, Load, LoadKey};
 use crate::ccc::actions::TaskState;
 use crate::dialer::task_control::TaskVerb;
+use crate::dialer::task_home::Home;
 use crate::dialer::task_watch::Progress;
 use crate::history::Campaign;
 
@@ -34,6 +36,10 @@ pub enum CampaignEffect {
         task_id: u64,
         verb: TaskVerb,
     },
+    /// Read and check a list, and which of its callees are held back.
+    Read(ListAsk),
+    /// Create the server task of this list (its bytes as previewed).
+    Start(ListAsk, Vec<u8>),
 }
 
 /// What the runtime brings back.
@@ -49,6 +55,16 @@ pub enum CampaignMsg {
         verb: TaskVerb,
         result: Result<String, String>,
     },
+    /// The finished tries of an ended task brought into the history.
+    Home {
+        task_id: u64,
+        home: Home,
+    },
+    Read(Result<Box<ListRead>, String>),
+    /// A line of what creating does.
+    Told(String),
+    /// The TaskIds created (or found created before), or why none was.
+    Started(Result<Vec<u64>, String>),
 }
 
 /// What a key in the view leads to.
@@ -62,6 +78,8 @@ pub enum CampaignsKey {
     Stats(String),
     /// Tell the user.
     Say(String),
+    /// Load a CSV: the App gives the form's instance, agent and caller.
+    LoadList,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -74,6 +92,8 @@ pub struct Campaigns {
     pub confirm_stop: Option<u64>,
     pub loading: bool,
     pub error: Option<String>,
+    /// A CSV being loaded: its path, then its preview.
+    pub load: Option<Load>,
     /// Tasks with a look under way, so none is asked twice at once.
     polling: Vec<u64>,
 }
@@ -151,6 +171,34 @@ impl Campaigns {
                     }
                 }
             }
+            CampaignMsg::Home { .. } => Vec::new(),
+            CampaignMsg::Read(read) => {
+                if let Some(load) = &mut self.load {
+                    load.on_read(read);
+                }
+                Vec::new()
+            }
+            CampaignMsg::Told(line) => {
+                if let Some(load) = &mut self.load {
+                    load.told.push(line);
+                }
+                Vec::new()
+            }
+            CampaignMsg::Started(Ok(_)) => {
+                // The new task is the newest campaign: listed first, and followed.
+                self.load = None;
+                self.selected = 0;
+                self.loading = true;
+                vec![CampaignEffect::Load]
+            }
+            CampaignMsg::Started(Err(why)) => {
+                if let Some(load) = &mut self.load {
+                    let mut told = std::mem::take(&mut load.told);
+                    told.push(why);
+                    load.on_started(told);
+                }
+                Vec::new()
+            }
             CampaignMsg::Controlled { task_id, .. } => {
                 // The state changed on the service: look again now.
                 let campaign = self.list.iter().find(|c| c.task_id() == Some(task_id));
@@ -163,7 +211,20 @@ impl Campaigns {
         }
     }
 
-    pub fn on_key(&mut self, key: &KeyEvent) -> CampaignsKey {
+    pub fn on_key(&mut self, key: &KeyEvent, now_s: i64) -> CampaignsKey {
+        if let Some(load) = &mut self.load {
+            return match load.on_key(key, now_s) {
+                LoadKey::Stay => CampaignsKey::Stay(Vec::new()),
+                LoadKey::Close => {
+                    self.load = None;
+                    CampaignsKey::Stay(Vec::new())
+                }
+                LoadKey::Read(ask) => CampaignsKey::Stay(vec![CampaignEffect::Read(ask)]),
+                LoadKey::Start(ask, bytes) => {
+                    CampaignsKey::Stay(vec![CampaignEffect::Start(ask, bytes)])
+                }
+            };
+        }
         if let Some(task_id) = self.confirm_stop.take() {
             return match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => self.control(task_id, TaskVerb::Stop),
@@ -189,6 +250,7 @@ impl Campaigns {
                 Some(c) => CampaignsKey::Stats(calls_filter(c)),
                 None => CampaignsKey::Stay(Vec::new()),
             },
+            KeyCode::Char('l') => CampaignsKey::LoadList,
             KeyCode::Char('g') => {
                 self.loading = true;
                 CampaignsKey::Stay(vec![CampaignEffect::Load])

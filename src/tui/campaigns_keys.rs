@@ -3,6 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use super::app::{App, Overlay};
+use super::campaign_load::Load;
 use super::campaigns::{CampaignMsg, Campaigns, CampaignsKey};
 use super::filter::parse;
 use super::msg::{Effect, Level};
@@ -19,7 +20,16 @@ impl App {
         let Some(Overlay::Campaigns(c)) = &mut self.overlay else {
             return Vec::new();
         };
-        match c.on_key(key) {
+        match c.on_key(key, self.now_ms.div_euclid(1_000)) {
+            CampaignsKey::LoadList => {
+                let d = &self.form.draft;
+                c.load = Some(Load::new(
+                    &d.sdk_app_id,
+                    &d.agent_id,
+                    d.callers.first().map(String::as_str),
+                ));
+                Vec::new()
+            }
             CampaignsKey::Stay(effects) => effects.into_iter().map(Effect::Campaigns).collect(),
             CampaignsKey::Close => {
                 self.overlay = None;
@@ -67,6 +77,26 @@ impl App {
                     format!("Task {task_id}: {} failed: {e}", verb.as_str()),
                 ),
             }
+        }
+        match &msg {
+            CampaignMsg::Home { task_id, home } => self.notify(
+                Level::Success,
+                format!(
+                    "Task {task_id}: {} tries brought into the history ({} with an AI report)",
+                    home.tries, home.reports
+                ),
+            ),
+            CampaignMsg::Started(Ok(ids)) => {
+                let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+                self.notify(
+                    Level::Success,
+                    format!(
+                        "Task {} created and recorded; followed here",
+                        ids.join(", ")
+                    ),
+                );
+            }
+            _ => {}
         }
         let Some(Overlay::Campaigns(c)) = &mut self.overlay else {
             return Vec::new();
