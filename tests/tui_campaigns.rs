@@ -219,3 +219,30 @@ fn s_opens_the_campaigns_statistics() {
     };
     assert_eq!(filter.batch.as_deref(), Some("fedcba9876543210"));
 }
+
+#[test]
+fn tries_brought_home_are_counted_and_told() {
+    let (mut app, _) = opened();
+    progress(&mut app, TaskState::Running, running(10_000, 4_210));
+    let home = ccc_dial::dialer::task_home::Home {
+        tries: 40,
+        reports: 12,
+    };
+    assert!(
+        app.update(Msg::Campaigns(CampaignMsg::Home {
+            task_id: 17_110,
+            home
+        }))
+        .is_empty()
+    );
+    let Some(Overlay::Campaigns(c)) = &app.overlay else {
+        panic!("the view stays open");
+    };
+    assert!(matches!(c.list[1], Campaign::Server { home: 1_240, .. }));
+    assert!(
+        app.log
+            .iter()
+            .any(|n| n.text
+                == "Task 17110: 40 tries brought into the history (12 with an AI report)")
+    );
+}

@@ -171,7 +171,20 @@ impl Campaigns {
                     }
                 }
             }
-            CampaignMsg::Home { .. } => Vec::new(),
+            CampaignMsg::Home { task_id, home } => {
+                for c in &mut self.list {
+                    if let Campaign::Server {
+                        part,
+                        home: at_home,
+                        ..
+                    } = c
+                        && part.task_id == Some(task_id)
+                    {
+                        *at_home += home.tries as u64;
+                    }
+                }
+                Vec::new()
+            }
             CampaignMsg::Read(read) => {
                 if let Some(load) = &mut self.load {
                     load.on_read(read);
