@@ -136,7 +136,10 @@ fn a_setting_typed_wrong_says_what_the_command_says_and_start_is_refused() {
     }
     type_str(&mut app, "7");
     let screen = render(&mut app, 160, 48);
-    assert!(screen.contains("✗ Tries must be 1 to 3"), "{screen}");
+    assert!(
+        screen.contains("✗ --tries: Tries must be 1 to 3, got 7"),
+        "the message of task create --tries 7: {screen}"
+    );
     assert!(key(&mut app, KeyCode::Enter).is_empty(), "not started");
     assert!(!render(&mut app, 160, 48).contains("y start"));
 }
