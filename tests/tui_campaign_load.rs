@@ -116,13 +116,21 @@ fn the_preview_without_colours() {
     assert_eq!(bytes, LIST.as_bytes());
     assert_eq!(ask.settings[2], "09:00-12:00,14:00-18:00");
     assert_eq!(ask.settings[4], "3");
-    // The service refuses: its text is shown escaped, the preview kept.
+    // The service refuses (its text escaped on the way): the preview is kept.
     app.update(Msg::Campaigns(CampaignMsg::Started(Err(
-        "InvalidParameterValue: bad \u{1b}[31m caller".into(),
+        "InvalidParameterValue: bad \\u{1b}[31m caller".into(),
     ))));
     let screen = render(&mut app, 160, 48);
     assert!(screen.contains("Task settings"), "{screen}");
-    assert!(!screen.contains('\u{1b}'));
+    assert!(
+        screen.contains("InvalidParameterValue: bad \\u{1b}[31m caller"),
+        "{screen}"
+    );
+    assert!(
+        app.log
+            .iter()
+            .any(|n| n.text.starts_with("The task was not created"))
+    );
 }
 
 #[test]

@@ -96,6 +96,9 @@ impl App {
                     ),
                 );
             }
+            CampaignMsg::Started(Err(why)) => {
+                self.notify(Level::Error, format!("The task was not created: {why}"));
+            }
             _ => {}
         }
         let Some(Overlay::Campaigns(c)) = &mut self.overlay else {

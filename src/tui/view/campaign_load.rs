@@ -68,10 +68,16 @@ fn preview(frame: &mut Frame, r: Rect, app: &App, load: &Load, list: &ListRead, 
         .areas(inner);
     let mut fields = vec![Line::styled("Task settings", t.accent())];
     for (i, ((label, option), input)) in SETTINGS.iter().zip(&load.settings).enumerate() {
-        let at = Rect::new(left.x, left.y + 1 + i as u16, left.width, 1);
+        let label = format!("{}{label:<11} ", if i == load.field { "▶" } else { " " });
+        // The value starts after its label: the terminal cursor is placed in it.
+        let width = label.chars().count() as u16;
+        let at = Rect::new(
+            left.x + width,
+            left.y + 1 + i as u16,
+            left.width.saturating_sub(width),
+            1,
+        );
         let focused = i == load.field && !load.confirm && !load.starting;
-        let mark = if i == load.field { "▶" } else { " " };
-        let label = format!("{mark}{label:<11} ");
         let mut line = input_line(frame, at, "", input, focused, t);
         line.spans.insert(0, label.into());
         fields.push(line);
