@@ -213,6 +213,9 @@ pub struct Load {
     pub starting: bool,
     /// What creating told (the service's text escaped).
     pub told: Vec<String>,
+    /// The preview with the settings as they stand, or why it cannot start; made again on
+    /// each edit rather than on each frame, as a long list takes a while.
+    checked: Result<String, String>,
     sdk_app_id: String,
     agent: String,
 }
@@ -244,6 +247,7 @@ impl Load {
             confirm: false,
             starting: false,
             told: Vec::new(),
+            checked: Err("No list read yet".into()),
             sdk_app_id: sdk_app_id.trim().to_string(),
             agent: agent.trim().to_string(),
         }
@@ -259,7 +263,15 @@ impl Load {
     }
 
     /// The preview of the list with the settings as they stand, or why it cannot start.
-    pub fn preview(&self, now_s: i64) -> Result<String, String> {
+    pub fn preview(&self) -> &Result<String, String> {
+        &self.checked
+    }
+
+    fn recheck(&mut self, now_s: i64) {
+        self.checked = self.check(now_s);
+    }
+
+    fn check(&self, now_s: i64) -> Result<String, String> {
         let Some(list) = &self.list else {
             return Err("No list read yet".into());
         };
@@ -269,7 +281,7 @@ impl Load {
     }
 
     /// Why the list cannot be started as it stands, if it cannot.
-    pub fn refusal(&self, now_s: i64) -> Option<String> {
+    pub fn refusal(&self) -> Option<String> {
         let list = self.list.as_ref()?;
         if let Some(e) = &list.file_error {
             return Some(format!("The file cannot be used: {e}"));
@@ -286,7 +298,7 @@ impl Load {
         if list.callees() == 0 {
             return Some("Every callee is held back: nothing to call".into());
         }
-        self.preview(now_s).err()
+        self.checked.clone().err()
     }
 
     pub fn on_key(&mut self, key: &KeyEvent, now_s: i64) -> LoadKey {
@@ -367,7 +379,9 @@ impl Load {
                 LoadKey::Stay
             }
             KeyCode::Enter => {
-                self.told = match self.refusal(now_s) {
+                // `now` is now: the times are resolved again before the question.
+                self.recheck(now_s);
+                self.told = match self.refusal() {
                     Some(why) => vec![why],
                     None => {
                         self.confirm = true;
@@ -379,6 +393,7 @@ impl Load {
             _ => {
                 if self.settings[self.field].handle(*key) {
                     self.told.clear();
+                    self.recheck(now_s);
                 }
                 LoadKey::Stay
             }
@@ -386,7 +401,7 @@ impl Load {
     }
 
     /// The list read, or why it could not be: the path stays to be fixed.
-    pub fn on_read(&mut self, read: Result<Box<ListRead>, String>) {
+    pub fn on_read(&mut self, read: Result<Box<ListRead>, String>, now_s: i64) {
         self.reading = false;
         match read {
             Ok(list) => {
@@ -400,6 +415,7 @@ impl Load {
                 }
                 self.list = Some(list);
                 self.problem = None;
+                self.recheck(now_s);
             }
             Err(why) => self.problem = Some(why),
         }

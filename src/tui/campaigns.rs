@@ -137,7 +137,7 @@ impl Campaigns {
     }
 
     /// A message for the view; the effects it leads to.
-    pub fn on_msg(&mut self, msg: CampaignMsg) -> Vec<CampaignEffect> {
+    pub fn on_msg(&mut self, msg: CampaignMsg, now_s: i64) -> Vec<CampaignEffect> {
         match msg {
             CampaignMsg::Loaded(Ok(list)) => {
                 self.loading = false;
@@ -187,7 +187,7 @@ impl Campaigns {
             }
             CampaignMsg::Read(read) => {
                 if let Some(load) = &mut self.load {
-                    load.on_read(read);
+                    load.on_read(read, now_s);
                 }
                 Vec::new()
             }

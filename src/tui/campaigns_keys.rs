@@ -104,6 +104,9 @@ impl App {
         let Some(Overlay::Campaigns(c)) = &mut self.overlay else {
             return Vec::new();
         };
-        c.on_msg(msg).into_iter().map(Effect::Campaigns).collect()
+        c.on_msg(msg, self.now_ms.div_euclid(1_000))
+            .into_iter()
+            .map(Effect::Campaigns)
+            .collect()
     }
 }

@@ -52,8 +52,7 @@ fn path(frame: &mut Frame, r: Rect, load: &Load, t: &Theme) {
 }
 
 fn preview(frame: &mut Frame, r: Rect, app: &App, load: &Load, list: &ListRead, t: &Theme) {
-    let now_s = app.now_ms.div_euclid(1_000);
-    let refusal = load.refusal(now_s);
+    let refusal = load.refusal();
     let title = if r.width >= 120 {
         " Preview · ↑↓ setting · type to edit · Enter start as a server task · Esc another file "
     } else {
@@ -87,7 +86,7 @@ fn preview(frame: &mut Frame, r: Rect, app: &App, load: &Load, list: &ListRead, 
     }
     frame.render_widget(Paragraph::new(fields), left);
     let mut lines = summary(app, load, list, t);
-    match load.preview(now_s) {
+    match load.preview() {
         Ok(text) => lines.extend(text.lines().map(|l| Line::raw(l.to_string()))),
         Err(e) => lines.push(Line::styled(format!("✗ {e}"), t.error())),
     }
