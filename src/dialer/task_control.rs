@@ -90,17 +90,17 @@ pub async fn control_task(
 }
 
 impl Dialer {
-    /// One look at a task for a view that follows it: its state and callees per state. Once
-    /// the task has ended, each finished try not yet in the history is brought home (the
-    /// records a page per hundred, then the AI report of each answered try), so a task
-    /// followed to its end needs no `task watch` or `task results` for its calls to be seen.
+    /// One look at a task for a view that follows it, each request within the budget: its
+    /// state and callees per state. Once the task has ended, each finished try not yet in
+    /// the history is brought home (the records a page per hundred, then the AI report of
+    /// each answered try), so a task followed to its end needs no `task watch` or
+    /// `task results` for its calls to be seen.
     pub async fn follow_task(
         &self,
         sdk_app_id: u64,
         task_id: u64,
     ) -> Result<(Option<TaskState>, Progress, Home), FollowError> {
         let data = self
-            .client()
             .send(&DescribeAutoCalloutTask {
                 sdk_app_id,
                 task_id,
