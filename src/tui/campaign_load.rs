@@ -131,16 +131,6 @@ pub struct ListRead {
 }
 
 impl ListRead {
-    /// Variables per row: `2`, or `1-3` when rows differ.
-    pub fn variables_per_row(&self) -> String {
-        let counts = self.rows.iter().map(|r| r.request.variables.len());
-        match (counts.clone().min(), counts.max()) {
-            (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
-            (Some(a), _) => a.to_string(),
-            _ => "0".into(),
-        }
-    }
-
     /// Callees that will be called: the rows less those held back.
     pub fn callees(&self) -> usize {
         self.rows.len().saturating_sub(self.held.len())

@@ -12,6 +12,7 @@ use super::plan::{self, part_name, part_request, task_key};
 use super::service::{
     self, Failed, Target, api_failed, confirm, connect, failure, invalid, print_line,
 };
+use super::tell::{Streams, Tell};
 use crate::ccc::actions::{CreateAutoCalloutTask, TaskRequestError};
 use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
@@ -254,31 +255,6 @@ fn read_rows(args: &CreateArgs, app: u64, bytes: &[u8]) -> Result<Vec<Row>, Fail
         return Err(invalid(format!("{file} has no rows")));
     }
     Ok(rows)
-}
-
-/// Where creating tells what it does: the command writes to its streams, the dialer shows
-/// the lines in its Campaigns view.
-pub trait Tell: Sync {
-    /// A line of progress (stderr for the command).
-    fn say(&self, line: String);
-    /// A task that exists and is recorded (the command's output).
-    fn task(&self, task_id: u64) -> Result<(), Failed>;
-}
-
-/// The command's streams: lines on stderr, TaskIds on stdout.
-struct Streams;
-
-impl Tell for Streams {
-    fn say(&self, line: String) {
-        eprintln!("{line}");
-    }
-
-    fn task(&self, id: u64) -> Result<(), Failed> {
-        print_line(
-            &id.to_string(),
-            &format!("task {id} exists and is recorded"),
-        )
-    }
 }
 
 /// A list read and checked, ready to be created.

@@ -112,10 +112,9 @@ fn summary<'a>(app: &App, load: &'a Load, list: &'a ListRead, t: &Theme) -> Vec<
         return lines;
     }
     lines.push(Line::raw(format!(
-        "checked     {} rows ready, {} with bad data, no callee twice; {} variables per row",
+        "checked     {} rows ready, {} with bad data, no callee twice",
         list.rows.len(),
         list.bad.len(),
-        list.variables_per_row()
     )));
     for b in list.bad.iter().take(LISTED) {
         lines.push(Line::styled(
