@@ -1,5 +1,6 @@
 //! The dialer screen's costs: start to first frame and one full frame with a 10,000-attempt
-//! history, and a key press to the request arriving at the simulator.
+//! history, a key press to the request arriving at the simulator, and a key typed in the
+//! Campaigns view's preview of a 100,000-row list.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -7,12 +8,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ccc_dial::ccc::{Client, ClientConfig};
+use ccc_dial::cli::task::check_rows;
 use ccc_dial::config::Settings;
 use ccc_dial::credentials::Env;
 use ccc_dial::dialer::{DialDraft, Dialer, DialerEvent, RateLimiter};
 use ccc_dial::history::{AttemptId, Filter, NewAttempt, Store};
 use ccc_dial::sim::{self, SimConfig};
 use ccc_dial::tui::app::{App, BackendInfo, Effect, HISTORY_PAGE, Msg, Pane};
+use ccc_dial::tui::campaign_load::{ListRead, Load};
 use ccc_dial::tui::runtime::Runner;
 use ccc_dial::tui::time::TimeFmt;
 use ccc_dial::tui::view;
@@ -212,9 +215,39 @@ fn key_to_wire(c: &mut Criterion) {
     });
 }
 
+/// A setting typed in the preview of a 100,000-row list: the preview is made again (rows,
+/// callees, variables, windows, first call), and the frame drawn.
+fn load_preview(c: &mut Criterion) {
+    let mut csv = String::from("callee,var.name,var.plan\n");
+    for i in 0..100_000 {
+        csv.push_str(&format!("0086130{i:08},Ann,gold\n"));
+    }
+    let mut load = Load::new("1400000000", "15", Some("008601012345678"));
+    let ask = load.ask();
+    let (rows, bad) = check_rows(&ask.args().unwrap(), 1_400_000_000, csv.as_bytes()).unwrap();
+    let list = ListRead {
+        bytes: csv.into_bytes(),
+        rows,
+        bad,
+        file_error: None,
+        held: Vec::new(),
+        held_unknown: None,
+    };
+    let now_s = 1_800_000_000;
+    load.on_read(Ok(Box::new(list)), now_s);
+    let typed = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    c.bench_function("a key in the preview of a 100k-row list", |b| {
+        b.iter(|| {
+            load.on_key(&typed(KeyCode::Char('x')), now_s);
+            load.on_key(&typed(KeyCode::Backspace), now_s);
+            black_box(load.preview());
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(4));
-    targets = frames, key_to_wire
+    targets = frames, key_to_wire, load_preview
 }
 criterion_main!(benches);

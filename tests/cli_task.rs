@@ -501,6 +501,14 @@ fn a_task_with_retries_is_watched_to_its_end_and_its_results_come_home() {
         rows.push((batch.row, a.callee));
     }
     rows.sort();
+    // `task:ID` in History finds every try of this task, and none of another.
+    let of_task = |task_id: u64| ccc_dial::history::Filter {
+        task_id: Some(task_id),
+        ..Default::default()
+    };
+    let task_id: u64 = id.parse().unwrap();
+    assert_eq!(store.count(&of_task(task_id)).unwrap(), 4);
+    assert_eq!(store.count(&of_task(task_id + 1)).unwrap(), 0);
     assert_eq!(rows[0], (2, "008613000000001".to_string()));
     assert_eq!(
         rows[1..],

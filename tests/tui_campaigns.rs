@@ -8,7 +8,8 @@ use ccc_dial::ccc::actions::TaskState;
 use ccc_dial::dialer::task_control::TaskVerb;
 use ccc_dial::dialer::task_watch::Progress;
 use ccc_dial::history::{Campaign, LocalBatch, TaskPart, TaskPartStatus};
-use ccc_dial::tui::app::{App, Effect, Msg, Pane};
+use ccc_dial::tui::app::{App, Effect, Msg, Overlay, Pane};
+use ccc_dial::tui::bench_msg::BenchEffect;
 use ccc_dial::tui::campaigns::{CampaignEffect, CampaignMsg, POLL_MS};
 use crossterm::event::KeyCode;
 use tui_support::*;
@@ -175,17 +176,73 @@ fn stop_asks_first_and_pause_resume_go_at_once() {
 #[test]
 fn enter_shows_the_campaigns_calls_in_history() {
     let (mut app, _) = opened();
+    // A part not created yet has no TaskId: its batch id finds what it has.
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(app.history.filter, "batch:task:0123456789abcdef:2");
+    assert!(matches!(effects.first(), Some(Effect::QueryHistory { .. })));
+    key(&mut app, KeyCode::F(3));
+    app.update(Msg::Campaigns(CampaignMsg::Loaded(Ok(campaigns()))));
     key(&mut app, KeyCode::Down);
     let effects = key(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     assert_eq!(app.focus, Pane::History);
-    assert_eq!(app.history.filter, "batch:task:0123456789abcdef:1");
+    assert_eq!(app.history.filter, "task:17110");
     let Some(Effect::QueryHistory { filter, .. }) = effects.first() else {
         panic!("the list is asked for: {effects:?}");
     };
-    assert_eq!(
-        filter.batch.as_deref(),
-        Some("task:0123456789abcdef:1"),
-        "{filter:?}"
+    assert_eq!(filter.task_id, Some(17_110), "{filter:?}");
+    // A local batch: by its batch id.
+    key(&mut app, KeyCode::F(3));
+    app.update(Msg::Campaigns(CampaignMsg::Loaded(Ok(campaigns()))));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.history.filter, "batch:fedcba9876543210");
+}
+
+#[test]
+fn s_opens_the_campaigns_statistics() {
+    let (mut app, _) = opened();
+    key(&mut app, KeyCode::Down);
+    let effects = key(&mut app, KeyCode::Char('S'));
+    let [Effect::Bench(BenchEffect::GatherStats(filter))] = effects.as_slice() else {
+        panic!("the statistics are gathered: {effects:?}");
+    };
+    assert_eq!(filter.task_id, Some(17_110));
+    assert!(matches!(app.overlay, Some(Overlay::Stats(_))));
+    let (mut app, _) = opened();
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    let effects = key(&mut app, KeyCode::Char('S'));
+    let [Effect::Bench(BenchEffect::GatherStats(filter))] = effects.as_slice() else {
+        panic!("the statistics are gathered: {effects:?}");
+    };
+    assert_eq!(filter.batch.as_deref(), Some("fedcba9876543210"));
+}
+
+#[test]
+fn tries_brought_home_are_counted_and_told() {
+    let (mut app, _) = opened();
+    progress(&mut app, TaskState::Running, running(10_000, 4_210));
+    let home = ccc_dial::dialer::task_home::Home {
+        tries: 40,
+        reports: 12,
+    };
+    assert!(
+        app.update(Msg::Campaigns(CampaignMsg::Home {
+            task_id: 17_110,
+            home
+        }))
+        .is_empty()
+    );
+    let Some(Overlay::Campaigns(c)) = &app.overlay else {
+        panic!("the view stays open");
+    };
+    assert!(matches!(c.list[1], Campaign::Server { home: 1_240, .. }));
+    assert!(
+        app.log
+            .iter()
+            .any(|n| n.text
+                == "Task 17110: 40 tries brought into the history (12 with an AI report)")
     );
 }

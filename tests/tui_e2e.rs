@@ -2,8 +2,11 @@
 //! keys, dial, see the attempt accepted with its SessionId; quit and find the form again on
 //! the next start; and no CPU spent while idle. Nothing touches the user's own files or
 //! credentials: HOME, the XDG directories, the history and the settings point into a
-//! temporary directory, and the credential variables are removed.
+//! temporary directory, and the credential variables are removed (a test against the
+//! standalone simulator is given the simulator's own).
 #![cfg(unix)]
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,6 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ccc_dial::history::{AttemptStatus, Filter, Page, Store};
+use ccc_dial::sim::{SIM_SECRET_ID, SIM_SECRET_KEY};
+use support::cli::{StandaloneSim, TASK_CALLER};
 
 const TMUX: &str = "/usr/bin/tmux";
 
@@ -75,6 +80,24 @@ impl Session {
     /// Starts the dialer in a `w`x`h` window.
     fn start_at(&self, w: u16, h: u16) {
         let command = format!("{} {}", self.env(), env!("CARGO_BIN_EXE_ccc-dial"));
+        self.launch(w, h, &command);
+        self.wait_for("no real phone will ring");
+    }
+
+    /// Starts the dialer in a 160x48 window, signed with the simulator's credentials and
+    /// sent to the standalone simulator at `url`.
+    fn start_against(&self, url: &str) {
+        let command = format!(
+            "{} TENCENTCLOUD_SECRET_ID={SIM_SECRET_ID} TENCENTCLOUD_SECRET_KEY={SIM_SECRET_KEY} \
+             {} --endpoint {url}",
+            self.env(),
+            env!("CARGO_BIN_EXE_ccc-dial")
+        );
+        self.launch(160, 48, &command);
+        self.wait_for("LIVE · real phones ring");
+    }
+
+    fn launch(&self, w: u16, h: u16, command: &str) {
         let (w, h) = (w.to_string(), h.to_string());
         self.tmux(&[
             "new-session",
@@ -85,9 +108,8 @@ impl Session {
             &w,
             "-y",
             &h,
-            &command,
+            command,
         ]);
-        self.wait_for("no real phone will ring");
     }
 
     /// Quits by `key`; with a call still live the dialer asks first, and the key again
@@ -139,7 +161,11 @@ impl Session {
     }
 
     fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_for_long(needle, 15)
+    }
+
+    fn wait_for_long(&self, needle: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let screen = self.screen();
             if screen.contains(needle) {
@@ -395,4 +421,81 @@ fn hangup_and_quit_signals_restore_the_terminal_and_keep_the_form() {
         let draft = std::fs::read_to_string(s.path("config/draft.json")).unwrap();
         assert!(draft.contains("15"), "SIG{signal}: {draft}");
     }
+}
+
+/// From the dialer on the simulator (its clock 600 times faster): load a CSV in the
+/// Campaigns view, start it as a server task, watch it to its end there, and find every try
+/// in the history under the task.
+#[test]
+fn a_csv_loaded_in_the_dialer_runs_as_a_server_task_to_its_end() {
+    let s = Session::new();
+    let sim = StandaloneSim::start_with(s.dir.path(), &["--time-scale", "600"]);
+    std::fs::create_dir_all(s.path("config")).unwrap();
+    std::fs::write(
+        s.path("config/settings.toml"),
+        "default_sdk_app_id = 1400000000\n",
+    )
+    .unwrap();
+    // Ann and Cat answer; the simulator's 00999200202 never does, and is tried twice.
+    std::fs::create_dir_all(s.path("home")).unwrap();
+    std::fs::write(
+        s.path("home/calls.csv"),
+        "callee,var.name\n008613000000001,Ann\n00999200202,Bob\n008613000000003,Cat\n",
+    )
+    .unwrap();
+    s.start_against(&sim.url);
+    s.keys(&["BTab", "BTab", "Down"]); // Agent pane, AIAgentId
+    s.text("15");
+    s.keys(&["Enter", "F3"]);
+    s.wait_for("No campaigns yet");
+    s.keys(&["l"]);
+    s.wait_for("Load a CSV");
+    s.text("~/cal");
+    s.keys(&["Tab"]);
+    s.wait_for("File ~/calls.csv");
+    s.keys(&["Enter"]);
+    s.wait_for("Task settings");
+    s.text(TASK_CALLER); // the caller, selected first
+    s.keys(&["Down", "Down", "Down"]); // tries
+    s.text("2");
+    s.keys(&["Down", "Down"]); // retry on
+    s.text("no-answer");
+    let screen = s.wait_for("tries       2 (retry after 600 s, on no-answer (202))");
+    assert!(screen.contains("3 rows ready, 0 with bad data"), "{screen}");
+    s.keys(&["Enter"]);
+    s.wait_for("Start a server task of 3 callees on the LIVE service");
+    s.keys(&["y"]);
+    let screen = s.wait_for_long("completed · answered 2 · unanswered 1", 60);
+    assert!(screen.contains("3/3"), "{screen}");
+    // Every try comes home under the task: Ann's, Cat's, and Bob's two.
+    let store = Store::open(s.path("history.db")).unwrap().0;
+    // Tasks are recorded under the endpoint's host, as attempts are.
+    let campaigns = store.campaigns("127.0.0.1", 10).unwrap();
+    let task_id = campaigns
+        .iter()
+        .find_map(|c| c.task_id())
+        .expect("the task is recorded");
+    let of_task = Filter {
+        task_id: Some(task_id),
+        ..Filter::default()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.count(&of_task).unwrap() < 4 {
+        assert!(
+            Instant::now() < deadline,
+            "tries never came home:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    s.wait_for("home 4");
+    let tries = store.list(&of_task, Page::first(10)).unwrap();
+    assert_eq!(tries.len(), 4);
+    let bob = tries.iter().filter(|a| a.callee == "00999200202").count();
+    assert_eq!(bob, 2, "the unanswered callee was tried twice");
+    assert!(tries.iter().all(|a| a.status == AttemptStatus::Finished));
+    // Enter shows them in History, by the task.
+    s.keys(&["Enter"]);
+    s.wait_for(&format!("task:{task_id}"));
+    s.quit("C-c");
 }

@@ -4,6 +4,7 @@
 mod create;
 mod plan;
 mod service;
+mod tell;
 mod watch;
 
 use clap::{Args, Subcommand};
@@ -11,9 +12,11 @@ use clap::{Args, Subcommand};
 use super::exit::{EXIT_CODES_HELP, Exit};
 use crate::cli::GlobalArgs;
 use crate::dialer::task_control::{TaskControlError, TaskVerb, control_task};
-pub use create::CreateArgs;
+pub use create::{Checked, CreateArgs, DEFAULT_PER_TASK, check_rows, create_checked, template};
+pub use plan::preview;
 pub use service::Target;
 use service::{Failed, all_tasks, api_failed, confirm, connect, escaped, failure, invalid};
+pub use tell::Tell;
 pub use watch::{ResultsArgs, WatchArgs};
 
 #[derive(Debug, Clone, Args)]

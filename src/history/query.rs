@@ -35,6 +35,8 @@ pub struct Filter {
     pub variable_value: Option<String>,
     /// A part of the batch id.
     pub batch: Option<String>,
+    /// The tries of the server task with this TaskId, brought home under its parts.
+    pub task_id: Option<u64>,
 }
 
 /// A page of a newest-first list.
@@ -130,6 +132,13 @@ impl Filter {
             push(
                 "batch_id LIKE ? ESCAPE '\\'",
                 vec![Value::Text(contains(batch))],
+            );
+        }
+        if let Some(task_id) = self.task_id {
+            push(
+                "batch_id IN (SELECT 'task:' || task_key || ':' || part FROM task \
+                 WHERE task_id = ?)",
+                vec![Value::Integer(task_id as i64)],
             );
         }
         if let Some(text) = self

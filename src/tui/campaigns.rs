@@ -2,14 +2,16 @@
 //! with its progress and state. A server task's counts come from the service, asked again
 //! only while it runs (one DescribeAutoCalloutTask per task every few seconds, inside the
 //! request budget); nothing is polled while idle. Pause, resume and stop a server task (stop
-//! asks first); Enter shows a campaign's calls in History.
+//! asks first); Enter shows a campaign's calls in History, S their statistics.
 
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::campaign_load::{ListAsk, ListRead, Load, LoadKey};
 use crate::ccc::actions::TaskState;
 use crate::dialer::task_control::TaskVerb;
+use crate::dialer::task_home::Home;
 use crate::dialer::task_watch::Progress;
 use crate::history::Campaign;
 
@@ -34,6 +36,10 @@ pub enum CampaignEffect {
         task_id: u64,
         verb: TaskVerb,
     },
+    /// Read and check a list, and which of its callees are held back.
+    Read(ListAsk),
+    /// Create the server task of this list (its bytes as previewed).
+    Start(ListAsk, Vec<u8>),
 }
 
 /// What the runtime brings back.
@@ -49,6 +55,16 @@ pub enum CampaignMsg {
         verb: TaskVerb,
         result: Result<String, String>,
     },
+    /// The finished tries of an ended task brought into the history.
+    Home {
+        task_id: u64,
+        home: Home,
+    },
+    Read(Result<Box<ListRead>, String>),
+    /// A line of what creating does.
+    Told(String),
+    /// The TaskIds created (or found created before), or why none was.
+    Started(Result<Vec<u64>, String>),
 }
 
 /// What a key in the view leads to.
@@ -56,10 +72,14 @@ pub enum CampaignMsg {
 pub enum CampaignsKey {
     Stay(Vec<CampaignEffect>),
     Close,
-    /// Show these calls in History: filter by this batch id.
+    /// Show these calls in History: the filter that finds them, as typed after `/`.
     Open(String),
+    /// Statistics over these calls: the same filter.
+    Stats(String),
     /// Tell the user.
     Say(String),
+    /// Load a CSV: the App gives the form's instance, agent and caller.
+    LoadList,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -72,8 +92,19 @@ pub struct Campaigns {
     pub confirm_stop: Option<u64>,
     pub loading: bool,
     pub error: Option<String>,
+    /// A CSV being loaded: its path, then its preview.
+    pub load: Option<Load>,
     /// Tasks with a look under way, so none is asked twice at once.
     polling: Vec<u64>,
+}
+
+/// The History filter of a campaign's calls: a created server task's tries by its TaskId,
+/// otherwise the batch id its attempts carry.
+pub fn calls_filter(c: &Campaign) -> String {
+    match c.task_id() {
+        Some(id) => format!("task:{id}"),
+        None => format!("batch:{}", c.batch_id()),
+    }
 }
 
 impl Campaigns {
@@ -106,7 +137,7 @@ impl Campaigns {
     }
 
     /// A message for the view; the effects it leads to.
-    pub fn on_msg(&mut self, msg: CampaignMsg) -> Vec<CampaignEffect> {
+    pub fn on_msg(&mut self, msg: CampaignMsg, now_s: i64) -> Vec<CampaignEffect> {
         match msg {
             CampaignMsg::Loaded(Ok(list)) => {
                 self.loading = false;
@@ -140,6 +171,47 @@ impl Campaigns {
                     }
                 }
             }
+            CampaignMsg::Home { task_id, home } => {
+                for c in &mut self.list {
+                    if let Campaign::Server {
+                        part,
+                        home: at_home,
+                        ..
+                    } = c
+                        && part.task_id == Some(task_id)
+                    {
+                        *at_home += home.tries as u64;
+                    }
+                }
+                Vec::new()
+            }
+            CampaignMsg::Read(read) => {
+                if let Some(load) = &mut self.load {
+                    load.on_read(read, now_s);
+                }
+                Vec::new()
+            }
+            CampaignMsg::Told(line) => {
+                if let Some(load) = &mut self.load {
+                    load.told.push(line);
+                }
+                Vec::new()
+            }
+            CampaignMsg::Started(Ok(_)) => {
+                // The new task is the newest campaign: listed first, and followed.
+                self.load = None;
+                self.selected = 0;
+                self.loading = true;
+                vec![CampaignEffect::Load]
+            }
+            CampaignMsg::Started(Err(why)) => {
+                if let Some(load) = &mut self.load {
+                    let mut told = std::mem::take(&mut load.told);
+                    told.push(why);
+                    load.on_started(told);
+                }
+                Vec::new()
+            }
             CampaignMsg::Controlled { task_id, .. } => {
                 // The state changed on the service: look again now.
                 let campaign = self.list.iter().find(|c| c.task_id() == Some(task_id));
@@ -152,7 +224,20 @@ impl Campaigns {
         }
     }
 
-    pub fn on_key(&mut self, key: &KeyEvent) -> CampaignsKey {
+    pub fn on_key(&mut self, key: &KeyEvent, now_s: i64) -> CampaignsKey {
+        if let Some(load) = &mut self.load {
+            return match load.on_key(key, now_s) {
+                LoadKey::Stay => CampaignsKey::Stay(Vec::new()),
+                LoadKey::Close => {
+                    self.load = None;
+                    CampaignsKey::Stay(Vec::new())
+                }
+                LoadKey::Read(ask) => CampaignsKey::Stay(vec![CampaignEffect::Read(ask)]),
+                LoadKey::Start(ask, bytes) => {
+                    CampaignsKey::Stay(vec![CampaignEffect::Start(ask, bytes)])
+                }
+            };
+        }
         if let Some(task_id) = self.confirm_stop.take() {
             return match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => self.control(task_id, TaskVerb::Stop),
@@ -171,9 +256,14 @@ impl Campaigns {
                 CampaignsKey::Stay(Vec::new())
             }
             KeyCode::Enter => match self.selected() {
-                Some(c) => CampaignsKey::Open(c.batch_id()),
+                Some(c) => CampaignsKey::Open(calls_filter(c)),
                 None => CampaignsKey::Stay(Vec::new()),
             },
+            KeyCode::Char('S') => match self.selected() {
+                Some(c) => CampaignsKey::Stats(calls_filter(c)),
+                None => CampaignsKey::Stay(Vec::new()),
+            },
+            KeyCode::Char('l') => CampaignsKey::LoadList,
             KeyCode::Char('g') => {
                 self.loading = true;
                 CampaignsKey::Stay(vec![CampaignEffect::Load])

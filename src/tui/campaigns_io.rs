@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::campaign_load_io;
 use super::campaigns::{CampaignEffect, CampaignMsg, LISTED};
 use super::msg::Msg;
 use crate::dialer::Dialer;
-use crate::dialer::task_control::{control_task, task_progress};
+use crate::dialer::task_control::control_task;
 
 pub fn run(dialer: &Dialer, tx: &UnboundedSender<Msg>, effect: CampaignEffect) {
-    let (dialer, tx) = (dialer.clone(), tx.clone());
+    let (dialer, tx, tx2) = (dialer.clone(), tx.clone(), tx.clone());
     let send = move |m: CampaignMsg| {
         let _ = tx.send(Msg::Campaigns(m));
     };
@@ -33,11 +34,31 @@ pub fn run(dialer: &Dialer, tx: &UnboundedSender<Msg>, effect: CampaignEffect) {
         } => {
             tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_millis(after_ms)).await;
-                let _permit = dialer.limiter().acquire().await;
-                let result = task_progress(dialer.client(), sdk_app_id, task_id)
-                    .await
-                    .map_err(|e| format!("{e}; {}", e.hint()));
+                // Each request takes its own place in the budget: a place held here would
+                // leave none for the records at a rate of 1 a second.
+                let result = dialer.follow_task(sdk_app_id, task_id).await;
+                let result = match result {
+                    Ok((state, progress, home)) => {
+                        if home.tries > 0 {
+                            send(CampaignMsg::Home { task_id, home });
+                        }
+                        Ok((state, progress))
+                    }
+                    Err(e) => Err(crate::printable::escape(&e.to_string()).into_owned()),
+                };
                 send(CampaignMsg::Progress { task_id, result });
+            });
+        }
+        CampaignEffect::Read(ask) => {
+            tokio::spawn(async move {
+                let read = campaign_load_io::read(&dialer, ask).await;
+                send(CampaignMsg::Read(read.map(Box::new)));
+            });
+        }
+        CampaignEffect::Start(ask, bytes) => {
+            tokio::spawn(async move {
+                let started = campaign_load_io::start(&dialer, &tx2, ask, bytes).await;
+                send(CampaignMsg::Started(started));
             });
         }
         CampaignEffect::Control {

@@ -3,7 +3,9 @@
 use crossterm::event::KeyEvent;
 
 use super::app::{App, Overlay};
+use super::campaign_load::Load;
 use super::campaigns::{CampaignMsg, Campaigns, CampaignsKey};
+use super::filter::parse;
 use super::msg::{Effect, Level};
 use super::pane::Pane;
 
@@ -18,7 +20,16 @@ impl App {
         let Some(Overlay::Campaigns(c)) = &mut self.overlay else {
             return Vec::new();
         };
-        match c.on_key(key) {
+        match c.on_key(key, self.now_ms.div_euclid(1_000)) {
+            CampaignsKey::LoadList => {
+                let d = &self.form.draft;
+                c.load = Some(Load::new(
+                    &d.sdk_app_id,
+                    &d.agent_id,
+                    d.callers.first().map(String::as_str),
+                ));
+                Vec::new()
+            }
             CampaignsKey::Stay(effects) => effects.into_iter().map(Effect::Campaigns).collect(),
             CampaignsKey::Close => {
                 self.overlay = None;
@@ -28,15 +39,20 @@ impl App {
                 self.notify(Level::Info, text);
                 Vec::new()
             }
-            CampaignsKey::Open(batch_id) => {
+            CampaignsKey::Open(filter) => {
                 self.overlay = None;
                 self.focus = Pane::History;
                 self.detail_open = false;
-                let effect = self
-                    .history
-                    .filter_by(&format!("batch:{batch_id}"), self.now_ms);
+                let effect = self.history.filter_by(&filter, self.now_ms);
                 effect.into_iter().collect()
             }
+            CampaignsKey::Stats(text) => match parse(&text, self.now_ms) {
+                Ok(filter) => self.open_stats(filter, text),
+                Err(e) => {
+                    self.notify(Level::Error, e.to_string());
+                    Vec::new()
+                }
+            },
         }
     }
 
@@ -62,9 +78,35 @@ impl App {
                 ),
             }
         }
+        match &msg {
+            CampaignMsg::Home { task_id, home } => self.notify(
+                Level::Success,
+                format!(
+                    "Task {task_id}: {} tries brought into the history ({} with an AI report)",
+                    home.tries, home.reports
+                ),
+            ),
+            CampaignMsg::Started(Ok(ids)) => {
+                let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+                self.notify(
+                    Level::Success,
+                    format!(
+                        "Task {} created and recorded; followed here",
+                        ids.join(", ")
+                    ),
+                );
+            }
+            CampaignMsg::Started(Err(why)) => {
+                self.notify(Level::Error, format!("The task was not created: {why}"));
+            }
+            _ => {}
+        }
         let Some(Overlay::Campaigns(c)) = &mut self.overlay else {
             return Vec::new();
         };
-        c.on_msg(msg).into_iter().map(Effect::Campaigns).collect()
+        c.on_msg(msg, self.now_ms.div_euclid(1_000))
+            .into_iter()
+            .map(Effect::Campaigns)
+            .collect()
     }
 }

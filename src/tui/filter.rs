@@ -21,6 +21,7 @@ pub const KEYS: &[(&str, &str)] = &[
         "a variable sent; var:NAME or var:=VALUE alone",
     ),
     ("batch:ID", "a part of the batch id"),
+    ("task:ID", "the tries of the server task with this TaskId"),
     (
         "since:, until:",
         "2026-11-01, \"2026-11-01 14:00\", or an age: 7d",
@@ -80,6 +81,14 @@ fn term(filter: &mut Filter, key: &str, value: &str, now_ms: i64) -> Result<(), 
             filter.variable_value = Some(val.trim().to_string()).filter(|v| !v.is_empty());
         }
         "batch" => filter.batch = text,
+        "task" => {
+            filter.task_id = Some(value.parse().map_err(|_| {
+                FilterError(format!(
+                    "`task:{value}` is not a TaskId; give its digits, e.g. task:{}",
+                    example(key)
+                ))
+            })?);
+        }
         "since" => filter.since_ms = Some(when(value, now_ms)?),
         "until" => filter.until_ms = Some(when(value, now_ms)?),
         "label" => filter.label = text,
@@ -104,6 +113,7 @@ fn example(key: &str) -> &'static str {
         "agent" => "15",
         "var" | "variable" => "name=ann",
         "since" | "until" => "2026-11-01",
+        "task" => "17110",
         _ => "…",
     }
 }
@@ -222,6 +232,8 @@ mod tests {
         assert!(err("outcom:busy").contains("the keys are outcome, agent"));
         assert!(err("outcome:bussy").contains("no outcome `bussy`; try answered"));
         assert!(err("agent:").contains("e.g. agent:15"));
+        assert!(err("task:abc").contains("is not a TaskId; give its digits, e.g. task:17110"));
+        assert_eq!(parse("task:17110", NOW).unwrap().task_id, Some(17_110));
         assert!(err("since:yesterday").contains("write a date (2026-11-01)"));
     }
 

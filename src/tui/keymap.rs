@@ -244,7 +244,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "F3, Alt-7",
         "anywhere",
-        "campaigns: batches and tasks; pause, resume, stop",
+        "campaigns: load a CSV, stats, pause, resume, stop",
         When::Anywhere,
         &[
             (Code(K::F(3)), A::OpenCampaigns),

@@ -9,6 +9,8 @@ pub mod app;
 pub mod attempts;
 pub mod bench;
 pub mod bench_msg;
+pub mod campaign_load;
+pub mod campaign_load_io;
 pub mod campaigns;
 mod campaigns_io;
 mod campaigns_keys;

@@ -48,7 +48,7 @@ impl SweepPrompt {
 }
 
 /// `~/sets.csv` as the shell would read it.
-fn expand_home(path: &str) -> String {
+pub(super) fn expand_home(path: &str) -> String {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => format!("{}/{rest}", home.to_string_lossy()),
         _ => path.to_owned(),

@@ -12,10 +12,11 @@ use super::plan::{self, part_name, part_request, task_key};
 use super::service::{
     self, Failed, Target, api_failed, confirm, connect, failure, invalid, print_line,
 };
+use super::tell::{Streams, Tell};
 use crate::ccc::actions::{CreateAutoCalloutTask, TaskRequestError};
 use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
-use crate::cli::batch::rows::{self, Defaults, Row};
+use crate::cli::batch::rows::{self, BadRow, Defaults, Row};
 use crate::cli::exit::{EXIT_CODES_HELP, Exit};
 use crate::cli::guard::GuardArgs;
 use crate::dialer::now_ms;
@@ -97,7 +98,6 @@ pub struct CreateArgs {
     pub guard: GuardArgs,
 }
 
-/// The request every part shares, from the options.
 /// The option a refused field came from, so the message names what the user typed.
 fn flag_of(e: &TaskRequestError) -> Option<&'static str> {
     Some(match e {
@@ -115,7 +115,8 @@ fn flag_of(e: &TaskRequestError) -> Option<&'static str> {
     })
 }
 
-fn template(
+/// The request every part shares, from the options.
+pub fn template(
     args: &CreateArgs,
     app: u64,
     now_s: i64,
@@ -213,8 +214,13 @@ fn template(
     ))
 }
 
-/// Reads and checks every row; any bad row stops the command before anything is sent.
-fn read_rows(args: &CreateArgs, app: u64, bytes: &[u8]) -> Result<Vec<Row>, Failed> {
+/// Every row of the file, and those with bad data. A row naming another agent is refused:
+/// a task has one agent.
+pub fn check_rows(
+    args: &CreateArgs,
+    app: u64,
+    bytes: &[u8],
+) -> Result<(Vec<Row>, Vec<BadRow>), String> {
     let defaults = Defaults {
         sdk_app_id: app.to_string(),
         agent: Some(args.agent.trim().to_string()),
@@ -222,16 +228,23 @@ fn read_rows(args: &CreateArgs, app: u64, bytes: &[u8]) -> Result<Vec<Row>, Fail
         ..Default::default()
     };
     let file = args.file.display();
-    let (rows, bad) = rows::parse(bytes, &defaults).map_err(|e| invalid(format!("{file}: {e}")))?;
+    let (rows, bad) = rows::parse(bytes, &defaults).map_err(|e| format!("{file}: {e}"))?;
     if let Some(other) = rows
         .iter()
         .find(|r| r.request.agent_id.to_string() != args.agent.trim())
     {
-        return Err(invalid(format!(
+        return Err(format!(
             "{file}:{}: a task has one agent; remove the agent column or make it {}",
             other.line, args.agent
-        )));
+        ));
     }
+    Ok((rows, bad))
+}
+
+/// Reads and checks every row; any bad row stops the command before anything is sent.
+fn read_rows(args: &CreateArgs, app: u64, bytes: &[u8]) -> Result<Vec<Row>, Failed> {
+    let file = args.file.display();
+    let (rows, bad) = check_rows(args, app, bytes).map_err(invalid)?;
     if !bad.is_empty() {
         for b in bad.iter().take(20) {
             eprintln!("{file}:{}: {}", b.line, b.problems.join("; "));
@@ -248,6 +261,37 @@ fn read_rows(args: &CreateArgs, app: u64, bytes: &[u8]) -> Result<Vec<Row>, Fail
         return Err(invalid(format!("{file} has no rows")));
     }
     Ok(rows)
+}
+
+/// A list read and checked, ready to be created.
+pub struct Checked {
+    pub bytes: Vec<u8>,
+    pub rows: Vec<Row>,
+    pub template: CreateAutoCalloutTask,
+}
+
+/// The name every part's name starts with: `--name`, else the file's.
+fn stem(args: &CreateArgs) -> String {
+    args.name.clone().unwrap_or_else(|| {
+        args.file
+            .file_stem()
+            .map_or("task".into(), |s| s.to_string_lossy().into_owned())
+    })
+}
+
+/// The task key of this list and these options on `endpoint`.
+fn key_of(
+    args: &CreateArgs,
+    bytes: &[u8],
+    template: &CreateAutoCalloutTask,
+    endpoint: &str,
+) -> String {
+    let unresolved = CreateAutoCalloutTask {
+        not_before: 0,
+        not_after: None,
+        ..template.clone()
+    };
+    task_key(bytes, &unresolved, endpoint, &times_as_written(args))
 }
 
 pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> {
@@ -267,7 +311,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
     let rows = read_rows(&args, app, &bytes)?;
     let parts = rows.len().div_ceil(args.per_task);
     eprint!("{}", plan::preview(&template, &rows, parts, zone, now_s));
-    let (app, connected) = connect(global, &args.target).await?;
+    let (_, connected) = connect(global, &args.target).await?;
     let backend = &connected.backend;
     let host = backend
         .client
@@ -278,22 +322,8 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
     template
         .check_flavour(Flavour::of_endpoint(&host))
         .map_err(|e| invalid(e.to_string()))?;
-    let stem = args.name.clone().unwrap_or_else(|| {
-        args.file
-            .file_stem()
-            .map_or("task".into(), |s| s.to_string_lossy().into_owned())
-    });
-    let unresolved = CreateAutoCalloutTask {
-        not_before: 0,
-        not_after: None,
-        ..template.clone()
-    };
-    let key = task_key(
-        &bytes,
-        &unresolved,
-        &backend.label(),
-        &times_as_written(&args),
-    );
+    let stem = stem(&args);
+    let key = key_of(&args, &bytes, &template, &backend.label());
     if args.dry_run {
         return print_dry_run(
             &backend.client,
@@ -305,38 +335,61 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
         );
     }
     let session = crate::cli::headless::open(connected).map_err(failure)?;
-    let store = &session.store;
+    let ask = |parts: usize, callees: usize| {
+        Ok(args.yes || confirm(&format!("Create {parts} task(s) for {callees} callees?"))?)
+    };
+    let checked = Checked {
+        bytes,
+        rows,
+        template,
+    };
+    create_checked(&session.dialer, &args, checked, &ask, &Streams).await
+}
+
+/// Creates the tasks of a checked list, unless this list and these options were created
+/// before: holds back the callees an earlier call or task holds, asks `ask` (parts, callees),
+/// then creates each part, claimed and recorded before its request leaves.
+pub async fn create_checked(
+    dialer: &crate::dialer::Dialer,
+    args: &CreateArgs,
+    checked: Checked,
+    ask: &(dyn Fn(usize, usize) -> Result<bool, Failed> + Sync),
+    tell: &dyn Tell,
+) -> Result<Exit, Failed> {
+    let Checked {
+        bytes,
+        rows,
+        template,
+    } = checked;
+    let key = key_of(args, &bytes, &template, dialer.backend_label());
+    let store = dialer.store();
     let recorded = store.task_parts(&key).map_err(failure)?;
-    if already_created(&recorded, &key)? {
+    if already_created(&recorded, &key, tell)? {
         return Ok(Exit::Accepted);
     }
     let fresh_history = args.guard.check_history(store).map_err(failure)?;
-    let dialer = session.dialer.clone().with_claim(args.guard.rule());
-    let plans = plan_parts(&dialer, &args, &recorded, rows, fresh_history).await?;
+    let dialer = dialer.clone().with_claim(args.guard.rule());
+    let plans = plan_parts(&dialer, args, &recorded, rows, fresh_history, tell).await?;
     let callees: usize = plans.parts.iter().map(|p| p.rows.len()).sum();
     if plans.parts.is_empty() {
-        eprintln!("nothing to create: every callee is held back");
+        tell.say("nothing to create: every callee is held back".into());
         return Ok(Exit::Held);
     }
-    if !args.yes
-        && !confirm(&format!(
-            "Create {} task(s) for {callees} callees?",
-            plans.parts.len(),
-        ))?
-    {
-        eprintln!("nothing created");
+    if !ask(plans.parts.len(), callees)? {
+        tell.say("nothing created".into());
         return Ok(Exit::Accepted);
     }
     let creator = Creator {
-        client: &session.backend.client,
+        client: dialer.client(),
         store,
-        app,
+        app: template.sdk_app_id,
         key: &key,
-        stem: &stem,
-        endpoint: session.backend.label(),
+        stem: &stem(args),
+        endpoint: dialer.backend_label().to_string(),
         source: args.file.display().to_string(),
         template: &template,
         rule: dialer.claim_rule().clone(),
+        tell,
     };
     let exit = creator.parts(plans.parts).await?;
     Ok(if plans.held > 0 {
@@ -368,6 +421,7 @@ async fn plan_parts(
     recorded: &[TaskPart],
     rows: Vec<Row>,
     fresh_history: bool,
+    tell: &dyn Tell,
 ) -> Result<Plans, Failed> {
     let store = dialer.store();
     // Each line an earlier part holds: which part, and where in it. The rows are moved, never
@@ -412,17 +466,17 @@ async fn plan_parts(
     let before = pending.len();
     pending.retain(|row| match held.get(&row.request.callee) {
         Some(h) if h.in_flight() || rule.overridden.is_none() => {
-            eprintln!("line {}: held back: {h}", row.line);
+            tell.say(format!("line {}: held back: {h}", row.line));
             false
         }
         _ => true,
     });
     let held = before - pending.len();
     if held > 0 {
-        eprintln!(
+        tell.say(format!(
             "{held} callees held back (called recently, in flight or in another task); \
              --allow-recent takes those not in flight"
-        );
+        ));
     }
     let fresh = split(pending, args.per_task);
     let total = (earlier.len() + fresh.len()) as u32;
@@ -507,23 +561,19 @@ fn print_dry_run(
 
 /// Whether every part of this task key was created before; if so its task ids are printed,
 /// so running the same command again creates nothing twice.
-fn already_created(recorded: &[TaskPart], key: &str) -> Result<bool, Failed> {
+fn already_created(recorded: &[TaskPart], key: &str, tell: &dyn Tell) -> Result<bool, Failed> {
     let all_created = recorded
         .first()
         .is_some_and(|p| recorded.len() == p.parts as usize)
         && recorded.iter().all(|p| p.status == TaskPartStatus::Created);
     if all_created {
         for p in recorded {
-            let id = p.task_id.unwrap_or(0);
-            print_line(
-                &id.to_string(),
-                &format!("task {id} exists and is recorded"),
-            )?;
+            tell.task(p.task_id.unwrap_or(0))?;
         }
-        eprintln!(
+        tell.say(format!(
             "already created from this list and settings (task key {}); add --again to create it anew",
             &key[..12]
-        );
+        ));
     }
     Ok(all_created)
 }
@@ -538,6 +588,7 @@ struct Creator<'a> {
     source: String,
     template: &'a CreateAutoCalloutTask,
     rule: ClaimRule,
+    tell: &'a dyn Tell,
 }
 
 impl Creator<'_> {
@@ -549,9 +600,7 @@ impl Creator<'_> {
             let outcome = self.part(plan).await?;
             exit = exit.worst(outcome);
             if outcome == Exit::Unknown {
-                eprintln!(
-                    "stopping: run the same command again to look the task up before anything else is sent"
-                );
+                self.tell.say("stopping: run the same command again to look the task up before anything else is sent".into());
                 break;
             }
         }
@@ -572,11 +621,9 @@ impl Creator<'_> {
         match earlier.as_ref().map(|p| p.status) {
             Some(TaskPartStatus::Created) => {
                 let id = earlier.and_then(|p| p.task_id).unwrap_or(0);
-                print_line(
-                    &id.to_string(),
-                    &format!("task {id} exists and is recorded"),
-                )?;
-                eprintln!("part {part}/{parts}: created earlier as task {id}");
+                self.tell.task(id)?;
+                self.tell
+                    .say(format!("part {part}/{parts}: created earlier as task {id}"));
                 return Ok(Exit::Accepted);
             }
             Some(TaskPartStatus::Queued | TaskPartStatus::Unknown) => {
@@ -584,16 +631,15 @@ impl Creator<'_> {
                 match self.find(&name).await.map_err(|e| api_failed(&e))? {
                     Some(id) => {
                         self.settle(part, TaskPartStatus::Created, Some(id), None)?;
-                        print_line(
-                            &id.to_string(),
-                            &format!("task {id} exists and is recorded"),
-                        )?;
-                        eprintln!(
+                        self.tell.task(id)?;
+                        self.tell.say(format!(
                             "part {part}/{parts}: found on the service as task {id} (not sent again)"
-                        );
+                        ));
                         return Ok(Exit::Accepted);
                     }
-                    None => eprintln!("part {part}/{parts}: not on the service; sending it now"),
+                    None => self.tell.say(format!(
+                        "part {part}/{parts}: not on the service; sending it now"
+                    )),
                 }
             }
             Some(TaskPartStatus::Rejected) => {
@@ -616,14 +662,11 @@ impl Creator<'_> {
             Ok(reply) => {
                 let id = reply.data.task_id;
                 self.settle(part, TaskPartStatus::Created, Some(id), None)?;
-                print_line(
-                    &id.to_string(),
-                    &format!("task {id} exists and is recorded"),
-                )?;
-                eprintln!(
+                self.tell.task(id)?;
+                self.tell.say(format!(
                     "part {part}/{parts}: created task {id} with {} callees ({name})",
                     rows.len()
-                );
+                ));
                 Ok(Exit::Accepted)
             }
             Err(e) => self.failed(part, parts, &name, &e).await,
@@ -658,7 +701,9 @@ impl Creator<'_> {
             .max(unix_now());
         loop {
             if rows.is_empty() {
-                eprintln!("part {part}/{parts}: every callee is held back; not created");
+                self.tell.say(format!(
+                    "part {part}/{parts}: every callee is held back; not created"
+                ));
                 return Ok(false);
             }
             let request = part_request(self.template, rows, name.to_string());
@@ -690,7 +735,8 @@ impl Creator<'_> {
             let taken: HashSet<u64> = held.iter().map(|h| h.line).collect();
             for h in held {
                 let shown = crate::dialer::HeldBack::from_history(&h.callee, h.hold);
-                eprintln!("line {}: held back: {shown}", h.line);
+                self.tell
+                    .say(format!("line {}: held back: {shown}", h.line));
             }
             rows.retain(|r| !taken.contains(&r.line));
         }
@@ -721,27 +767,26 @@ impl Creator<'_> {
                 // Look once right away; the answer may have been lost after the task was made.
                 if let Ok(Some(id)) = self.find(name).await {
                     settle(TaskPartStatus::Created, Some(id))?;
-                    print_line(
-                        &id.to_string(),
-                        &format!("task {id} exists and is recorded"),
-                    )?;
-                    eprintln!(
+                    self.tell.task(id)?;
+                    self.tell.say(format!(
                         "part {part}/{parts}: the answer was lost, but the task exists: {id}"
-                    );
+                    ));
                     return Ok(Exit::Accepted);
                 }
                 settle(TaskPartStatus::Unknown, None)?;
-                eprintln!("part {part}/{parts}: outcome unknown: {e}");
+                self.tell
+                    .say(format!("part {part}/{parts}: outcome unknown: {e}"));
                 Ok(Exit::Unknown)
             }
             Outcome::NotSent => {
                 settle(TaskPartStatus::Rejected, None)?;
-                eprintln!("part {part}/{parts}: not sent: {e}");
+                self.tell.say(format!("part {part}/{parts}: not sent: {e}"));
                 Ok(Exit::NotSent)
             }
             _ => {
                 settle(TaskPartStatus::Rejected, None)?;
-                eprintln!("part {part}/{parts}: {e}\n{}", e.hint());
+                self.tell
+                    .say(format!("part {part}/{parts}: {e}\n{}", e.hint()));
                 Ok(Exit::Rejected)
             }
         }

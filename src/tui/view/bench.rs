@@ -50,7 +50,7 @@ fn waiting(frame: &mut Frame, area: Rect, text: String, t: &Theme) {
 }
 
 /// `label text`, with the terminal cursor in the text when it has the keyboard.
-fn input_line<'a>(
+pub(super) fn input_line<'a>(
     frame: &mut Frame,
     at: Rect,
     label: &'a str,

@@ -71,10 +71,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &Campaigns, t: &Them
     let inner_w = r.width.saturating_sub(2) as usize;
     let wide = inner_w >= 120;
     let title = if wide {
-        " Campaigns · Enter its calls in History · p pause · r resume · s stop · g reload · Esc close "
+        " Campaigns · Enter its calls in History · S stats · l load a CSV · p pause · r resume · s stop · g reload · Esc close "
     } else {
-        " Campaigns · Enter calls · p pause · r resume · s stop · Esc "
+        " Campaigns · Enter calls · S stats · l load · p/r/s pause/resume/stop "
     };
+    if let Some(load) = &view.load {
+        return super::campaign_load::draw(frame, r, app, load, t);
+    }
     let block = t.block(title, true, false);
     let (bar_w, name_w) = if wide { (20, 34) } else { (8, 22) };
     let mut lines: Vec<Line> = Vec::new();
@@ -91,7 +94,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &Campaigns, t: &Them
         let text = if view.loading {
             "Reading the history…"
         } else {
-            "No campaigns yet: run `ccc-dial batch FILE` or `ccc-dial task create FILE`."
+            "No campaigns yet: l loads a CSV (or run ccc-dial task create, or batch)."
         };
         lines.push(Line::styled(text, t.dim()));
     }

@@ -5,6 +5,7 @@ mod agent;
 mod bench;
 mod callee;
 mod callers;
+mod campaign_load;
 mod campaigns;
 pub mod compare;
 mod detail;
