@@ -283,24 +283,35 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
     Ok(conclude(&ended, total, &outcomes).worst(bad_exit))
 }
 
-/// Prints each row's signed request; nothing is sent.
+/// Prints each row's signed request; nothing is sent. The text goes out in blocks of some
+/// rows, through one buffer.
 fn print_dry_run(connected: &crate::session::Connected, plan: &Plan) -> Result<(), Failed> {
+    const BLOCK: usize = 64 * 1024;
+    let written = |e: std::io::Error| failure(format!("stdout could not be written ({e})"));
+    let mut text = String::with_capacity(BLOCK + 4096);
     for row in plan.rows() {
         let prepared = connected
             .backend
             .client
             .prepare(&row.request.to_action(), unix_now())
             .map_err(failure)?;
-        let text = format!(
-            "# line {}: {}\n{}\n",
-            row.line,
-            row.request.callee,
-            headless::dry_run_text(&prepared)
-        );
-        headless::write_stdout(&text)
-            .map_err(|e| failure(format!("stdout could not be written ({e})")))?;
+        for part in [
+            "# line ",
+            &row.line.to_string(),
+            ": ",
+            &row.request.callee,
+            "\n",
+        ] {
+            text.push_str(part);
+        }
+        headless::write_dry_run(&prepared, &mut text);
+        text.push('\n');
+        if text.len() >= BLOCK {
+            headless::write_stdout(&text).map_err(written)?;
+            text.clear();
+        }
     }
-    Ok(())
+    headless::write_stdout(&text).map_err(written)
 }
 
 /// Tells how the run ended: what the history could not record, what stopped it, and how
