@@ -64,11 +64,50 @@ fn bad_rows_or_options_stop_everything_before_a_request() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("Tries must be 1 to 3"));
+    assert!(
+        stderr(&out).contains("--tries: Tries must be 1 to 3"),
+        "names the option typed: {}",
+        stderr(&out)
+    );
+    let out = create(&sandbox, &sim, "ok.csv", &["--retry-interval", "5m"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--retry-interval: "),
+        "{}",
+        stderr(&out)
+    );
     assert!(creates(&sim).is_empty());
     assert!(
         sim.requests().is_empty(),
         "nothing reached the service at all"
+    );
+}
+
+#[test]
+fn on_the_built_in_simulator_the_sdk_app_id_is_the_simulators_own() {
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path("ok.csv"), "callee\n008613000000001\n").unwrap();
+    let out = sandbox
+        .command()
+        .args(["task", "create"])
+        .arg(sandbox.path("ok.csv"))
+        .args([
+            "--sim",
+            "--agent",
+            "15",
+            "--caller",
+            support::cli::TASK_CALLER,
+        ])
+        .args(["--not-before", "2030-01-02", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2030-01-02 00:00:00"),
+        "a date alone is its midnight in the task's zone: {}",
+        stderr(&out)
     );
 }
 

@@ -12,7 +12,7 @@ use super::plan::{self, part_name, part_request, task_key};
 use super::service::{
     self, Failed, Target, api_failed, confirm, connect, failure, invalid, print_line,
 };
-use crate::ccc::actions::CreateAutoCalloutTask;
+use crate::ccc::actions::{CreateAutoCalloutTask, TaskRequestError};
 use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::cli::batch::rows::{self, Defaults, Row};
@@ -98,6 +98,23 @@ pub struct CreateArgs {
 }
 
 /// The request every part shares, from the options.
+/// The option a refused field came from, so the message names what the user typed.
+fn flag_of(e: &TaskRequestError) -> Option<&'static str> {
+    Some(match e {
+        TaskRequestError::Tries(_) => "--tries",
+        TaskRequestError::RetryInterval(_) => "--retry-interval",
+        TaskRequestError::RetryHangupType(_) => "--retry-on",
+        TaskRequestError::Window { .. } => "--not-before/--not-after",
+        TaskRequestError::TimeOfDay(_) | TaskRequestError::TimeRange { .. } => "--window",
+        TaskRequestError::DayType(_) | TaskRequestError::DayOfWeek(_) => "--work-days",
+        TaskRequestError::MaxRing(_) => "--max-ring",
+        TaskRequestError::MainlandOnly => "--concurrency",
+        TaskRequestError::NoCallees
+        | TaskRequestError::NoCallers
+        | TaskRequestError::NoAgentOrIvr => return None,
+    })
+}
+
 fn template(
     args: &CreateArgs,
     app: u64,
@@ -153,7 +170,10 @@ fn template(
         callees: vec!["0".into()],
         ..Default::default()
     };
-    t.validate().map_err(|e| e.to_string())?;
+    t.validate().map_err(|e| match flag_of(&e) {
+        Some(flag) => format!("{flag}: {e}"),
+        None => e.to_string(),
+    })?;
     Ok((
         CreateAutoCalloutTask {
             callees: Vec::new(),
@@ -210,6 +230,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<Exit, Failed> 
     let app = service::sdk_app_id(
         args.target.sdk_app_id.as_deref(),
         &crate::cli::headless::settings(&env),
+        args.target.sim,
     )?;
     let now_s = unix_now();
     let (template, zone) = template(&args, app, now_s).map_err(invalid)?;

@@ -88,7 +88,8 @@ pub fn duration_s(text: &str) -> Result<i64, String> {
     Ok(total)
 }
 
-/// Unix seconds of `now`, an RFC 3339 time, or a local `YYYY-MM-DD HH:MM[:SS]` in `zone`.
+/// Unix seconds of `now`, an RFC 3339 time, or a local `YYYY-MM-DD[ HH:MM[:SS]]` in `zone`
+/// (a date alone is its midnight).
 pub fn moment(text: &str, zone: Tz, now_s: i64) -> Result<i64, String> {
     let text = text.trim();
     if text.eq_ignore_ascii_case("now") {
@@ -97,6 +98,10 @@ pub fn moment(text: &str, zone: Tz, now_s: i64) -> Result<i64, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp());
     }
+    let midnight = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(|d| format!("{d} 00:00"));
+    let text = midnight.as_deref().unwrap_or(text);
     for format in [
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
@@ -406,6 +411,7 @@ mod tests {
         assert_eq!(moment("2026-11-27 09:00", sh, 0), Ok(1_795_741_200));
         assert_eq!(moment("2026-11-27T01:00:00Z", sh, 0), Ok(1_795_741_200));
         assert_eq!(moment("now", sh, 42), Ok(42));
+        assert_eq!(moment("2026-11-27", sh, 0), Ok(1_795_708_800));
         assert!(
             moment("tomorrow", sh, 0)
                 .unwrap_err()

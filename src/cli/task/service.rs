@@ -49,16 +49,9 @@ pub fn api_failed(e: &ApiError) -> Failed {
     )
 }
 
-pub fn sdk_app_id(given: Option<&str>, settings: &Settings) -> Result<u64, Failed> {
-    let text = match (given, settings.default_sdk_app_id) {
-        (Some(id), _) => id.trim().to_string(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => {
-            return Err(invalid(
-                "--sdk-app-id is required (or set default_sdk_app_id in the settings)",
-            ));
-        }
-    };
+/// The SdkAppId given, else the settings' default, else on the simulator its own instance.
+pub fn sdk_app_id(given: Option<&str>, settings: &Settings, sim: bool) -> Result<u64, Failed> {
+    let text = crate::session::sdk_app_id(given, settings, sim).map_err(invalid)?;
     text.parse::<u64>()
         .ok()
         .filter(|v| *v > 0)
@@ -70,7 +63,11 @@ pub async fn connect(global: &GlobalArgs, target: &Target) -> Result<(u64, Conne
     let connected = headless::connect(global, target.sim)
         .await
         .map_err(failure)?;
-    let app = sdk_app_id(target.sdk_app_id.as_deref(), &connected.settings)?;
+    let app = sdk_app_id(
+        target.sdk_app_id.as_deref(),
+        &connected.settings,
+        target.sim,
+    )?;
     Ok((app, connected))
 }
 
