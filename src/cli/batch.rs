@@ -203,26 +203,7 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         callers: &plan.defaults.callers,
         endpoint: &session.backend.label(),
     });
-    let output = plan
-        .format
-        .map(|f| results::Results::create(f, args.out.as_ref()))
-        .transpose()
-        .map_err(failure)?;
-    let mut outcomes = Outcomes {
-        output,
-        tally: Tally::default(),
-        output_failed: None,
-    };
-    for b in &plan.checked.bad {
-        let result = RowResult {
-            line: b.line,
-            callee: b.callee.clone(),
-            outcome: "invalid".into(),
-            message: Some(b.problems.join("; ")),
-            ..Default::default()
-        };
-        outcomes.add(&result, "invalid", Exit::Invalid);
-    }
+    let mut outcomes = outcomes_of_bad_rows(&plan, &args)?;
     // The rows as they were before joining the batch's runs: queued ones are in flight in
     // another run if one is live, else left by a stopped run. Held to the end of the run.
     let earlier = session.store.batch_rows(&batch_id).map_err(failure)?;
@@ -281,6 +262,31 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         .map_err(failure)?;
     summary(&outcomes.tally, &batch_id);
     Ok(conclude(&ended, total, &outcomes).worst(bad_exit))
+}
+
+/// Where the results go, with the rows with bad data already counted and written.
+fn outcomes_of_bad_rows(plan: &Plan, args: &BatchArgs) -> Result<Outcomes, Failed> {
+    let output = plan
+        .format
+        .map(|f| results::Results::create(f, args.out.as_ref()))
+        .transpose()
+        .map_err(failure)?;
+    let mut outcomes = Outcomes {
+        output,
+        tally: Tally::default(),
+        output_failed: None,
+    };
+    for b in &plan.checked.bad {
+        let result = RowResult {
+            line: b.line,
+            callee: b.callee.clone(),
+            outcome: "invalid".into(),
+            message: Some(b.problems.join("; ")),
+            ..Default::default()
+        };
+        outcomes.add(&result, "invalid", Exit::Invalid);
+    }
+    Ok(outcomes)
 }
 
 /// Prints each row's signed request; nothing is sent. The text goes out in blocks of some
