@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ccc_dial::history::{Filter, Page, Store};
+use ccc_dial::history::{Entry, Event, Filter, Page, Store};
 use ccc_dial::results::Run;
 use ccc_dial::results::compare::Comparison;
 use ccc_dial::results::stats::Stats;
@@ -70,20 +70,26 @@ fn bench(c: &mut Criterion) {
     let (store, _) = Store::open(&path).unwrap();
     let mut runs = Vec::new();
     store
-        .for_each_entry(&Filter::default(), Page::first(6), |e| {
+        .for_each_entry(&Filter::default(), Page::first(6), |mut e| {
+            e.events.push(conversation(&e, 3 + runs.len()));
             runs.push(Run::new(e));
             Ok(())
         })
         .unwrap();
     let six = Comparison::new(runs);
     let mut small = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    c.bench_function("Compare view: draw 6 runs at 80x24", |b| {
-        b.iter(|| {
-            small
-                .draw(|f| compare::draw(f, f.area(), black_box(&six), 0, true, &theme))
-                .unwrap();
-        })
-    });
+    c.bench_function(
+        "Compare view: draw 6 runs at 80x24, transcripts of 3 to 8 rounds",
+        |b| {
+            b.iter(|| {
+                small
+                    .draw(|f| {
+                        compare::draw(f, f.area(), black_box(&six), 0, true, &theme);
+                    })
+                    .unwrap();
+            })
+        },
+    );
     c.bench_function("Stats view: draw the frame of 100,000 calls' stats", |b| {
         b.iter(|| {
             terminal
@@ -92,6 +98,27 @@ fn bench(c: &mut Criterion) {
         })
     });
     calls::in_fresh_process(MEMORY_CHILD, &path);
+}
+
+/// The interaction records of `rounds` rounds of a run, sentences of some length in two
+/// scripts, so that Compare wraps them in its columns.
+fn conversation(e: &Entry, rounds: usize) -> Event {
+    let events: Vec<_> = (0..rounds)
+        .map(|r| {
+            serde_json::json!({"RoundIndex": r, "Messages": [
+                {"UserReply": {"ASRTranscript": format!("第{r}轮：我想问一下我的订单什么时候能到？")}},
+                {"AISpeak": {"SpokenText": format!(
+                    "Round {r}: your order left the depot this morning and the courier brings it before six tomorrow evening.")}}]})
+        })
+        .collect();
+    Event {
+        attempt_id: e.attempt.id.clone(),
+        seq: 1_000,
+        at_ms: e.attempt.created_at_ms,
+        kind: "interaction".into(),
+        status: None,
+        detail: serde_json::json!({"offered": true, "events": events}),
+    }
 }
 
 fn peak_kib() -> u64 {

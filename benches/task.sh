@@ -8,23 +8,39 @@
 #      DescribeTelCdr pages against ceil(n / 100) and the AI reports of answered tries (three
 #      requests each, at the 20 a second budget: 1,000 answered tries take two and a half
 #      minutes), then `task results`: its pages, and the tags read back from the history.
-# Usage: benches/task.sh [ROWS] [RESULTS]   (defaults 100000 and 1000)
+#   Each figure comes with the load average beside it; step 1 runs REPEAT times (default 5)
+#   and gives median, min and max. Requests per action are counted from the simulator's log:
+#   per second of real time (its clock runs --time-scale times faster) and any answered
+#   RequestLimitExceeded.
+# Usage: [REPEAT=N] benches/task.sh [ROWS] [RESULTS]   (defaults 100000 and 1000)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cargo build --release --quiet --bin ccc-dial
 exec python3 - "$root" "${1:-100000}" "${2:-1000}" <<'PY'
-import json, math, os, shutil, subprocess, sys, tempfile, time
+import atexit, json, math, os, shutil, statistics, subprocess, sys, tempfile, time
+from datetime import datetime
 
 root, rows, results_rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+repeat = int(os.environ.get("REPEAT", "5"))
+scale = 200
 bin_ = os.path.join(root, "target/release/ccc-dial")
 work = tempfile.mkdtemp(prefix="ccc-dial-task-bench-")
 log = os.path.join(work, "sim.jsonl")
-sim = subprocess.Popen([bin_, "sim", "--port", "0", "--log", log, "--time-scale", "200",
+sim = subprocess.Popen([bin_, "sim", "--port", "0", "--log", log, "--time-scale", str(scale),
                         "--ring", "0.2", "--talk", "0.2", "--record-lag", "0",
                         "--task-max-callees", str(max(rows, results_rows))],
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 url = sim.stdout.readline().split()[-1]
+
+
+@atexit.register
+def cleanup():
+    sim.terminate()
+    sim.wait()
+    shutil.rmtree(work, ignore_errors=True)
+
+
 env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "TCCLI_"))}
 env.update(HOME=work, CCC_DIAL_HISTORY=os.path.join(work, "history.db"),
            CCC_DIAL_CONFIG=os.path.join(work, "settings.toml"),
@@ -32,111 +48,174 @@ env.update(HOME=work, CCC_DIAL_HISTORY=os.path.join(work, "history.db"),
            TENCENTCLOUD_SECRET_KEY="ccc-dial-simulator-key")
 common = ["--endpoint", url, "task"]
 app = ["--sdk-app-id", "1400000000"]
+agent = ["--agent", "15", "--caller", "008601012345678"]
 
 
-def csv(n, name):
+def load():
+    return "load " + " ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def spread(xs, unit):
+    return (f"median {statistics.median(xs):.2f} {unit} (min {min(xs):.2f}, max {max(xs):.2f}, "
+            f"{len(xs)} runs)")
+
+
+def csv(n, name, prefix, columns=True):
     path = os.path.join(work, name)
     with open(path, "w") as f:
-        f.write("callee,var.name,uui\n")
+        f.write("callee,var.name,uui\n" if columns else "callee\n")
         for i in range(n):
-            f.write(f"0086131{i:08d},person {i},row-{i + 2}\n")
+            f.write(f"{prefix}{i:08d},person {i},row-{i + 2}\n" if columns else
+                    f"{prefix}{i:08d}\n")
     return path
 
 
 def measured(args, sample=False):
-    """(seconds, peak RSS MiB, RSS samples MiB, exit code, stdout)."""
+    """(seconds, peak RSS MiB, [(seconds, RSS MiB)], exit code, stdout, stderr)."""
+    err_path = os.path.join(work, "stderr.txt")
     t = time.perf_counter()
-    child = subprocess.Popen([bin_] + common + args, env=env, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    samples = []
-    out = b""
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        if sample:
+    with open(err_path, "w") as err:
+        child = subprocess.Popen([bin_] + common + args, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=err)
+        out = child.stdout.read().decode()
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.005)
+    return (time.perf_counter() - t, usage.ru_maxrss / 1024, [],
+            os.waitstatus_to_exitcode(status), out, open(err_path).read())
+
+
+def sampled(args):
+    """As `measured`, sampling the resident memory every 0.2 s while it runs."""
+    err_path = os.path.join(work, "stderr.txt")
+    t = time.perf_counter()
+    with open(err_path, "w") as err, open(os.path.join(work, "stdout.txt"), "w") as out:
+        child = subprocess.Popen([bin_] + common + args, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=out, stderr=err)
+        samples = []
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
             try:
                 with open(f"/proc/{child.pid}/status") as s:
                     kb = next(int(l.split()[1]) for l in s if l.startswith("VmRSS"))
-                samples.append(kb / 1024)
+                samples.append((time.perf_counter() - t, kb / 1024))
             except (OSError, StopIteration):
                 pass
-        time.sleep(0.2 if sample else 0.005)
-    out = child.stdout.read().decode()
+            time.sleep(0.2)
     return (time.perf_counter() - t, usage.ru_maxrss / 1024, samples,
-            os.waitstatus_to_exitcode(status), out)
+            os.waitstatus_to_exitcode(status), open(os.path.join(work, "stdout.txt")).read(),
+            open(err_path).read())
 
 
-def count(action):
+def task_id(result, what):
+    took, _, _, code, out, err = result
+    ids = out.split()
+    if code != 0 or not ids:
+        sys.exit(f"{what}: exit {code} after {took:.1f} s and no TaskId; its stderr ends:\n"
+                 f"{err[-3000:]}")
+    return ids[0]
+
+
+def entries(since=0):
     with open(log) as f:
-        return sum(1 for l in f if json.loads(l)["action"] == action)
+        return [json.loads(l) for l in f][since:]
 
 
-def cdr_pages():
-    with open(log) as f:
-        return sum(1 for l in f if (r := json.loads(l))["action"] == "DescribeTelCdr"
-                   and "SessionIds" in (r.get("body") or {}))
+def per_action(logged):
+    """{action: (requests, most in one real second, RequestLimitExceeded answers)}."""
+    seconds = {}
+    for r in logged:
+        at = datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp() / scale
+        seconds.setdefault(r["action"], []).append((at, r["verdict"]))
+    out = {}
+    for action, hits in seconds.items():
+        times = sorted(t for t, _ in hits)
+        most, lo = 0, 0
+        for hi in range(len(times)):
+            while times[hi] - times[lo] >= 1.0:
+                lo += 1
+            most = max(most, hi - lo + 1)
+        limited = sum(1 for _, v in hits if v == "RequestLimitExceeded")
+        out[action] = (len(hits), most, limited)
+    return out
 
 
-def csv_from(n, name, prefix):
-    path = os.path.join(work, name)
-    with open(path, "w") as f:
-        f.write("callee,var.name,uui\n")
-        for i in range(n):
-            f.write(f"{prefix}{i:08d},person {i},row-{i + 2}\n")
-    return path
+def budget(logged):
+    return "; ".join(f"{a} {n} ({most} in the busiest second, {lim} refused over the budget)"
+                     for a, (n, most, lim) in sorted(per_action(logged).items()))
+
+
+def preview(path, label):
+    create = ["create", path] + app + agent + ["--per-task", str(rows), "--allow-recent"]
+    runs = [measured(create) for _ in range(repeat)]
+    codes = sorted({r[3] for r in runs})
+    print(f"{label}: {spread([r[0] for r in runs], 's')}; peak RSS "
+          f"{spread([r[1] for r in runs], 'MiB')} (exit {codes}: stopped before sending, as "
+          f"without --yes and a terminal; {load()})")
+    return create
 
 
 # --allow-recent: the history is checked for every callee, the service's call records are not
 # (that check sends one DescribeTelCdr per 20 callees, within the request budget).
-big = csv(rows, "big.csv")
-create = ["create", big] + app + ["--agent", "15", "--caller", "008601012345678",
-                                  "--per-task", str(rows), "--allow-recent"]
-took, peak, _, code, _ = measured(create)
-print(f"1. {rows} rows validated, previewed and checked against the history: {took:.2f} s, "
-      f"peak RSS {peak:.1f} MiB (exit {code}: stopped before sending, as without --yes and a "
-      f"terminal)")
+big = csv(rows, "big.csv", "0086131")
+create = preview(big, f"1. {rows} rows validated, previewed and checked against an empty history")
+# The task to watch is made of callees alone: 100,000 CalleeAttributes make a request of 11 MB,
+# over the 2 MiB the simulator takes in one request.
+plain = csv(rows, "plain.csv", "0086131", columns=False)
+made = measured(["create", plain] + app + agent + ["--per-task", str(rows), "--allow-recent",
+                                                   "--yes"])
+task = task_id(made, "creating the task")
+print(f"   created task {task} with {rows} callees in {made[0]:.1f} s, peak RSS "
+      f"{made[1]:.1f} MiB ({load()})")
+preview(csv(rows, "other.csv", "0086133"),
+        f"   {rows} other rows checked against a history holding those {rows} callees")
 
-took, _, _, code, out = measured(create + ["--yes"])
-task = out.split()[0]
-print(f"   created task {task} in {took:.1f} s (exit {code})")
-before = count("DescribeAutoCalloutTask")
-took, peak, samples, code, _ = measured(["watch", task] + app + ["--json", "--interval", "1",
-                                                                "--no-home"], sample=True)
-polls = count("DescribeAutoCalloutTask") - before
-settled = samples[len(samples) // 4:] or samples
+seen = len(entries())
+took, peak, samples, code, _, err = sampled(["watch", task] + app + ["--json", "--interval",
+                                                                     "1", "--no-home"])
+if code != 0:
+    sys.exit(f"watch: exit {code}: {err[-3000:]}")
+logged = entries(seen)
 tenths = [samples[min(len(samples) - 1, len(samples) * k // 10)] for k in range(11)] \
     if samples else []
-print(f"2. watch (counts only) of a {rows}-callee task to its end: {took:.1f} s, {polls} "
-      f"DescribeAutoCalloutTask ({polls / took:.2f} a second), RSS at each tenth of the run "
-      f"{', '.join(f'{m:.0f}' for m in tenths)} MiB, range after warm-up "
-      f"{min(settled) if settled else 0:.1f}-{max(settled) if settled else 0:.1f} MiB, "
-      f"peak {peak:.1f} MiB (exit {code})")
+settled = [m for _, m in samples[len(samples) // 4:]] or [0]
+print(f"2. watch --no-home of a {rows}-callee task to its end: {took:.1f} s wall; RSS at each "
+      f"tenth of the run {', '.join(f'{t:.0f}s:{m:.0f}' for t, m in tenths)} MiB; after "
+      f"warm-up {min(settled):.1f}-{max(settled):.1f} MiB; peak {peak:.1f} MiB; requests: "
+      f"{budget(logged)} (budget: 20 a second per action; {load()})")
 
-small = csv_from(results_rows, "small.csv", "0086132")
-took, _, _, code, out = measured(["create", small] + app + ["--agent", "15", "--caller",
-                                 "008601012345678", "--per-task", str(results_rows), "--yes",
-                                 "--allow-recent"])
-task = out.split()[0]
-pages0, ai0 = cdr_pages(), count("DescribeAICallExtractResult")
-took, peak, samples, code, _ = measured(["watch", task] + app + ["--json", "--interval", "1"],
-                                        sample=True)
-pages = cdr_pages() - pages0
-reports = count("DescribeAICallExtractResult") - ai0
+small = csv(results_rows, "small.csv", "0086132")
+task = task_id(measured(["create", small] + app + agent + [
+    "--per-task", str(results_rows), "--yes", "--allow-recent"]), "creating the results task")
+seen = len(entries())
+took, peak, samples, code, _, err = sampled(["watch", task] + app + ["--json", "--interval",
+                                                                     "1"])
+if code != 0:
+    sys.exit(f"watch: exit {code}: {err[-3000:]}")
+logged = entries(seen)
+pages = sum(1 for r in logged if r["action"] == "DescribeTelCdr" and "SessionIds" in
+            (r.get("body") or {}))
+reports = sum(1 for r in logged if r["action"] == "DescribeAICallExtractResult")
+tries = sum(1 for r in logged if r["action"] == "DescribeTelCdr"
+            for _ in (r.get("body") or {}).get("SessionIds", []))
 print(f"3. watch bringing home a {results_rows}-callee task as callees finish: {pages} "
-      f"DescribeTelCdr pages (ceil(n/100) = {math.ceil(results_rows / 100)}), {reports} "
-      f"answered tries' AI reports (3 requests each: {3 * reports}), {took:.1f} s, "
-      f"peak RSS {peak:.1f} MiB (exit {code})")
-pages0 = cdr_pages()
-took, peak, _, code, out = measured(["results", task] + app + ["--jsonl"])
-pages = cdr_pages() - pages0
+      f"DescribeTelCdr pages for {tries} tries (bound ceil(tries/100) = "
+      f"{math.ceil(tries / 100)}), {reports} answered tries' AI reports (3 requests each: "
+      f"{3 * reports}); {took:.1f} s wall, peak RSS {peak:.1f} MiB; requests: {budget(logged)} "
+      f"({load()})")
+seen = len(entries())
+took, peak, _, code, out, err = measured(["results", task] + app + ["--jsonl"])
+logged = entries(seen)
+pages = sum(1 for r in logged if r["action"] == "DescribeTelCdr" and "SessionIds" in
+            (r.get("body") or {}))
 lines = [json.loads(l) for l in out.splitlines() if l]
 answered = sum(1 for l in lines if l["state"] == "answered")
 with_tags = sum(1 for l in lines if l.get("tags"))
 print(f"   results: {pages} DescribeTelCdr pages for {len(lines)} callees, {answered} answered, "
       f"{with_tags} with tags from their report, {took:.1f} s, peak RSS {peak:.1f} MiB "
-      f"(exit {code})")
-sim.terminate()
-sim.wait()
-shutil.rmtree(work, ignore_errors=True)
+      f"(exit {code}; {load()})")
 PY

@@ -13,7 +13,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use serde_json::json;
-use tui_support::attempt;
+use tui_support::{attempt, conversation};
 
 const TONES: [&str; 6] = ["formal", "casual", "terse", "chatty", "calm", "angry"];
 
@@ -49,7 +49,17 @@ pub fn run(n: u32) -> Run {
         .collect();
     let tags = json!([{"InfoType": "Boolean", "InfoName": "Resolved", "Result": {"Boolean": n.is_multiple_of(2)}},
                       {"InfoType": "Text", "InfoName": "Issue", "Result": {"Text": "Parcel not delivered"}}]);
-    let events = vec![
+    let tone = TONES[n as usize % 6];
+    let greeting = format!("Hello bob, this is Support bot (dify), speaking {tone}.");
+    let answer = format!("Your parcel left the depot today; a {tone} courier brings it tomorrow.");
+    // Odd runs have a third round: the others leave it blank.
+    let said: &[(&str, &str)] = &[
+        ("", &greeting),
+        ("Where is my parcel?", &answer),
+        ("Thanks", "Goodbye."),
+    ];
+    let rounds_said = if answered { 2 + n as usize % 2 } else { 0 };
+    let mut events = vec![
         event(1, "cdr", json!({"record": record})),
         event(
             2,
@@ -62,6 +72,9 @@ pub fn run(n: u32) -> Run {
             json!({"rounds": if answered { json!(rounds) } else { json!([]) }}),
         ),
     ];
+    if rounds_said > 0 {
+        events.push(conversation(&a, 4, &said[..rounds_said]));
+    }
     Run::new(Entry {
         attempt: a,
         events,
@@ -161,26 +174,32 @@ fn compare_at_both_sizes_and_without_colour() {
     let c = comparison(3);
     for (w, h) in [(80, 24), (160, 48)] {
         let b = draw(w, h, true, |f, t| {
-            compare::draw(f, f.area(), &c, 0, true, t)
+            compare::draw(f, f.area(), &c, 0, true, t);
         });
         insta::assert_snapshot!(format!("compare_3_runs_{w}x{h}"), text(&b));
     }
     let six = comparison(6);
     let b = draw(80, 24, true, |f, t| {
-        compare::draw(f, f.area(), &six, 0, false, t)
+        compare::draw(f, f.area(), &six, 0, false, t);
     });
     insta::assert_snapshot!("compare_6_runs_80x24_all_variables", text(&b));
     let plain = draw(80, 24, false, |f, t| {
-        compare::draw(f, f.area(), &six, 0, false, t)
+        compare::draw(f, f.area(), &six, 0, false, t);
     });
     assert!(uncoloured(&plain));
     insta::assert_snapshot!("compare_6_runs_80x24_no_color", text(&plain));
     let scrolled = draw(80, 24, false, |f, t| {
-        compare::draw(f, f.area(), &six, 8, false, t)
+        compare::draw(f, f.area(), &six, 8, false, t);
     });
     let scrolled = text(&scrolled);
     assert!(!scrolled.contains("  attempt"), "{scrolled}");
     assert!(scrolled.contains("E2E med/p90"), "{scrolled}");
+    // Scrolled as far as it goes: the transcripts' last rounds fill the screen to its end.
+    let end = draw(80, 24, false, |f, t| {
+        let bottom = compare::draw(f, f.area(), &six, usize::MAX, true, t);
+        assert!(bottom > 0 && bottom < six.lines(true).len());
+    });
+    insta::assert_snapshot!("compare_6_runs_80x24_end_no_color", text(&end));
 }
 
 #[test]
@@ -222,4 +241,64 @@ fn latency_bars_with_median_and_p90_at_both_sizes_and_without_colour() {
         "{plain}"
     );
     assert!(plain.contains("ASR 202"), "{plain}");
+}
+
+#[test]
+fn transcripts_line_up_by_round_and_a_shorter_run_leaves_blanks() {
+    // Run 0 said two rounds, run 1 three, run 2 was not answered.
+    let c = comparison(3);
+    let said = |heading: &str| -> Vec<String> {
+        c.lines(true)
+            .into_iter()
+            .find(|l| l.heading == heading)
+            .unwrap_or_else(|| panic!("no {heading}"))
+            .cells
+    };
+    assert_eq!(
+        said("round 1 callee"),
+        ["Where is my parcel?", "Where is my parcel?", ""]
+    );
+    assert!(said("round 1 agent")[1].contains("a casual courier"));
+    assert_eq!(said("round 2 agent"), ["", "Goodbye.", ""]);
+    assert_eq!(said("round 2 callee"), ["", "Thanks", ""]);
+    assert!(
+        c.lines(true).iter().all(|l| l.heading != "round 0 callee"),
+        "nobody spoke before the greeting"
+    );
+    let json = c.to_json();
+    assert_eq!(json["Transcript"][2]["RoundIndex"], 2);
+    assert_eq!(
+        json["Transcript"][2]["Runs"],
+        json!([null, {"ASRTranscript": "Thanks", "SpokenText": "Goodbye."}, null])
+    );
+    assert_eq!(
+        json["Transcript"][0]["Runs"][0]["ASRTranscript"],
+        json!(null)
+    );
+    assert_eq!(json["Transcript"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_transcript_cannot_act_on_the_terminal() {
+    let mut hostile = run(0);
+    let said = conversation(
+        &hostile.attempt,
+        9,
+        &[("\u{1b}]0;owned\u{7}", "evil \u{202e}txt.exe \u{1b}[2J")],
+    );
+    hostile.report = ccc_dial::dialer::CallReport::from_events(&hostile.attempt, &[said]);
+    let c = Comparison::new(vec![hostile, run(1)]);
+    let b = draw(160, 48, false, |f, t| {
+        compare::draw(f, f.area(), &c, 0, true, t);
+    });
+    let screen = text(&b);
+    assert!(
+        screen.contains("evil \\u{202e}txt.exe \\u{1b}[2J"),
+        "{screen}"
+    );
+    assert!(screen.contains("\\u{1b}]0;owned\\u{7}"), "{screen}");
+    assert!(
+        !screen.contains(['\u{1b}', '\u{202e}', '\u{7}']),
+        "{screen}"
+    );
 }

@@ -86,6 +86,64 @@ fn bad_rows_or_options_stop_everything_before_a_request() {
 }
 
 #[test]
+fn typos_in_times_windows_days_and_retries_are_named_before_a_request() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start(sandbox.dir.path(), 1.0, 1.0);
+    std::fs::write(sandbox.path("ok.csv"), "callee\n008613000000001\n").unwrap();
+    for (options, says) in [
+        (&["--window", "9-12"][..], "--window: time \"9\" is not"),
+        (&["--window", "09:00-12:00;14:00-18:00"], "--window: time"),
+        (&["--window", "18:00-09:00"], "ends before it starts"),
+        (
+            &["--window", "09:00-12:00,11:00-13:00"],
+            "--window: 11:00:00-13:00:00 overlaps 09:00:00-12:00:00",
+        ),
+        (&["--work-days", "businessday"], "use everyday, business"),
+        (&["--work-days", "custom:Mon,Tuz"], "\"Tuz\" is not a day"),
+        (&["--retry-on", "noanswer"], "use some of: no-answer"),
+        (
+            &["--retry-on", "busy"],
+            "--retry-on retries nothing with one try per callee: add --tries 2 or 3",
+        ),
+        (
+            &["--retry-interval", "1h", "--tries", "1"],
+            "--retry-interval retries nothing with one try",
+        ),
+        (
+            &["--not-before", "tomorrow"],
+            "--not-before: \"tomorrow\" is not a time",
+        ),
+        (&["--not-before", "2026-02-30 09:00"], "--not-before:"),
+        (
+            &[
+                "--not-before",
+                "2030-12-01 09:00",
+                "--not-after",
+                "2030-11-30 09:00",
+            ],
+            "--not-after 2030-11-30 09:00:00 +08:00 is not after the first moment to call \
+             (2030-12-01 09:00:00 +08:00)",
+        ),
+        (
+            &["--not-after", "2020-01-01 09:00"],
+            "--not-after 2020-01-01 09:00:00 +08:00",
+        ),
+        (&["--time-zone", "Asia/Shanghia"], "--time-zone:"),
+    ] {
+        let out = create(&sandbox, &sim, "ok.csv", options).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{options:?}: {err}");
+        assert!(err.contains(says), "{options:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert!(sim.requests().is_empty(), "nothing reached the service");
+    assert!(
+        !sandbox.history_path().exists(),
+        "no history was even opened"
+    );
+}
+
+#[test]
 fn on_the_built_in_simulator_the_sdk_app_id_is_the_simulators_own() {
     let sandbox = Sandbox::new();
     std::fs::write(sandbox.path("ok.csv"), "callee\n008613000000001\n").unwrap();
@@ -209,6 +267,45 @@ fn running_create_twice_creates_one_task_and_shows_the_preview() {
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_ne!(stdout(&again).trim(), id, "--again makes a new task");
     assert_eq!(creates(&sim).len(), 2);
+}
+
+#[test]
+fn a_create_whose_answer_times_out_is_found_by_name_and_a_rerun_sends_nothing() {
+    let sandbox = Sandbox::new();
+    let sim = StandaloneSim::start_with(sandbox.dir.path(), &["--slow-answer", "5"]);
+    std::fs::write(
+        sandbox.path("list.csv"),
+        format!("callee\n008613000000001\n{SLOW}\n"),
+    )
+    .unwrap();
+    let first = create(&sandbox, &sim, "list.csv", &["--timeout", "1"])
+        .output()
+        .unwrap();
+    let err = stderr(&first);
+    assert_eq!(first.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the answer was lost, but the task exists"),
+        "{err}"
+    );
+    let id = stdout(&first).trim().to_string();
+    assert!(id.parse::<u64>().is_ok(), "the reconciled TaskId: {id:?}");
+    let lookups = sim
+        .requests()
+        .iter()
+        .filter(|r| r["action"] == "DescribeAutoCalloutTasks")
+        .count();
+    assert!(lookups >= 1, "looked up by name, not sent again");
+    let rerun = create(&sandbox, &sim, "list.csv", &["--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
+    assert_eq!(stdout(&rerun).trim(), id, "the same TaskId");
+    assert!(
+        stderr(&rerun).contains("already created"),
+        "{}",
+        stderr(&rerun)
+    );
+    assert_eq!(creates(&sim).len(), 1, "one CreateAutoCalloutTask in all");
 }
 
 #[test]

@@ -220,6 +220,36 @@ async fn compare_shows_the_differing_variables_outcomes_tags_and_medians() {
             "{spoken:?}"
         );
     }
+    // The transcripts round by round: each run's words at its own RoundIndex, null where it
+    // has no such round, computed here from the stored records.
+    let transcript = v["Transcript"].as_array().unwrap();
+    assert!(transcript.len() >= 2, "{v}");
+    for round in transcript {
+        let index = round["RoundIndex"].as_i64().unwrap();
+        for (shown, id) in round["Runs"].as_array().unwrap().iter().zip(&ids) {
+            let ccc_dial::dialer::Interactions::Records(rounds) = report(&store, id).interactions
+            else {
+                panic!("no interaction records");
+            };
+            let mine: Vec<_> = rounds
+                .iter()
+                .filter(|r| r.round_index == Some(index))
+                .collect();
+            if mine.is_empty() {
+                assert!(shown.is_null(), "{shown}");
+                continue;
+            }
+            let spoken: Vec<String> = mine
+                .iter()
+                .flat_map(|r| &r.messages)
+                .filter_map(|m| m.ai_speak.as_ref()?.spoken_text.clone())
+                .collect();
+            assert_eq!(
+                shown["SpokenText"].as_str(),
+                (!spoken.is_empty()).then(|| spoken.join(" ")).as_deref()
+            );
+        }
+    }
     let differing_tags = v["Differences"]["ExtractResults"].as_array().unwrap();
     assert!(!differing_tags.is_empty(), "the tone moves the tags: {v}");
 
@@ -242,6 +272,13 @@ async fn compare_shows_the_differing_variables_outcomes_tags_and_medians() {
         !table.contains("var dify-inputs-user"),
         "shared variables collapse: {table}"
     );
+    assert!(
+        table.lines().any(|l| l.starts_with("* round 1 agent")),
+        "{table}"
+    );
+    // Sentences wrap in their columns: no line runs past three 36-wide columns.
+    let widest = table.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 24 + 3 * 38, "{widest}: {table}");
     let all = stdout(
         &sandbox
             .command()
@@ -272,6 +309,16 @@ async fn compare_shows_the_differing_variables_outcomes_tags_and_medians() {
     assert!(
         md.contains("| **var dify-inputs-tone** | formal | casual | terse |"),
         "{md}"
+    );
+    let said = md
+        .lines()
+        .find(|l| l.starts_with("| **round 1 agent** |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        TONES
+            .iter()
+            .all(|t| said.contains(&format!("About your tone: {t}."))),
+        "{said}"
     );
 }
 
@@ -314,6 +361,30 @@ async fn compare_takes_runs_by_label_and_needs_two() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("at least two runs"),
+        "{}",
+        stderr(&out)
+    );
+    // The same run named twice, by its id and by its SessionId.
+    let session = store.get(&a).unwrap().unwrap().session_id.unwrap();
+    let out = sandbox
+        .command()
+        .args(["compare", a.short(), &session])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the keys name the same attempt"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sandbox
+        .command()
+        .args(["compare", &a.short()[..3], b.short()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("4 characters at least"),
         "{}",
         stderr(&out)
     );

@@ -5,20 +5,28 @@
 
 mod support;
 
-use ccc_dial::history::{AttemptId, AttemptStatus, CallEvent, EventUpdate, NewAttempt, Store};
+use ccc_dial::history::{
+    AttemptId, AttemptStatus, CallEvent, EventUpdate, Filter, NewAttempt, Store, Summary,
+    SummaryRow,
+};
+use ccc_dial::results::stats::Stats;
 use serde_json::{Value, json};
 use support::cli::{Sandbox, stderr, stdout};
 
 const T0: i64 = 1_793_541_600_000;
 
 fn queued(store: &Store, n: i64, agent: u64) -> AttemptId {
+    queued_as(store, n, agent, Some(format!("Bot {agent}")))
+}
+
+fn queued_as(store: &Store, n: i64, agent: u64, name: Option<String>) -> AttemptId {
     let a = NewAttempt {
         id: AttemptId::new(),
         created_at_ms: T0 + n * 1_000,
         endpoint: "simulator".into(),
         sdk_app_id: 1_400_000_000,
         agent_id: agent,
-        agent_name: Some(format!("Bot {agent}")),
+        agent_name: name,
         callee: format!("0086130{n:08}"),
         callers: vec![],
         variables: vec![],
@@ -38,19 +46,24 @@ fn event(store: &Store, id: &AttemptId, kind: &str, status: Option<AttemptStatus
     ccc_dial::dialer::record_with_summary(store, id, e).unwrap();
 }
 
-/// A finished call with this EndStatus, talk time and per-round E2E latencies.
-fn call(store: &Store, n: i64, agent: u64, end: i64, talk: i64, ete: &[f64]) -> AttemptId {
-    let id = queued(store, n, agent);
+/// The call record of a call that ended with this EndStatus after `talk` seconds.
+fn ended(store: &Store, id: &AttemptId, end: i64, talk: i64) {
     let accept = if end == 1 { 1_000 } else { 0 };
     let record = json!({"EndStatus": end, "RingTimestamp": 990, "AcceptTimestamp": accept,
         "EndedTimestamp": 1_000 + talk, "Duration": if end == 1 { talk } else { 0 }});
     event(
         store,
-        &id,
+        id,
         "cdr",
         Some(AttemptStatus::Finished),
         json!({"record": record}),
     );
+}
+
+/// A finished call with this EndStatus, talk time and per-round E2E latencies.
+fn call(store: &Store, n: i64, agent: u64, end: i64, talk: i64, ete: &[f64]) -> AttemptId {
+    let id = queued(store, n, agent);
+    ended(store, &id, end, talk);
     let rounds: Vec<Value> = ete
         .iter()
         .map(|v| json!({"ETELatency": v, "ASRLatency": 200}))
@@ -161,6 +174,19 @@ fn stats_count_outcomes_rates_talk_time_and_latency() {
         .unwrap();
     let v: Value = serde_json::from_slice(&labelled.stdout).unwrap();
     assert_eq!(v["attempts"], 2);
+    // A label mistyped (labels match exactly) is told, not just counted as nothing.
+    let typo = stdout(
+        &sandbox
+            .command()
+            .args(["stats", "--label", "Prompt-v2"])
+            .output()
+            .unwrap(),
+    );
+    assert!(typo.starts_with("0 attempts"), "{typo}");
+    assert!(
+        typo.contains("No attempt with the label `Prompt-v2` matches"),
+        "{typo}"
+    );
 }
 
 #[test]
@@ -241,4 +267,184 @@ fn a_history_written_before_is_checked_once_then_read_from_its_summaries() {
     let made = store.summaries_to_make(&filter).unwrap();
     assert_eq!(made, (vec![later], false));
     drop(bare);
+}
+
+/// A history of varied attempts: four agents (one never named), every outcome, talk times in
+/// every bucket, latency medians missing, negative or present, labels on some, and attempts
+/// still queued with no summary.
+fn varied(store: &Store) {
+    let mut seed: u64 = 7;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) % n
+    };
+    for n in 0..400 {
+        let agent = 15 + next(4);
+        // Agent 18 is never named; agent 17 only from its second attempt on.
+        let name = match agent {
+            18 => None,
+            17 if next(3) == 0 => None,
+            _ => Some(format!("Bot {agent} #{n}")),
+        };
+        let id = queued_as(store, n as i64, agent, name);
+        match next(5) {
+            0 => {}
+            1 => event(
+                store,
+                &id,
+                "rejected",
+                Some(AttemptStatus::Rejected),
+                json!({}),
+            ),
+            _ => {
+                let end = [1, 1, 1, 202, 206, 207][next(6) as usize];
+                // Every bucket's bounds, either side.
+                let talks = [0, 14, 15, 29, 30, 59, 60, 119, 120, 299, 300, 301, 1_000];
+                let talk = if end == 1 {
+                    talks[next(13) as usize]
+                } else {
+                    0
+                };
+                ended(store, &id, end, talk);
+                if next(3) > 0 {
+                    let rounds: Vec<Value> = (0..1 + next(4))
+                        .map(|_| {
+                            let ete = next(2_000) as f64 - 100.0;
+                            json!({"ETELatency": ete, "ASRLatency": next(300),
+                                   "LLMLatency": next(900), "TTSLatency": -1})
+                        })
+                        .collect();
+                    event(store, &id, "latency", None, json!({"rounds": rounds}));
+                }
+            }
+        }
+        let labels: Vec<String> = ["prompt-v2", "night", "zeta"]
+            .into_iter()
+            .filter(|_| next(4) == 0)
+            .map(String::from)
+            .collect();
+        if !labels.is_empty() {
+            store.annotate(&id, &labels, &[], None).unwrap();
+        }
+    }
+}
+
+/// An attempt read plainly: its agent, its labels, and its row.
+type Plain = (i64, Vec<String>, SummaryRow);
+
+/// The attempts as rows, read plainly in the order they were made (an agent's name is the
+/// one on its first attempt that has one), labels and all.
+fn rows(path: &std::path::Path) -> Vec<Plain> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT attempt.id, created_at_ms, agent_id, agent_name, status, o.word, o.end_status,
+                    o.ring_secs, o.talk_secs, o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms,
+                    o.tts_ms
+             FROM attempt LEFT JOIN summary o ON o.attempt_id = attempt.id
+             ORDER BY created_at_ms, attempt.rowid",
+        )
+        .unwrap();
+    let mut labels = conn
+        .prepare("SELECT name FROM label WHERE attempt_id = ?1 ORDER BY name")
+        .unwrap();
+    let plain: Vec<(String, SummaryRow)> = stmt
+        .query_map([], |r| {
+            let status: String = r.get(4)?;
+            Ok((
+                r.get(0)?,
+                SummaryRow {
+                    created_at_ms: r.get(1)?,
+                    agent_id: r.get::<_, i64>(2)? as u64,
+                    agent_name: r.get(3)?,
+                    status: status.parse().unwrap(),
+                    labels: Vec::new(),
+                    summary: Summary {
+                        word: r.get(5)?,
+                        end_status: r.get(6)?,
+                        ring_secs: r.get(7)?,
+                        talk_secs: r.get(8)?,
+                        medians: [r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
+                    },
+                },
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    plain
+        .into_iter()
+        .map(|(id, mut row)| {
+            row.labels = labels
+                .query_map([&id], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            (row.agent_id as i64, row.labels.clone(), row)
+        })
+        .collect()
+}
+
+#[test]
+fn counted_statistics_equal_a_plain_fold_over_the_same_rows() {
+    let sandbox = Sandbox::new();
+    let store = Store::open(sandbox.history_path()).unwrap().0;
+    varied(&store);
+    let rows = rows(sandbox.history_path().as_ref());
+    let queued = rows
+        .iter()
+        .filter(|r| r.2.summary == Summary::default())
+        .count();
+    assert!(queued > 20, "some attempts have no results: {queued}");
+    type Keep = Box<dyn Fn(&Plain) -> bool>;
+    let filters: Vec<(Filter, Keep)> = vec![
+        (Filter::default(), Box::new(|_| true)),
+        (
+            Filter {
+                agent_id: Some(17),
+                ..Filter::default()
+            },
+            Box::new(|r| r.0 == 17),
+        ),
+        (
+            Filter {
+                label: Some("night".into()),
+                ..Filter::default()
+            },
+            Box::new(|r| r.1.iter().any(|l| l == "night")),
+        ),
+        (
+            Filter {
+                since_ms: Some(T0 + 200_000),
+                ..Filter::default()
+            },
+            Box::new(|r| r.2.created_at_ms >= T0 + 200_000),
+        ),
+        (
+            Filter {
+                word: Some("answered".into()),
+                ..Filter::default()
+            },
+            Box::new(|r| r.2.summary.word.as_deref() == Some("answered")),
+        ),
+    ];
+    for (filter, keep) in filters {
+        let counted = Stats::gather(&store, &filter).unwrap();
+        let folded = Stats::fold(rows.iter().filter(|r| keep(r)).map(|r| r.2.clone()));
+        assert_eq!(counted, folded, "{filter:?}");
+        assert!(counted.all.attempts > 0 && counted.all.ete.median.is_some());
+    }
+    let all = Stats::gather(&store, &Filter::default()).unwrap();
+    assert_eq!(all.agents.len(), 4);
+    assert_eq!(
+        all.agents[3].name, "18",
+        "an agent never named shows its id"
+    );
+    assert_eq!(all.labels.len(), 3);
+    assert!(all.talk.iter().all(|(_, n)| *n > 0), "{:?}", all.talk);
+    assert_eq!(
+        Stats::read(&store, &Filter::default()).unwrap(),
+        Some(all),
+        "once made, summaries are read without writing"
+    );
 }

@@ -101,9 +101,27 @@ fn run(n: u32) -> Run {
             ["formal", "casual", "terse"][n as usize % 3].into(),
         ),
     ];
+    // Run 1 has a round fewer than the others.
+    let rounds: &[(&str, &str)] = match n {
+        1 => &[
+            ("", "您好，我是客服。"),
+            (
+                "我的包裹没到",
+                "Sorry to hear that; let me look up the parcel for you.",
+            ),
+        ],
+        _ => &[
+            ("", "您好，我是客服。"),
+            (
+                "我的包裹没到",
+                "I am sorry, the parcel is late: it leaves the depot tomorrow morning.",
+            ),
+            ("好的谢谢", "Thank you for your patience. Goodbye."),
+        ],
+    };
     Run::new(Entry {
+        events: vec![conversation(&a, 1, rounds)],
         attempt: a,
-        events: vec![],
         notes: Notes::default(),
     })
 }
@@ -146,15 +164,46 @@ fn compare_opens_on_two_marks_scrolls_by_keys_and_wheel_folds_and_closes() {
             modifiers: crossterm::event::KeyModifiers::NONE,
         })
     };
+    render(&mut app, 80, 24);
     app.update(wheel(MouseEventKind::ScrollDown));
-    assert_eq!(scroll(&app), 4);
+    // The folded table is 3 lines taller than the screen: the wheel stops where its end shows.
+    assert_eq!(scroll(&app), 3);
     app.update(wheel(MouseEventKind::ScrollUp));
-    assert_eq!(scroll(&app), 1);
+    assert_eq!(scroll(&app), 0);
     key(&mut app, KeyCode::End);
     let last = scroll(&app);
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(scroll(&app), last, "no scrolling past the last line");
-    assert!(!render(&mut app, 80, 24).contains("  attempt"));
+    assert_eq!(scroll(&app), last, "no scrolling past the end");
+    let end = render(&mut app, 80, 24);
+    assert!(!end.contains("  attempt"), "{end}");
+    assert!(
+        end.contains("TTS med/p90"),
+        "the end fills the screen: {end}"
+    );
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(scroll(&app), last - 1, "up from the end moves at once");
+    // The last rounds, a column each (the border, an 18-wide heading, 29-wide columns): run 1
+    // has no round 2, so its column stays blank there rather than taking run 0's round 1.
+    let columns = |heading: &str| -> (String, String) {
+        let line: Vec<char> = end
+            .lines()
+            .find(|l| l.contains(heading))
+            .unwrap_or_else(|| panic!("{heading}: {end}"))
+            .chars()
+            .collect();
+        let border = line.iter().position(|c| *c == '┃').unwrap();
+        let cut =
+            |from: usize, to: usize| line[border + from..border + to].iter().collect::<String>();
+        (cut(20, 49), cut(50, 79))
+    };
+    let (first, second) = columns("round 1 agent");
+    assert!(
+        first.starts_with("I am sorry") && second.starts_with("Sorry to hear"),
+        "{end}"
+    );
+    let (first, second) = columns("round 2 agent");
+    assert!(first.starts_with("Thank you"), "{end}");
+    assert_eq!(second.trim(), "", "{end}");
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
     assert_eq!(app.marks.len(), 2, "the marks stay for another look");

@@ -298,7 +298,8 @@ pub fn decode<A: Action>(
     // Whatever the server says reaches screens, logs and exports: no string of it may act
     // on a terminal.
     crate::printable::escape_json(&mut value);
-    let Some(response) = value.get("Response").and_then(Value::as_object) else {
+    // Taken out rather than copied: a long answer (a task's every callee) is held once.
+    let Some(Value::Object(response)) = value.get_mut("Response").map(Value::take) else {
         return Err(unknown(format!(
             "HTTP {status} with JSON that has no Response object"
         )));
@@ -336,7 +337,7 @@ pub fn decode<A: Action>(
             body: snippet(body),
         });
     };
-    match serde_json::from_value::<A::Response>(Value::Object(response.clone())) {
+    match serde_json::from_value::<A::Response>(Value::Object(response)) {
         Ok(data) => Ok(Reply {
             request_id,
             data,

@@ -10,6 +10,7 @@ use clap::Args;
 use crate::history::{AttemptId, ENV_PATH, Filter, Page, Store};
 use crate::results::compare::{Comparison, Line};
 use crate::results::{Run, printable};
+use crate::tui::msg::wrap;
 
 /// Compare runs side by side: variables (differences marked *), outcome, ring and talk time,
 /// extracted tags, and latency median / P90 per stage.
@@ -91,12 +92,18 @@ fn runs_of(store: &Store, args: &CompareArgs) -> anyhow::Result<Vec<Run>> {
             attempts.extend(store.get(&id)?);
         }
     }
+    let named = attempts.len();
     let mut seen: HashSet<AttemptId> = HashSet::new();
     attempts.retain(|a| seen.insert(a.id.clone()));
     attempts.sort_by_key(|a| a.created_at_ms);
     if attempts.len() < 2 {
+        let twice = if named > attempts.len() {
+            " (the keys name the same attempt)"
+        } else {
+            ""
+        };
         bail!(
-            "compare needs at least two runs, got {}; name more attempts, or use --label or --batch",
+            "compare needs at least two runs, got {}{twice}; name more attempts, or use --label or --batch",
             attempts.len()
         );
     }
@@ -106,17 +113,38 @@ fn runs_of(store: &Store, args: &CompareArgs) -> anyhow::Result<Vec<Run>> {
         .collect()
 }
 
-/// Cells with a differing row marked `*` before its heading.
-fn headed(line: &Line) -> (String, Vec<String>) {
+/// The widest a sentence of the transcript runs in the table before it wraps.
+const PROSE: usize = 36;
+
+/// The printed lines of a table line: a differing one marked `*` before its heading, its
+/// sentences wrapped (the heading on the first line only).
+fn headed(line: &Line) -> Vec<(String, Vec<String>)> {
     let mark = if line.differs { "* " } else { "  " };
-    (
-        format!("{mark}{}", line.heading),
-        line.cells.iter().map(|c| printable(c)).collect(),
-    )
+    let heading = format!("{mark}{}", line.heading);
+    let cells = line.cells.iter().map(|c| printable(c));
+    if !line.prose {
+        return vec![(heading, cells.collect())];
+    }
+    let wrapped: Vec<Vec<String>> = cells.map(|c| wrap(&c, PROSE)).collect();
+    let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+    (0..height)
+        .map(|i| {
+            let heading = if i == 0 {
+                heading.clone()
+            } else {
+                String::new()
+            };
+            let cells = wrapped
+                .iter()
+                .map(|w| w.get(i).cloned().unwrap_or_default())
+                .collect();
+            (heading, cells)
+        })
+        .collect()
 }
 
 fn write_table(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
-    let rows: Vec<(String, Vec<String>)> = lines.iter().map(headed).collect();
+    let rows: Vec<(String, Vec<String>)> = lines.iter().flat_map(headed).collect();
     let head = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     let columns = rows.first().map_or(0, |r| r.1.len());
     let widths: Vec<usize> = (0..columns)

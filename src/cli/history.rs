@@ -399,8 +399,15 @@ pub fn found(store: &Store, key: &str) -> anyhow::Result<Attempt> {
                 .path()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
+            let key = key.trim();
+            // Shorter starts are not looked up: they would name too many attempts.
+            let hint = if key.len() < 4 && key.chars().all(|c| c.is_ascii_hexdigit()) {
+                " (an attempt id's start needs 4 characters at least; 8 suffice)"
+            } else {
+                ""
+            };
             bail!(
-                "no attempt or SessionId `{key}` in the history at {place}; `ccc-dial history` lists them"
+                "no attempt or SessionId `{key}` in the history at {place}{hint}; `ccc-dial history` lists them"
             )
         }
     }

@@ -54,8 +54,13 @@ pub fn run(args: StatsArgs) -> anyhow::Result<()> {
         label: args.label.clone(),
         ..Filter::default()
     };
-    let store = super::history::open(args.db)?;
-    let stats = Stats::gather(&store, &filter)?;
+    // Counting only reads; summaries still to make (a history written by an earlier version,
+    // attempts recorded without them) need the history open to write.
+    let read = Stats::read(&super::history::open_to_read(args.db.clone())?, &filter)?;
+    let stats = match read {
+        Some(stats) => stats,
+        None => Stats::gather(&super::history::open(args.db)?, &filter)?,
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if args.json {
@@ -63,6 +68,13 @@ pub fn run(args: StatsArgs) -> anyhow::Result<()> {
         writeln!(out)?;
     } else {
         write_stats(&stats, &mut out)?;
+        if let Some(label) = args.label.as_deref().filter(|_| stats.all.attempts == 0) {
+            writeln!(
+                out,
+                "No attempt with the label `{}` matches; labels match whole and exactly, and `ccc-dial history label KEY {0}` adds one",
+                printable(label)
+            )?;
+        }
     }
     out.flush()?;
     Ok(())

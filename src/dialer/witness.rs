@@ -16,7 +16,7 @@ use super::word::CallWord;
 use crate::ccc::actions::{
     ACTIVE_SESSIONS_PAGE, DescribePSTNActiveSessionList, DescribeTelCdr, TelCdrInfo,
 };
-use crate::history::{AttemptStatus, Hold, Line, Store};
+use crate::history::{AttemptStatus, Hold, Lines, Store};
 
 /// Callees asked about per call-record query; records per page.
 const PHONES_PER_QUERY: usize = 20;
@@ -107,23 +107,23 @@ impl Dialer {
         let endpoint = self.backend_label().to_owned();
         let rule = self.claim_rule().clone();
         self.blocking_store(move |store| {
-            let mut held = HashMap::new();
-            for callee in &callees {
-                let line = Line {
-                    callee,
-                    sdk_app_id,
-                    endpoint: &endpoint,
-                };
-                if let Some(h) = store.holder(&line, now_ms(), &rule)? {
+            let lines = Lines {
+                callees: &callees,
+                sdk_app_id,
+                endpoint: &endpoint,
+            };
+            let holds = store.holders(&lines, now_ms(), &rule)?;
+            Ok(holds
+                .into_iter()
+                .map(|(callee, h)| {
                     let word = ended_as(store, &h);
-                    let mut back = HeldBack::from_history(callee, h);
+                    let mut back = HeldBack::from_history(&callee, h);
                     if let Some(word) = word {
                         back.outcome = word.to_string();
                     }
-                    held.insert(callee.clone(), back);
-                }
-            }
-            Ok(held)
+                    (callee, back)
+                })
+                .collect())
         })
         .await
         .map_err(|e| e.to_string())

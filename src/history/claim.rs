@@ -112,18 +112,58 @@ pub enum Claimed {
     Held(Hold),
 }
 
-// The most telling holder first: one in flight, then unknown, then the newest accepted.
-const HOLDER: &str = "
-    SELECT id, created_at_ms, status, session_id, batch_id, batch_row FROM attempt
-    WHERE callee = ?1 AND sdk_app_id = ?2 AND endpoint = ?3
-      AND (status = 'queued'
-           OR (?4 = 0 AND status = 'unknown')
-           OR (?4 = 0 AND status IN ('accepted', 'ringing', 'seat_joining', 'in_progress',
-                                     'finished')
-               AND created_at_ms >= ?5))
-    ORDER BY CASE status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
-             created_at_ms DESC
-    LIMIT 1";
+// The attempts that hold the callees `$callee` selects (?2 SdkAppId, ?3 endpoint, ?4 whether
+// overridden, ?5 the start of the window), the most telling first: one in flight, then
+// unknown, then the newest accepted. Looked up by callee whatever the planner guesses of a
+// list's size.
+macro_rules! holders {
+    ($callee:literal) => {
+        concat!(
+            "SELECT id, created_at_ms, status, session_id, batch_id, batch_row, callee
+             FROM attempt INDEXED BY attempt_claim
+             WHERE ",
+            $callee,
+            " AND sdk_app_id = ?2 AND endpoint = ?3
+               AND (status = 'queued'
+                    OR (?4 = 0 AND status = 'unknown')
+                    OR (?4 = 0 AND status IN ('accepted', 'ringing', 'seat_joining',
+                                              'in_progress', 'finished')
+                        AND created_at_ms >= ?5))
+             ORDER BY CASE status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
+                      created_at_ms DESC"
+        )
+    };
+}
+
+// A part not yet answered (queued) holds always; an unknown or created one, unless overridden,
+// holds until the window has passed after the task's last possible call. Same parameters.
+macro_rules! task_holders {
+    ($callee:literal) => {
+        concat!(
+            "SELECT t.task_key, t.part, t.name, t.task_id, t.status, c.line, t.created_at_ms,
+                    c.callee
+             FROM task_callee c INDEXED BY task_callee_claim
+                  JOIN task t ON t.task_key = c.task_key AND t.part = c.part
+             WHERE ",
+            $callee,
+            " AND t.sdk_app_id = ?2 AND t.endpoint = ?3
+               AND (t.status = 'queued'
+                    OR (?4 = 0 AND t.status = 'unknown')
+                    OR (?4 = 0 AND t.status = 'created'
+                        AND coalesce(t.last_call_ms, t.created_at_ms) >= ?5))
+             ORDER BY CASE t.status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
+                      t.created_at_ms DESC"
+        )
+    };
+}
+
+const HOLDER: &str = concat!(holders!("callee = ?1"), " LIMIT 1");
+const TASK_HOLDER: &str = concat!(task_holders!("c.callee = ?1"), " LIMIT 1");
+/// The same for every callee of the JSON array ?1, their rows in the same order; the last
+/// column names the callee.
+pub(super) const HOLDERS: &str = holders!("callee IN (SELECT value FROM json_each(?1))");
+pub(super) const TASK_HOLDERS: &str =
+    task_holders!("c.callee IN (SELECT value FROM json_each(?1))");
 
 /// The line a claim is about: one callee, on one SdkAppId and endpoint (port included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,20 +172,6 @@ pub struct Line<'a> {
     pub sdk_app_id: i64,
     pub endpoint: &'a str,
 }
-
-// A part not yet answered (queued) holds always; an unknown or created one, unless overridden,
-// holds until the window has passed after the task's last possible call.
-const TASK_HOLDER: &str = "
-    SELECT t.task_key, t.part, t.name, t.task_id, t.status, c.line, t.created_at_ms
-    FROM task_callee c JOIN task t ON t.task_key = c.task_key AND t.part = c.part
-    WHERE c.callee = ?1 AND t.sdk_app_id = ?2 AND t.endpoint = ?3
-      AND (t.status = 'queued'
-           OR (?4 = 0 AND t.status = 'unknown')
-           OR (?4 = 0 AND t.status = 'created'
-               AND coalesce(t.last_call_ms, t.created_at_ms) >= ?5))
-    ORDER BY CASE t.status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
-             t.created_at_ms DESC
-    LIMIT 1";
 
 /// What holds `line` as of `at_ms` under `rule`, if anything: an attempt in flight first,
 /// then a task part in flight, then the most telling of the rest.
@@ -163,11 +189,18 @@ pub(super) fn find_hold(
         return Ok(attempt.map(Hold::Attempt));
     }
     let task = find_task_holder(conn, line, at_ms, rule)?;
-    Ok(match (attempt, task) {
+    Ok(most_telling(attempt, task))
+}
+
+/// Of the attempt and the task part that hold one callee: an attempt in flight, then a task
+/// part in flight, then the attempt, then the task part.
+pub(super) fn most_telling(attempt: Option<Holder>, task: Option<TaskHolder>) -> Option<Hold> {
+    match (attempt, task) {
+        (Some(a), _) if a.status == AttemptStatus::Queued => Some(Hold::Attempt(a)),
         (_, Some(t)) if t.status == TaskPartStatus::Queued => Some(Hold::Task(t)),
         (Some(a), _) => Some(Hold::Attempt(a)),
         (None, t) => t.map(Hold::Task),
-    })
+    }
 }
 
 /// The first row of a holder query (`sql` takes callee, SdkAppId, endpoint, whether
@@ -180,16 +213,20 @@ fn query_hold<T>(
     rule: &ClaimRule,
     read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Option<T>> {
-    let window_ms = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
-    let since = at_ms.saturating_sub(window_ms);
     let args = params![
         line.callee,
         line.sdk_app_id,
         line.endpoint,
         rule.overridden.is_some(),
-        since
+        window_start(at_ms, rule)
     ];
     conn.prepare_cached(sql)?.query_row(args, read).optional()
+}
+
+/// The oldest moment an accepted call still holds its callee as of `at_ms`.
+pub(super) fn window_start(at_ms: i64, rule: &ClaimRule) -> i64 {
+    let window_ms = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
+    at_ms.saturating_sub(window_ms)
 }
 
 fn find_task_holder(
@@ -198,23 +235,22 @@ fn find_task_holder(
     at_ms: i64,
     rule: &ClaimRule,
 ) -> rusqlite::Result<Option<TaskHolder>> {
-    query_hold(conn, TASK_HOLDER, line, at_ms, rule, |r| {
-        let status: String = r.get(4)?;
-        Ok(TaskHolder {
-            task_key: r.get(0)?,
-            part: r.get(1)?,
-            name: r.get(2)?,
-            task_id: r.get::<_, Option<i64>>(3)?.map(|t| t as u64),
-            status: TaskPartStatus::parse(&status).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    4,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?,
-            line: r.get::<_, i64>(5)?.max(0) as u64,
-            created_at_ms: r.get(6)?,
-        })
+    query_hold(conn, TASK_HOLDER, line, at_ms, rule, task_holder_row)
+}
+
+/// A task holder from the columns of `TASK_HOLDER`, in its order.
+pub(super) fn task_holder_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskHolder> {
+    let status: String = r.get(4)?;
+    Ok(TaskHolder {
+        task_key: r.get(0)?,
+        part: r.get(1)?,
+        name: r.get(2)?,
+        task_id: r.get::<_, Option<i64>>(3)?.map(|t| t as u64),
+        status: TaskPartStatus::parse(&status).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        line: r.get::<_, i64>(5)?.max(0) as u64,
+        created_at_ms: r.get(6)?,
     })
 }
 
@@ -225,19 +261,22 @@ fn find_holder(
     at_ms: i64,
     rule: &ClaimRule,
 ) -> rusqlite::Result<Option<Holder>> {
-    query_hold(conn, HOLDER, line, at_ms, rule, |r| {
-        let batch_id: Option<String> = r.get(4)?;
-        let row: Option<i64> = r.get(5)?;
-        Ok(Holder {
-            id: AttemptId(r.get(0)?),
-            created_at_ms: r.get(1)?,
-            status: r.get(2)?,
-            session_id: r.get(3)?,
-            batch: batch_id.zip(row).map(|(batch_id, row)| BatchRef {
-                batch_id,
-                row: row.max(0) as u64,
-            }),
-        })
+    query_hold(conn, HOLDER, line, at_ms, rule, holder_row)
+}
+
+/// An attempt holder from the columns of `HOLDER`, in its order.
+pub(super) fn holder_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Holder> {
+    let batch_id: Option<String> = r.get(4)?;
+    let row: Option<i64> = r.get(5)?;
+    Ok(Holder {
+        id: AttemptId(r.get(0)?),
+        created_at_ms: r.get(1)?,
+        status: r.get(2)?,
+        session_id: r.get(3)?,
+        batch: batch_id.zip(row).map(|(batch_id, row)| BatchRef {
+            batch_id,
+            row: row.max(0) as u64,
+        }),
     })
 }
 
@@ -310,7 +349,7 @@ pub mod tests {
         }
     }
 
-    fn settle(store: &Store, id: &AttemptId, status: AttemptStatus) {
+    pub(in crate::history) fn settle(store: &Store, id: &AttemptId, status: AttemptStatus) {
         // Only the status matters here; the event says which, in the stored vocabulary.
         let event = super::super::CallEvent::Unrecognized {
             kind: status.as_str().into(),

@@ -19,6 +19,7 @@ mod attempt;
 pub mod batch;
 mod campaign;
 mod claim;
+mod claim_bulk;
 pub mod event;
 mod export;
 mod label;
@@ -28,6 +29,7 @@ mod read_only;
 mod schema;
 mod store;
 mod summary;
+mod tally;
 mod task;
 mod task_claim;
 
@@ -38,6 +40,7 @@ pub use attempt::{
 };
 pub use campaign::{Campaign, LocalBatch};
 pub use claim::{ClaimRule, Claimed, DEFAULT_WINDOW, Hold, Holder, Line, Override, TaskHolder};
+pub use claim_bulk::Lines;
 pub use event::{CallEvent, CallRecord, Fetched, PushKind};
 pub use export::{
     CSV_HEADER, ExportFormat, JsonSink, attempt_json, csv_error, csv_record, event_json,
@@ -48,6 +51,7 @@ pub use query::{Filter, Page};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use store::Store;
 pub use summary::{Summary, SummaryRow};
+pub use tally::{LabelCount, Medians, OutcomeCount, Tally};
 pub use task::{NewTaskPart, TaskPart, TaskPartStatus};
 pub use task_claim::HeldCallee;
 

@@ -130,6 +130,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE task ADD COLUMN claim_override TEXT;
     CREATE INDEX task_callee_claim ON task_callee (callee);
     ",
+    // 7: statistics read each attempt's agent, id and status from this index rather than from
+    // the attempts' long rows (their request and answer JSON).
+    "
+    CREATE INDEX attempt_tally ON attempt (agent_id, id, status);
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]

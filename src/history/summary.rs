@@ -44,7 +44,8 @@ const MISSING: &str = "(NOT EXISTS (SELECT 1 FROM summary o WHERE o.attempt_id =
 /// later event may have left stale.
 const CHECKED: &str = "summaries_checked";
 
-fn where_and(clause: &str, term: &str) -> String {
+/// `clause` (a WHERE clause, or empty) with `term` added.
+pub(super) fn where_and(clause: &str, term: &str) -> String {
     if clause.is_empty() {
         format!("WHERE {term}")
     } else {
@@ -60,14 +61,7 @@ impl Store {
         &self,
         filter: &Filter,
     ) -> Result<(Vec<AttemptId>, bool), HistoryError> {
-        let checked = self.with(|conn| {
-            let found: Option<String> = conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [CHECKED], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            Ok(found.is_some())
-        })?;
+        let checked = self.summaries_were_checked()?;
         let (clause, values) = if checked {
             filter.to_sql()
         } else {
@@ -85,6 +79,19 @@ impl Store {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })?;
         Ok((ids, !checked))
+    }
+
+    /// Whether every summary of the history has been checked against its events: until then
+    /// some may be stale.
+    pub fn summaries_were_checked(&self) -> Result<bool, HistoryError> {
+        self.with(|conn| {
+            let found: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", [CHECKED], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            Ok(found.is_some())
+        })
     }
 
     /// Notes that every summary of the history has been checked against its events.
@@ -109,46 +116,6 @@ impl Store {
                 save(&tx, id, *seq, o)?;
             }
             tx.commit()?;
-            Ok(())
-        })
-    }
-
-    /// Calls `f` on every matching attempt with its outcome (default when never made).
-    pub fn for_each_summary(
-        &self,
-        filter: &Filter,
-        mut f: impl FnMut(SummaryRow),
-    ) -> Result<(), HistoryError> {
-        let (clause, values) = filter.to_sql();
-        let sql = format!(
-            "SELECT created_at_ms, agent_id, agent_name, status,
-                    (SELECT group_concat(name, char(31)) FROM label l WHERE l.attempt_id = attempt.id),
-                    o.word, o.end_status, o.ring_secs, o.talk_secs,
-                    o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms, o.tts_ms
-             FROM attempt LEFT JOIN summary o ON o.attempt_id = attempt.id {clause}"
-        );
-        self.with(|conn| {
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
-            while let Some(r) = rows.next()? {
-                let labels: Option<String> = r.get(4)?;
-                f(SummaryRow {
-                    created_at_ms: r.get(0)?,
-                    agent_id: r.get::<_, i64>(1)?.max(0) as u64,
-                    agent_name: r.get(2)?,
-                    status: r.get(3)?,
-                    labels: labels
-                        .map(|l| l.split('\u{1f}').map(String::from).collect())
-                        .unwrap_or_default(),
-                    summary: Summary {
-                        word: r.get(5)?,
-                        end_status: r.get(6)?,
-                        ring_secs: r.get(7)?,
-                        talk_secs: r.get(8)?,
-                        medians: [r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
-                    },
-                });
-            }
             Ok(())
         })
     }

@@ -1,10 +1,13 @@
 //! A task part claims its callees like an attempt claims its one: in the same write
-//! transaction that records it, none may be held by an attempt or another task.
+//! transaction that records it, none may be held by an attempt or another task. The check
+//! is made in bulk, a query per chunk of callees, and the part with all its callees is
+//! committed at once.
 
 use rusqlite::{TransactionBehavior, params};
 
 use super::HistoryError;
-use super::claim::{ClaimRule, Hold, Line, Override, find_hold};
+use super::claim::{ClaimRule, Hold, Override};
+use super::claim_bulk::{Lines, find_holds};
 use super::store::Store;
 use super::task::{NewTaskPart, TaskPartStatus};
 
@@ -19,21 +22,24 @@ impl Store {
         let overridden = rule.overridden.as_ref().map(Override::as_stored);
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut held = Vec::new();
-            for (line, callee) in &p.callees {
-                let on = Line {
-                    callee,
-                    sdk_app_id: p.sdk_app_id,
-                    endpoint: &p.endpoint,
-                };
-                if let Some(hold) = find_hold(&tx, &on, p.at_ms, rule)? {
-                    held.push(HeldCallee {
+            let callees: Vec<&str> = p.callees.iter().map(|(_, c)| c.as_str()).collect();
+            let lines = Lines {
+                callees: &callees,
+                sdk_app_id: p.sdk_app_id,
+                endpoint: &p.endpoint,
+            };
+            let holds = find_holds(&tx, &lines, p.at_ms, rule)?;
+            let held: Vec<HeldCallee> = p
+                .callees
+                .iter()
+                .filter_map(|(line, callee)| {
+                    Some(HeldCallee {
                         line: *line,
                         callee: callee.clone(),
-                        hold,
-                    });
-                }
-            }
+                        hold: holds.get(callee)?.clone(),
+                    })
+                })
+                .collect();
             if !held.is_empty() {
                 return Ok(held);
             }

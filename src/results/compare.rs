@@ -1,7 +1,9 @@
-//! Runs side by side: which variables and tags differ, each run's outcome and latency.
+//! Runs side by side: which variables and tags differ, each run's outcome and latency, and
+//! their conversations aligned by round.
 
 use serde_json::{Value, json};
 
+use super::rounds::{self, Round};
 use super::{Run, Stage, ms};
 use crate::dialer::elapsed;
 
@@ -31,6 +33,8 @@ pub struct Line {
     pub heading: String,
     pub cells: Vec<String>,
     pub differs: bool,
+    /// The cells are sentences (a round of the transcript): wrapped rather than cut.
+    pub prose: bool,
 }
 
 /// Two or more runs compared.
@@ -41,6 +45,8 @@ pub struct Comparison {
     pub variables: Vec<Row>,
     /// Every extracted tag any run has, in first-seen order.
     pub tags: Vec<Row>,
+    /// Every round any run's transcript has, in order.
+    pub rounds: Vec<Round>,
 }
 
 /// The names in first-seen order across `lists`, with each list's value of each name.
@@ -94,6 +100,7 @@ impl Comparison {
             .collect();
         let (variables, tags) = (rows(&variables), rows(&tags));
         Comparison {
+            rounds: rounds::align(&runs),
             runs,
             variables,
             tags,
@@ -115,11 +122,13 @@ impl Comparison {
                 "Variables": differing(&self.variables, "Key"),
                 "ExtractResults": differing(&self.tags, "InfoName"),
             },
+            "Transcript": rounds::to_json(&self.rounds),
         })
     }
 
-    /// The table: what each run is, its variables and tags, then its outcome and latency.
-    /// With `collapse`, variables every run shares are left out.
+    /// The table: what each run is, its variables and tags, its outcome and latency, then
+    /// what the callee and the agent said in each round (blank where a run has no such
+    /// round). With `collapse`, variables every run shares are left out.
     pub fn lines(&self, collapse: bool) -> Vec<Line> {
         let each =
             |f: &dyn Fn(&Run) -> String| -> Vec<String> { self.runs.iter().map(f).collect() };
@@ -129,6 +138,7 @@ impl Comparison {
                 heading: heading.to_owned(),
                 cells,
                 differs,
+                prose: false,
             }
         };
         // Runs always differ by id: that row names the columns.
@@ -136,6 +146,7 @@ impl Comparison {
             heading: "attempt".into(),
             cells: each(&|r| r.attempt.id.short().to_owned()),
             differs: false,
+            prose: false,
         };
         let mut out = vec![
             names,
@@ -174,6 +185,27 @@ impl Comparison {
                     format!("{} / {}", ms(s.median), ms(s.p90))
                 }),
             ));
+        }
+        for round in &self.rounds {
+            for (who, text) in [
+                (
+                    "callee",
+                    (|s: &rounds::Said| s.callee.clone()) as fn(&_) -> _,
+                ),
+                ("agent", |s| s.agent.clone()),
+            ] {
+                let cells: Vec<String> = round
+                    .runs
+                    .iter()
+                    .map(|s| s.as_ref().and_then(text).unwrap_or_default())
+                    .collect();
+                if cells.iter().any(|c| !c.is_empty()) {
+                    out.push(Line {
+                        prose: true,
+                        ..line(&format!("round {} {who}", round.index), cells)
+                    });
+                }
+            }
         }
         out
     }

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod export;
+pub mod rounds;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -148,22 +149,10 @@ impl Run {
     }
 }
 
-/// Text safe to print on a terminal: control characters (escape sequences included) are
-/// shown escaped rather than obeyed.
+/// Text safe to print on a terminal: control characters (escape sequences included) and the
+/// marks that reorder text are shown escaped rather than obeyed.
 pub fn printable(s: &str) -> String {
-    if s.chars().any(char::is_control) {
-        s.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    } else {
-        s.to_owned()
-    }
+    crate::printable::escape(s).into_owned()
 }
 
 /// A latency in ms for tables: `812`, or `-` when unknown.

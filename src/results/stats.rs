@@ -1,6 +1,6 @@
 //! Statistics over any filter of the history: outcomes, answer rate, talk time, latency, per
-//! agent and per label. Read from the attempts' kept summaries, made first for any attempt
-//! whose summary is missing or older than its last event.
+//! agent and per label. Counted in SQL over the attempts' kept summaries, made first for any
+//! attempt whose summary is missing or older than its last event.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +10,7 @@ use super::Stage;
 use crate::dialer::Stat;
 use crate::dialer::keep_summaries;
 use crate::dialer::word::status_words;
-use crate::history::{Filter, HistoryError, Store, SummaryRow};
+use crate::history::{self, Filter, HistoryError, Store, SummaryRow};
 
 /// Talk-time buckets of answered calls: upper bounds in seconds, and their names.
 pub const TALK_BUCKETS: [(i64, &str); 6] = [
@@ -21,6 +21,11 @@ pub const TALK_BUCKETS: [(i64, &str); 6] = [
     (300, "2-5m"),
     (i64::MAX, "5m+"),
 ];
+
+/// The talk-time buckets' upper bounds, as the history counts them.
+fn talk_bounds() -> [i64; TALK_BUCKETS.len()] {
+    TALK_BUCKETS.map(|(max, _)| max)
+}
 
 /// Makes the summaries still to make among the matching attempts (the first time, every
 /// stale one of the history), a chunk per transaction so an interrupted run keeps its
@@ -63,6 +68,17 @@ struct Tally {
 }
 
 impl Tally {
+    fn count(&mut self, attempts: u64, placed: bool, answered: bool) {
+        let n = |yes: bool| if yes { attempts } else { 0 };
+        self.count_placed(attempts, n(placed), n(answered));
+    }
+
+    fn count_placed(&mut self, attempts: u64, placed: u64, answered: u64) {
+        self.attempts += attempts;
+        self.placed += placed;
+        self.answered += answered;
+    }
+
     fn add(&mut self, row: &SummaryRow) {
         self.attempts += 1;
         if row.summary.word.is_some() {
@@ -184,19 +200,87 @@ impl Folding {
 }
 
 impl Stats {
-    /// Folds the rows; they may come in any order.
+    /// Folds the rows one at a time: the plain computation that the counts of
+    /// [`Stats::gather`] are checked against, and statistics of rows at hand. An agent is named
+    /// after its first row that has a name: give the rows in the order they were made.
     pub fn fold(rows: impl IntoIterator<Item = SummaryRow>) -> Stats {
         let mut f = Folding::default();
         rows.into_iter().for_each(|r| f.add(r));
         f.finish()
     }
 
-    /// Makes any missing summary, then folds the matching attempts.
+    /// Makes any missing or stale summary, then counts the matching attempts.
     pub fn gather(store: &Store, filter: &Filter) -> Result<Stats, HistoryError> {
+        if !store.summaries_were_checked()? {
+            refresh(store, filter)?;
+        }
+        let tally = store.tally(filter, &talk_bounds())?;
+        if tally.unsummarised == 0 {
+            return Ok(Stats::counted(tally));
+        }
         refresh(store, filter)?;
-        let mut f = Folding::default();
-        store.for_each_summary(filter, |r| f.add(r))?;
-        Ok(f.finish())
+        Ok(Stats::counted(store.tally(filter, &talk_bounds())?))
+    }
+
+    /// Counts the matching attempts without writing to the history (it may be open only to
+    /// read); `None` when summaries are to be made first, through [`Stats::gather`].
+    pub fn read(store: &Store, filter: &Filter) -> Result<Option<Stats>, HistoryError> {
+        if !store.summaries_were_checked()? {
+            return Ok(None);
+        }
+        let tally = store.tally(filter, &talk_bounds())?;
+        Ok((tally.unsummarised == 0).then(|| Stats::counted(tally)))
+    }
+
+    /// The statistics of the history's counts.
+    fn counted(t: history::Tally) -> Stats {
+        let mut all = Tally::default();
+        let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
+        let mut talk = [0; TALK_BUCKETS.len()];
+        let mut agents: BTreeMap<u64, Tally> = BTreeMap::new();
+        for c in &t.outcomes {
+            let answered = c.word.as_deref() == Some("answered");
+            for tally in [&mut all, agents.entry(c.agent_id).or_default()] {
+                tally.count(c.attempts, c.word.is_some(), answered);
+            }
+            let word = match (&c.word, c.status) {
+                (Some(w), _) => w.as_str(),
+                (None, Some(status)) => status_words(status),
+                (None, None) => "unknown",
+            };
+            *outcomes.entry(word.to_owned()).or_default() += c.attempts;
+            if let Some(n) = c.bucket.and_then(|b| talk.get_mut(b)) {
+                *n += c.attempts;
+            }
+        }
+        let [ete, ..] = &t.medians.stages;
+        all.ete = ete.iter().copied().map(Some).collect();
+        for (agent, v) in &t.medians.agents {
+            agents.entry(*agent).or_default().ete.push(Some(*v));
+        }
+        let mut labels: BTreeMap<String, Tally> = BTreeMap::new();
+        for l in t.labels {
+            labels
+                .entry(l.name)
+                .or_default()
+                .count_placed(l.attempts, l.placed, l.answered);
+        }
+        for (label, v) in t.medians.labels {
+            labels.entry(label).or_default().ete.push(Some(v));
+        }
+        let names: BTreeMap<u64, String> = t.agent_names.into_iter().collect();
+        Folding {
+            all,
+            outcomes,
+            talk,
+            medians: t.medians.stages.map(|v| v.into_iter().map(Some).collect()),
+            agents: agents
+                .into_iter()
+                .map(|(id, tally)| (id, (names.get(&id).cloned(), tally)))
+                .collect(),
+            labels,
+        }
+        .finish()
     }
 
     pub fn to_json(&self) -> Value {

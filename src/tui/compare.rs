@@ -1,6 +1,8 @@
 //! The Compare screen's state: the runs being loaded or compared, the first line shown, and
 //! whether variables every run shares are folded away.
 
+use std::cell::Cell;
+
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::keymap::plain_char;
@@ -16,6 +18,9 @@ pub struct CompareView {
     pub scroll: usize,
     /// Variables every run shares are left out.
     pub collapse: bool,
+    /// The first line that shows the table's end on the screen, as last drawn (it depends on
+    /// the screen's size and the transcripts' wrapping): scrolling stops there.
+    pub bottom: Cell<Option<usize>>,
 }
 
 /// What a key did to the screen.
@@ -32,6 +37,7 @@ impl CompareView {
             comparison: None,
             scroll: 0,
             collapse: false,
+            bottom: Cell::new(None),
         }
     }
 
@@ -42,10 +48,11 @@ impl CompareView {
             .map_or(0, |c| c.lines(self.collapse).len())
     }
 
-    /// Scrolls by `delta` lines, keeping the last line reachable and no further.
+    /// Scrolls by `delta` lines, keeping the end of the table reachable and no further.
     pub fn scroll_by(&mut self, delta: isize) {
         let last = self.lines().saturating_sub(1);
-        self.scroll = self.scroll.saturating_add_signed(delta).min(last);
+        let last = self.bottom.get().map_or(last, |b| b.min(last));
+        self.scroll = self.scroll.min(last).saturating_add_signed(delta).min(last);
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Compared {
@@ -59,6 +66,8 @@ impl CompareView {
             (KeyCode::End, _) | (_, Some('G')) => self.scroll_by(isize::MAX),
             (_, Some('v')) => {
                 self.collapse = !self.collapse;
+                // The end moves with the lines folded or shown; the next frame finds it.
+                self.bottom.set(None);
                 self.scroll_by(0);
             }
             _ => {}

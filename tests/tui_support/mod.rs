@@ -163,3 +163,22 @@ pub fn every_outcome() -> App {
     app.focus = Pane::History;
     app
 }
+
+/// The interaction records of a call: one round per pair of what the callee said (empty for
+/// none) and what the agent answered, indexed from 0.
+pub fn conversation(a: &Attempt, seq: i64, rounds: &[(&str, &str)]) -> Event {
+    let events: Vec<serde_json::Value> = rounds
+        .iter()
+        .enumerate()
+        .map(|(i, (heard, said))| {
+            serde_json::json!({"RoundIndex": i, "Messages": [
+                {"Timestamp": a.created_at_ms + i as i64 * 5_000,
+                 "UserReply": {"ASRTranscript": heard}},
+                {"AISpeak": {"SpokenText": said}}]})
+        })
+        .collect();
+    Event {
+        detail: serde_json::json!({"offered": true, "events": events}),
+        ..event(a, seq, seq * 1_000, "interaction", None)
+    }
+}

@@ -128,6 +128,17 @@ fn template(
         .as_deref()
         .map(|t| plan::moment(t, zone, now_s).map_err(|e| format!("--not-after: {e}")))
         .transpose()?;
+    if let Some(after) = not_after {
+        let start = not_before.max(now_s);
+        if after <= start {
+            return Err(format!(
+                "--not-after {} is not after the first moment to call ({}): no call could \
+                 start; give a later --not-after or leave it out",
+                plan::shown(after, zone),
+                plan::shown(start, zone)
+            ));
+        }
+    }
     let ranges = args.window.as_deref().map(plan::windows).transpose()?;
     let (available_time, work) = match (&args.work_days, ranges) {
         (Some(days), ranges) => (
@@ -174,6 +185,19 @@ fn template(
         Some(flag) => format!("{flag}: {e}"),
         None => e.to_string(),
     })?;
+    if args.tries.unwrap_or(1) == 1 {
+        for (option, given) in [
+            ("--retry-on", &args.retry_on),
+            ("--retry-interval", &args.retry_interval),
+        ] {
+            if given.is_some() {
+                return Err(format!(
+                    "{option} retries nothing with one try per callee: add --tries 2 or 3, \
+                     or leave {option} out"
+                ));
+            }
+        }
+    }
     Ok((
         CreateAutoCalloutTask {
             callees: Vec::new(),
@@ -340,17 +364,31 @@ async fn plan_parts(
     fresh_history: bool,
 ) -> Result<Plans, Failed> {
     let store = dialer.store();
-    let mut by_line: HashMap<u64, Row> = rows.into_iter().map(|r| (r.line, r)).collect();
-    let mut earlier = Vec::new();
-    for p in recorded {
+    // Each line an earlier part holds: which part, and where in it. The rows are moved, never
+    // copied, so that a long list is held once.
+    let mut taken: HashMap<u64, (usize, usize)> = HashMap::new();
+    for (index, p) in recorded.iter().enumerate() {
         let lines = store.task_lines(&p.task_key, p.part).map_err(failure)?;
-        let rows = lines
-            .iter()
-            .filter_map(|(line, _)| by_line.remove(line))
-            .collect();
-        earlier.push((p.clone(), rows));
+        for (seq, (line, _)) in lines.into_iter().enumerate() {
+            taken.insert(line, (index, seq));
+        }
     }
-    let mut pending: Vec<Row> = by_line.into_values().collect();
+    let mut earlier: Vec<(TaskPart, Vec<(usize, Row)>)> =
+        recorded.iter().map(|p| (p.clone(), Vec::new())).collect();
+    let mut pending = Vec::with_capacity(rows.len() - taken.len().min(rows.len()));
+    for row in rows {
+        match taken.get(&row.line) {
+            Some(&(index, seq)) => earlier[index].1.push((seq, row)),
+            None => pending.push(row),
+        }
+    }
+    let earlier: Vec<(TaskPart, Vec<Row>)> = earlier
+        .into_iter()
+        .map(|(p, mut rows)| {
+            rows.sort_by_key(|(seq, _)| *seq);
+            (p, rows.into_iter().map(|(_, r)| r).collect())
+        })
+        .collect();
     pending.sort_by_key(|r| r.line);
     let sdk_app_id = pending.first().map_or(0, |r| r.request.sdk_app_id);
     let callees: Vec<String> = pending.iter().map(|r| r.request.callee.clone()).collect();
@@ -380,7 +418,7 @@ async fn plan_parts(
              --allow-recent takes those not in flight"
         );
     }
-    let fresh: Vec<Vec<Row>> = pending.chunks(args.per_task).map(<[Row]>::to_vec).collect();
+    let fresh = split(pending, args.per_task);
     let total = (earlier.len() + fresh.len()) as u32;
     let mut parts: Vec<PartPlan> = earlier
         .into_iter()
@@ -401,6 +439,24 @@ async fn plan_parts(
         });
     }
     Ok(Plans { parts, held })
+}
+
+/// `rows` in parts of `per_task`, moved rather than copied.
+fn split(rows: Vec<Row>, per_task: usize) -> Vec<Vec<Row>> {
+    let mut parts: Vec<Vec<Row>> = Vec::new();
+    let mut left = rows.len();
+    for row in rows {
+        match parts.last_mut() {
+            Some(part) if part.len() < per_task => part.push(row),
+            _ => {
+                let mut part = Vec::with_capacity(per_task.min(left));
+                part.push(row);
+                parts.push(part);
+            }
+        }
+        left -= 1;
+    }
+    parts
 }
 
 /// The times as written: `now` resolves differently on every run, yet names the same task.

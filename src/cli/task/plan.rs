@@ -122,22 +122,33 @@ pub fn moment(text: &str, zone: Tz, now_s: i64) -> Result<i64, String> {
     ))
 }
 
-/// `09:00-12:00,14:00-18:00` as 24-hour ranges.
+/// `09:00-12:00,14:00-18:00` as 24-hour ranges, none overlapping another.
 pub fn windows(text: &str) -> Result<Vec<TimeRange>, String> {
     let full = |t: &str| match t.trim().len() {
         5 => format!("{}:00", t.trim()),
         _ => t.trim().to_string(),
     };
-    text.split(',')
+    let ranges = text
+        .split(',')
         .map(|range| {
             let (a, b) = range
                 .split_once('-')
                 .ok_or_else(|| format!("--window: {range:?} is not a range such as 09:00-12:00"))?;
             let r = TimeRange::new(&full(a), &full(b));
-            r.seconds().map_err(|e| format!("--window: {e}"))?;
-            Ok(r)
+            let span = r.seconds().map_err(|e| format!("--window: {e}"))?;
+            Ok((span, r))
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    let mut sorted: Vec<&((u32, u32), TimeRange)> = ranges.iter().collect();
+    sorted.sort_by_key(|(span, _)| *span);
+    if let Some(pair) = sorted.windows(2).find(|p| p[1].0.0 < p[0].0.1) {
+        return Err(format!(
+            "--window: {} overlaps {}; give each time of day once, e.g. 09:00-12:00,14:00-18:00",
+            ranges_text(std::slice::from_ref(&pair[1].1)),
+            ranges_text(std::slice::from_ref(&pair[0].1)),
+        ));
+    }
+    Ok(ranges.into_iter().map(|(_, r)| r).collect())
 }
 
 /// `everyday`, `business`, `holiday` or `custom:Mon,Tue`.
@@ -421,6 +432,15 @@ mod tests {
         let w = windows("09:00-12:00,14:00-18:00:30").unwrap();
         assert_eq!(w[1], TimeRange::new("14:00:00", "18:00:30"));
         assert!(windows("12:00-09:00").is_err());
+        assert_eq!(
+            windows("14:00-18:00,09:00-12:00,11:00-13:00").unwrap_err(),
+            "--window: 11:00:00-13:00:00 overlaps 09:00:00-12:00:00; give each time of day once, \
+             e.g. 09:00-12:00,14:00-18:00"
+        );
+        assert!(
+            windows("09:00-12:00,12:00-13:00").is_ok(),
+            "touching is not overlapping"
+        );
         let d = work_days("custom:Mon,tue", w).unwrap();
         assert_eq!(d.days_of_week.unwrap(), ["Monday", "Tuesday"]);
         assert!(work_days("weekly", vec![]).is_err());

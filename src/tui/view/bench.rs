@@ -17,7 +17,9 @@ pub fn draw(frame: &mut Frame, area: Rect, overlay: &Overlay, t: &Theme) {
         Overlay::Compare(c) => {
             frame.render_widget(Clear, area);
             match &c.comparison {
-                Some(cmp) => compare::draw(frame, area, cmp, c.scroll, c.collapse, t),
+                Some(cmp) => c.bottom.set(Some(compare::draw(
+                    frame, area, cmp, c.scroll, c.collapse, t,
+                ))),
                 None => waiting(frame, area, format!("Reading {} runs…", c.ids.len()), t),
             }
         }
