@@ -1,12 +1,11 @@
 use ccc_dial::cli::{Cli, Command};
-use clap::Parser;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::from_env();
     let result = match cli.command {
         None => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(ccc_dial::tui::run(cli.global, cli.theme))),
+            .and_then(|rt| rt.block_on(ccc_dial::tui::run(cli.global, cli.look.theme))),
         Some(Command::Call(args)) => std::process::exit(headless(|rt| {
             rt.block_on(ccc_dial::cli::call::run(&cli.global, args))
         })),

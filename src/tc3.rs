@@ -61,13 +61,18 @@ impl<'a> Request<'a> {
     }
 
     fn write_canonical(&self, out: &mut impl Sink, payload_hash: &str) {
-        write_canonical(
+        self.write_canonical_head(out);
+        out.put(payload_hash);
+    }
+
+    /// The canonical request but its last line, the payload's hash.
+    fn write_canonical_head(&self, out: &mut impl Sink) {
+        write_canonical_head(
             out,
             self.method,
             self.query,
             self.signed_headers.len(),
             |i| self.signed_header(i),
-            payload_hash,
         );
     }
 
@@ -125,11 +130,55 @@ pub fn sign(cred: &Credential, req: &Request<'_>) -> Signed {
     }
 }
 
-/// Signs for one credential, keeping the derived key of the UTC day it last signed for: a
-/// signature is then two SHA-256 hashes and one HMAC, and computing it allocates nothing.
+/// Signs for one credential, keeping the derived key of the UTC day it last signed for and
+/// the hashed head of the canonical request (the same for every request of a client but its
+/// payload): a signature is then two SHA-256 hashes and one HMAC, and computing it
+/// allocates nothing.
 pub struct Signer {
     credential: Credential,
-    day_key: Mutex<Option<DayKey>>,
+    kept: Mutex<Kept>,
+}
+
+/// What a [`Signer`] keeps from one signature to the next.
+#[derive(Default)]
+struct Kept {
+    day_key: Option<DayKey>,
+    head: Option<CanonicalHead>,
+}
+
+/// The canonical request up to its payload's hash, hashed, with what it was made from.
+struct CanonicalHead {
+    method: String,
+    query: String,
+    /// The signed headers' names and values, as the request gave them.
+    headers: Vec<(String, String)>,
+    hashed: Sha256,
+}
+
+impl CanonicalHead {
+    fn of(req: &Request<'_>) -> CanonicalHead {
+        let mut hashed = Sha256::new();
+        req.write_canonical_head(&mut hashed);
+        CanonicalHead {
+            method: req.method.to_owned(),
+            query: req.query.to_owned(),
+            headers: (0..req.signed_headers.len())
+                .map(|i| req.signed_header(i))
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect(),
+            hashed,
+        }
+    }
+
+    fn fits(&self, req: &Request<'_>) -> bool {
+        self.method == req.method
+            && self.query == req.query
+            && self.headers.len() == req.signed_headers.len()
+            && self.headers.iter().enumerate().all(|(i, (name, value))| {
+                let (n, v) = req.signed_header(i);
+                name == n && value == v
+            })
+    }
 }
 
 /// `SecretSigning` for one (UTC day, service), as an HMAC already keyed with it.
@@ -143,7 +192,7 @@ impl Signer {
     pub fn new(credential: Credential) -> Signer {
         Signer {
             credential,
-            day_key: Mutex::new(None),
+            kept: Mutex::default(),
         }
     }
 
@@ -151,10 +200,9 @@ impl Signer {
     pub fn signature(&self, req: &Request<'_>) -> Hex {
         let date = date_of(req.timestamp);
         let payload_hash = hex_of(&Sha256::digest(req.payload));
-        let mut canonical = Sha256::new();
-        req.write_canonical(&mut canonical, payload_hash.as_str());
+        let (mut canonical, mut mac) = self.kept(req, date.as_str());
+        Digest::update(&mut canonical, payload_hash.as_str());
         let hashed_canonical = hex_of(&canonical.finalize());
-        let mut mac = self.keyed_mac(req.timestamp, date.as_str(), req.service);
         write_string_to_sign(
             &mut mac,
             req.timestamp,
@@ -175,23 +223,28 @@ impl Signer {
         )
     }
 
-    fn keyed_mac(&self, timestamp: i64, date: &str, service: &str) -> HmacSha256 {
-        let day = timestamp.div_euclid(86_400);
-        let mut slot = self.day_key.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(key) = slot
-            .as_ref()
-            .filter(|k| k.day == day && k.service == service)
-        {
-            return key.mac.clone();
-        }
-        let key = signing_key(self.credential.secret_key().expose(), date, service);
-        let mac = keyed(&key);
-        *slot = Some(DayKey {
-            day,
-            service: service.to_owned(),
-            mac: mac.clone(),
-        });
-        mac
+    /// The canonical request's head hashed, and the HMAC keyed for `req`'s day: kept ones
+    /// when they fit, else made and kept.
+    fn kept(&self, req: &Request<'_>, date: &str) -> (Sha256, HmacSha256) {
+        let day = req.timestamp.div_euclid(86_400);
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let head = match &kept.head {
+            Some(head) if head.fits(req) => head.hashed.clone(),
+            _ => kept.head.insert(CanonicalHead::of(req)).hashed.clone(),
+        };
+        let mac = match &kept.day_key {
+            Some(key) if key.day == day && key.service == req.service => key.mac.clone(),
+            _ => {
+                let key = signing_key(self.credential.secret_key().expose(), date, req.service);
+                let key = kept.day_key.insert(DayKey {
+                    day,
+                    service: req.service.to_owned(),
+                    mac: keyed(&key),
+                });
+                key.mac.clone()
+            }
+        };
+        (head, mac)
     }
 }
 
@@ -278,25 +331,19 @@ pub fn canonical_request(
     payload_hash: &str,
 ) -> String {
     let mut out = String::with_capacity(256);
-    write_canonical(
-        &mut out,
-        method,
-        query,
-        signed.len(),
-        |i| signed[i],
-        payload_hash,
-    );
+    write_canonical_head(&mut out, method, query, signed.len(), |i| signed[i]);
+    out.push_str(payload_hash);
     out
 }
 
-/// The canonical request of the `count` headers `header(i)` gives, in name order.
-fn write_canonical<'h>(
+/// The canonical request of the `count` headers `header(i)` gives, in name order, but its
+/// last line, the payload's hash.
+fn write_canonical_head<'h>(
     out: &mut impl Sink,
     method: &str,
     query: &str,
     count: usize,
     header: impl Fn(usize) -> (&'h str, &'h str),
-    payload_hash: &str,
 ) {
     for part in [method, "\n/\n", query, "\n"] {
         out.put(part);
@@ -316,7 +363,6 @@ fn write_canonical<'h>(
     out.put("\n");
     write_names(out, count, |i| header(i).0);
     out.put("\n");
-    out.put(payload_hash);
 }
 
 /// The lower-case names joined by `;`, in name order.

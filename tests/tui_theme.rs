@@ -181,8 +181,8 @@ fn the_settings_file_names_the_theme_and_a_wrong_one_says_so() {
 #[test]
 fn theme_on_the_command_line() {
     let cli = Cli::try_parse_from(["ccc-dial", "--theme", "light"]).unwrap();
-    assert_eq!(cli.theme, Some(ThemeName::Light));
-    assert_eq!(Cli::try_parse_from(["ccc-dial"]).unwrap().theme, None);
+    assert_eq!(cli.look.theme, Some(ThemeName::Light));
+    assert_eq!(Cli::try_parse_from(["ccc-dial"]).unwrap().look.theme, None);
     let err = Cli::try_parse_from(["ccc-dial", "--theme", "blue"])
         .unwrap_err()
         .to_string();

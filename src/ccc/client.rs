@@ -64,45 +64,69 @@ impl Prepared {
 
     /// The HTTP request as text. A session token is masked; the SecretKey is never in a request.
     pub fn to_http(&self) -> String {
-        let mut out = format!("POST {}\n", self.url);
+        let mut out = String::with_capacity(1024);
+        self.write_http(&mut out);
+        out
+    }
+
+    /// [`Prepared::to_http`], appended to `out`.
+    pub fn write_http(&self, out: &mut String) {
+        for part in ["POST ", self.url.as_str(), "\n"] {
+            out.push_str(part);
+        }
         for (name, value) in self.shown_headers() {
-            out.push_str(&format!("{name}: {value}\n"));
+            for part in [name, ": ", value, "\n"] {
+                out.push_str(part);
+            }
         }
         out.push('\n');
         out.push_str(self.body_text());
-        out
     }
 
     /// An equivalent curl command.
     pub fn to_curl(&self) -> String {
-        let mut out = format!("curl -sS -X POST {}", shell_quote(&self.url));
-        for (name, value) in self.shown_headers() {
-            out.push_str(&format!(
-                " \\\n  -H {}",
-                shell_quote(&format!("{name}: {value}"))
-            ));
-        }
-        out.push_str(&format!(
-            " \\\n  --data-raw {}",
-            shell_quote(self.body_text())
-        ));
+        let mut out = String::with_capacity(1024);
+        self.write_curl(&mut out);
         out
     }
 
-    fn shown_headers(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+    /// [`Prepared::to_curl`], appended to `out`.
+    pub fn write_curl(&self, out: &mut String) {
+        out.push_str("curl -sS -X POST ");
+        shell_quote(out, &[&self.url]);
+        for (name, value) in self.shown_headers() {
+            out.push_str(" \\\n  -H ");
+            shell_quote(out, &[name, ": ", value]);
+        }
+        out.push_str(" \\\n  --data-raw ");
+        shell_quote(out, &[self.body_text()]);
+    }
+
+    fn shown_headers(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
         self.headers.iter().map(|(n, v)| {
             let v = if *n == "X-TC-Token" {
-                "<token redacted>".to_string()
+                "<token redacted>"
             } else {
-                v.clone()
+                v.as_str()
             };
             (*n, v)
         })
     }
 }
 
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
+/// Appends the parts, joined, as one single-quoted shell word.
+fn shell_quote(out: &mut String, parts: &[&str]) {
+    out.push('\'');
+    for part in parts {
+        let mut rest = *part;
+        while let Some(at) = rest.find('\'') {
+            out.push_str(&rest[..at]);
+            out.push_str(r"'\''");
+            rest = &rest[at + 1..];
+        }
+        out.push_str(rest);
+    }
+    out.push('\'');
 }
 
 /// A successful answer: the typed fields, the RequestId and the raw JSON for history.

@@ -10,7 +10,7 @@ mod pace;
 mod results;
 pub mod rows;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ use crate::ccc::{Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::config::MAX_RATE_PER_SEC;
 use crate::dialer::word::outcome_words;
-use crate::dialer::{DEFAULT_MARGIN, Dialer, WINDOW, now_ms};
+use crate::dialer::{DEFAULT_MARGIN, Dialer, HeldBack, WINDOW, now_ms};
 use crate::history::batch::{BatchKey, Earlier, RunLock, batch_id};
 use crate::history::{AttemptId, AttemptStatus, Store};
 use crate::session;
@@ -203,6 +203,69 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         callers: &plan.defaults.callers,
         endpoint: &session.backend.label(),
     });
+    let mut outcomes = outcomes_of_bad_rows(&plan, &args)?;
+    // The rows as they were before joining the batch's runs: queued ones are in flight in
+    // another run if one is live, else left by a stopped run. Held to the end of the run.
+    let earlier = session.store.batch_rows(&batch_id).map_err(failure)?;
+    let (_run, another_run) = match session.store.path() {
+        Some(history) => RunLock::join(history, &batch_id)
+            .map(|(lock, others)| (Some(lock), others))
+            .map_err(|e| {
+                failure(format!(
+                    "cannot join the batch's runs beside the history: {e}"
+                ))
+            })?,
+        None => (None, false),
+    };
+    let resume = skip_dialed(
+        &session.store,
+        &batch_id,
+        earlier,
+        plan.rows(),
+        another_run,
+        &mut outcomes,
+    )?;
+
+    let rate = args.rate.unwrap_or(session.settings.rate_limit_per_sec);
+    // The dialer's own budget paces its retries; first tries are paced by `launch`.
+    session.dialer.limiter().set_per_sec(rate);
+    // The run resumed may have sent a moment ago (killed, or stopped by Ctrl-C): let its
+    // last window pass, so that together they stay within the rate.
+    let window = WINDOW + DEFAULT_MARGIN;
+    let wait_ms = resume.last_request_ms + window.as_millis() as i64 - now_ms();
+    if !resume.to_send.is_empty() && wait_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(wait_ms as u64).min(window)).await;
+    }
+    let dialer = session.dialer.with_claim(args.guard.rule());
+    let held = hold_back_witnessed(
+        &dialer,
+        resume.sdk_app_id,
+        &resume.to_send,
+        &args.guard,
+        fresh_history,
+        &mut outcomes,
+    )
+    .await?;
+    let total = resume.to_send.len() - held.len();
+    drop(resume.to_send);
+    let rows = to_dial(plan.rows(), &resume.skipped, &held);
+    let launch = Launch {
+        dialer,
+        events: session.events,
+        batch_id: batch_id.clone(),
+        pacer: Pacer::new(rate, window),
+        concurrency: args.concurrency as usize,
+    };
+    let ended = launch
+        .run(rows, total, &mut outcomes)
+        .await
+        .map_err(failure)?;
+    summary(&outcomes.tally, &batch_id);
+    Ok(conclude(&ended, total, &outcomes).worst(bad_exit))
+}
+
+/// Where the results go, with the rows with bad data already counted and written.
+fn outcomes_of_bad_rows(plan: &Plan, args: &BatchArgs) -> Result<Outcomes, Failed> {
     let output = plan
         .format
         .map(|f| results::Results::create(f, args.out.as_ref()))
@@ -223,72 +286,38 @@ async fn run_batch(global: &GlobalArgs, args: BatchArgs) -> Result<Exit, Failed>
         };
         outcomes.add(&result, "invalid", Exit::Invalid);
     }
-    // The rows as they were before joining the batch's runs: queued ones are in flight in
-    // another run if one is live, else left by a stopped run. Held to the end of the run.
-    let earlier = session.store.batch_rows(&batch_id).map_err(failure)?;
-    let (_run, another_run) = match session.store.path() {
-        Some(history) => RunLock::join(history, &batch_id)
-            .map(|(lock, others)| (Some(lock), others))
-            .map_err(|e| {
-                failure(format!(
-                    "cannot join the batch's runs beside the history: {e}"
-                ))
-            })?,
-        None => (None, false),
-    };
-    let (to_send, last_request_ms) = skip_dialed(
-        &session.store,
-        &batch_id,
-        earlier,
-        plan.rows().collect(),
-        another_run,
-        &mut outcomes,
-    )?;
-
-    let rate = args.rate.unwrap_or(session.settings.rate_limit_per_sec);
-    // The dialer's own budget paces its retries; first tries are paced by `launch`.
-    session.dialer.limiter().set_per_sec(rate);
-    // The run resumed may have sent a moment ago (killed, or stopped by Ctrl-C): let its
-    // last window pass, so that together they stay within the rate.
-    let window = WINDOW + DEFAULT_MARGIN;
-    let wait_ms = last_request_ms + window.as_millis() as i64 - now_ms();
-    if !to_send.is_empty() && wait_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(wait_ms as u64).min(window)).await;
-    }
-    let dialer = session.dialer.with_claim(args.guard.rule());
-    let to_send =
-        hold_back_witnessed(&dialer, to_send, &args.guard, fresh_history, &mut outcomes).await?;
-    let total = to_send.len();
-    let launch = Launch {
-        dialer,
-        events: session.events,
-        batch_id: batch_id.clone(),
-        pacer: Pacer::new(rate, window),
-        concurrency: args.concurrency as usize,
-    };
-    let ended = launch.run(to_send, &mut outcomes).await.map_err(failure)?;
-    summary(&outcomes.tally, &batch_id);
-    Ok(conclude(&ended, total, &outcomes).worst(bad_exit))
+    Ok(outcomes)
 }
 
-/// Prints each row's signed request; nothing is sent.
+/// Prints each row's signed request; nothing is sent. The text goes out in blocks of some
+/// rows, through one buffer.
 fn print_dry_run(connected: &crate::session::Connected, plan: &Plan) -> Result<(), Failed> {
+    const BLOCK: usize = 64 * 1024;
+    let written = |e: std::io::Error| failure(format!("stdout could not be written ({e})"));
+    let mut text = String::with_capacity(BLOCK + 4096);
     for row in plan.rows() {
         let prepared = connected
             .backend
             .client
             .prepare(&row.request.to_action(), unix_now())
             .map_err(failure)?;
-        let text = format!(
-            "# line {}: {}\n{}\n",
-            row.line,
-            row.request.callee,
-            headless::dry_run_text(&prepared)
-        );
-        headless::write_stdout(&text)
-            .map_err(|e| failure(format!("stdout could not be written ({e})")))?;
+        for part in [
+            "# line ",
+            &row.line.to_string(),
+            ": ",
+            &row.request.callee,
+            "\n",
+        ] {
+            text.push_str(part);
+        }
+        headless::write_dry_run(&prepared, &mut text);
+        text.push('\n');
+        if text.len() >= BLOCK {
+            headless::write_stdout(&text).map_err(written)?;
+            text.clear();
+        }
     }
-    Ok(())
+    headless::write_stdout(&text).map_err(written)
 }
 
 /// Tells how the run ended: what the history could not record, what stopped it, and how
@@ -335,31 +364,55 @@ fn conclude(ended: &Ended, total: usize, outcomes: &Outcomes) -> Exit {
     }
 }
 
+/// What a resumed batch leaves to send.
+struct Resume {
+    /// The line and callee of each row no run dialed yet, in the order of the file.
+    to_send: Vec<(u64, String)>,
+    /// The lines an earlier run dialed, or another run has in flight.
+    skipped: HashSet<u64>,
+    /// When the earlier run last sent.
+    last_request_ms: i64,
+    /// The SdkAppId the rows call with (every row has the same).
+    sdk_app_id: i64,
+}
+
+/// The rows to dial, read one at a time: those neither `skipped` nor `held`.
+fn to_dial<'a>(
+    rows: impl Iterator<Item = Row> + 'a,
+    skipped: &'a HashSet<u64>,
+    held: &'a HashMap<String, HeldBack>,
+) -> impl Iterator<Item = Row> + 'a {
+    rows.filter(|row| !skipped.contains(&row.line) && !held.contains_key(&row.request.callee))
+}
+
 /// Resume: the rows an earlier run dialed are told and skipped, and those `another_run` of
-/// the batch has in flight now are held back. Returns the rows to send and when the earlier
-/// run last sent.
+/// the batch has in flight now are held back. Holds no row, only the callees left to send.
 fn skip_dialed(
     store: &Store,
     batch_id: &str,
     earlier: Vec<(u64, AttemptStatus, AttemptId)>,
-    rows: Vec<Row>,
+    rows: impl Iterator<Item = Row>,
     another_run: bool,
     outcomes: &mut Outcomes,
-) -> Result<(Vec<Row>, i64), Failed> {
+) -> Result<Resume, Failed> {
     let mut by_line: HashMap<u64, Vec<(AttemptStatus, AttemptId)>> = HashMap::new();
     for (line, status, id) in earlier {
         by_line.entry(line).or_default().push((status, id));
     }
     let mut to_send = Vec::new();
+    let mut skipped = HashSet::new();
     let mut unknown_earlier = Vec::new();
     let mut last_request_ms = 0i64;
+    let mut sdk_app_id = 0;
     for row in rows {
         let Earlier::Dialed { status, id } =
             Earlier::of(by_line.get(&row.line).map(Vec::as_slice).unwrap_or(&[]))
         else {
-            to_send.push(row);
+            sdk_app_id = row.request.sdk_app_id;
+            to_send.push((row.line, row.request.callee));
             continue;
         };
+        skipped.insert(row.line);
         let attempt = store.get(&id).map_err(failure)?;
         if let Some(a) = &attempt {
             last_request_ms = last_request_ms.max(a.updated_at_ms);
@@ -400,12 +453,12 @@ fn skip_dialed(
         outcomes.add(&result, outcome, exit);
     }
     let tally = &outcomes.tally;
-    let skipped = tally.get("skipped_accepted")
+    let dialed = tally.get("skipped_accepted")
         + tally.get("skipped_rejected")
         + tally.get("skipped_unknown");
-    if skipped > 0 {
+    if dialed > 0 {
         eprintln!(
-            "resuming batch {}: {skipped} rows were dialed by an earlier run and are skipped; {} to send",
+            "resuming batch {}: {dialed} rows were dialed by an earlier run and are skipped; {} to send",
             &batch_id[..12],
             to_send.len()
         );
@@ -418,7 +471,12 @@ fn skip_dialed(
             eprintln!("  line {line}: {callee} (attempt {})", id.short());
         }
     }
-    Ok((to_send, last_request_ms))
+    Ok(Resume {
+        to_send,
+        skipped,
+        last_request_ms,
+        sdk_app_id,
+    })
 }
 
 fn summary(tally: &Tally, batch_id: &str) {
@@ -464,23 +522,25 @@ fn same_file_refused(args: &BatchArgs) -> Result<(), Failed> {
     Ok(())
 }
 
-/// Asks the service which callees were called within the window or are on a call now, from
-/// anywhere, and takes them out of `rows`, recording each as held. A check that fails stops
-/// the batch, unless `--allow-recent` was given and the history is the usual one.
+/// Asks the service which of the callees `to_send` were called within the window or are on
+/// a call now, from anywhere, and returns those to hold back, recording each as held. A
+/// check that fails stops the batch, unless `--allow-recent` was given and the history is
+/// the usual one.
 async fn hold_back_witnessed(
     dialer: &Dialer,
-    rows: Vec<Row>,
+    sdk_app_id: i64,
+    to_send: &[(u64, String)],
     guard: &GuardArgs,
     fresh_history: bool,
     outcomes: &mut Outcomes,
-) -> Result<Vec<Row>, Failed> {
-    let Some(first) = rows.first() else {
-        return Ok(rows);
-    };
-    let callees: Vec<String> = rows.iter().map(|r| r.request.callee.clone()).collect();
+) -> Result<HashMap<String, HeldBack>, Failed> {
+    if to_send.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let callees: Vec<String> = to_send.iter().map(|(_, c)| c.clone()).collect();
     let rule = dialer.claim_rule();
     let witnessed = match dialer
-        .service_check(first.request.sdk_app_id, &callees, rule.window)
+        .service_check(sdk_app_id, &callees, rule.window)
         .await
     {
         Ok(w) => w,
@@ -490,7 +550,7 @@ async fn hold_back_witnessed(
                  because of --allow-recent",
                 f.message
             );
-            return Ok(rows);
+            return Ok(HashMap::new());
         }
         Err(f) => {
             // Unreachable is "not sent" for every row: safe to run again.
@@ -508,17 +568,18 @@ async fn hold_back_witnessed(
             ));
         }
     };
-    let mut to_send = Vec::with_capacity(rows.len());
-    for row in rows {
-        match witnessed.get(&row.request.callee) {
-            Some(held) if held.in_flight() || rule.overridden.is_none() => {
-                eprintln!("line {}: not dialed: {held}", row.line);
-                outcomes.add(&held_result(&row, held), held_outcome(held), Exit::Held);
+    let mut held = HashMap::new();
+    for (line, callee) in to_send {
+        match witnessed.get(callee) {
+            Some(h) if h.in_flight() || rule.overridden.is_none() => {
+                eprintln!("line {line}: not dialed: {h}");
+                outcomes.add(&held_result(*line, callee, h), held_outcome(h), Exit::Held);
+                held.insert(callee.clone(), h.clone());
             }
-            _ => to_send.push(row),
+            _ => {}
         }
     }
-    Ok(to_send)
+    Ok(held)
 }
 
 /// The command as typed, to rerun it.
@@ -535,4 +596,57 @@ pub(super) fn command_line() -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::dialer::Witness;
+
+    /// The rows to dial are read as they are dialed, never gathered first: whatever the
+    /// length of the file, taking one row reads only as far as that row.
+    #[test]
+    fn rows_to_dial_are_read_one_at_a_time_and_skip_the_dialed_and_held() {
+        let mut csv = String::from("callee,var.name\n");
+        for i in 1..=10_000 {
+            csv.push_str(&format!("0086130{i:08},person {i}\n"));
+        }
+        let defaults = Defaults {
+            sdk_app_id: "1400000000".into(),
+            agent: Some("15".into()),
+            ..Default::default()
+        };
+        let read = Cell::new(0);
+        let counted = rows::rows(csv.as_bytes(), &defaults).inspect(|_| read.set(read.get() + 1));
+        let skipped = HashSet::from([2, 3]);
+        let callee = "008613000000004".to_string();
+        let held = HashMap::from([(
+            callee.clone(),
+            HeldBack {
+                callee,
+                at_ms: 0,
+                outcome: "accepted".into(),
+                witness: Witness::Service {
+                    session_id: "s".into(),
+                },
+            },
+        )]);
+        let mut dial = to_dial(counted, &skipped, &held);
+        assert_eq!(
+            dial.next().unwrap().line,
+            4,
+            "lines 2 and 3 were dialed before"
+        );
+        assert_eq!(
+            read.get(),
+            3,
+            "only the rows up to the first to dial were read"
+        );
+        // Line 5 holds the callee the service saw called: it is held back.
+        assert_eq!(dial.next().unwrap().line, 6);
+        assert_eq!(read.get(), 5);
+        assert_eq!(dial.count(), 9_995);
+    }
 }

@@ -113,7 +113,11 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
             return Exit::Failure.code();
         }
     };
-    session.dialer = session.dialer.clone().with_claim(args.guard.rule());
+    session.dialer = session
+        .dialer
+        .clone()
+        .with_claim(args.guard.rule())
+        .with_store_inline();
     if fresh_history && let Some(exit) = witnessed(&session.dialer, &request).await {
         return exit.code();
     }

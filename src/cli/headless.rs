@@ -59,11 +59,17 @@ pub fn open(connected: Connected) -> Result<session::Session, session::SessionEr
 
 /// The signed request as HTTP and as curl. The SecretKey only signs; it is in neither.
 pub fn dry_run_text(prepared: &Prepared) -> String {
-    format!(
-        "{}\n\n# the same request with curl:\n{}\n",
-        prepared.to_http(),
-        prepared.to_curl()
-    )
+    let mut out = String::with_capacity(2048);
+    write_dry_run(prepared, &mut out);
+    out
+}
+
+/// [`dry_run_text`], appended to `out`.
+pub fn write_dry_run(prepared: &Prepared, out: &mut String) {
+    prepared.write_http(out);
+    out.push_str("\n\n# the same request with curl:\n");
+    prepared.write_curl(out);
+    out.push('\n');
 }
 
 /// Writes `text` to stdout and flushes it. A reader that went away (`| head -1`) or a full

@@ -78,6 +78,8 @@ pub struct Dialer {
     pub(super) claim: ClaimRule,
     /// Outcomes the history could not record (a full disk): the call happened all the same.
     pub(super) unrecorded: Arc<Mutex<Vec<Unrecorded>>>,
+    /// Write the history on the attempt's own thread, not a blocking pool's.
+    pub(super) store_inline: bool,
 }
 
 /// An event about an attempt that the history could not record.
@@ -108,7 +110,16 @@ impl Dialer {
             watching: Arc::default(),
             claim: ClaimRule::default(),
             unrecorded: Arc::default(),
+            store_inline: false,
         }
+    }
+
+    /// Writes the history on the attempt's own thread: for one attempt alone on a runtime
+    /// of one thread (`ccc-dial call`), where starting a second thread and handing each
+    /// commit over to it costs more than the commits themselves, and nothing else waits.
+    pub fn with_store_inline(mut self) -> Dialer {
+        self.store_inline = true;
+        self
     }
 
     /// Follows every accepted attempt live (status, then its record and report).
@@ -195,6 +206,9 @@ impl Dialer {
         &self,
         f: impl FnOnce(&Store) -> Result<T, HistoryError> + Send + 'static,
     ) -> Result<T, HistoryError> {
+        if self.store_inline {
+            return f(&self.store);
+        }
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || f(&store))
             .await

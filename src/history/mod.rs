@@ -5,7 +5,9 @@
 //! Linux) unless `CCC_DIAL_HISTORY` or `--db` names another. It is created with mode 0600
 //! in a directory created with mode 0700, since it holds people's phone numbers. It runs in
 //! WAL mode with `synchronous=FULL`: a committed attempt survives a crash of the process and
-//! a loss of power, which is what "never dial twice" leans on after a restart.
+//! a loss of power, which is what "never dial twice" leans on after a restart. The events
+//! that follow an attempt's claim commit without an fsync of their own: a power cut loses at
+//! most the newest of them, which leaves the attempt `queued`, and so held as unknown.
 //!
 //! [`Store`] is a cheap `Clone` handle (`Arc<Mutex<Connection>>`), `Send + Sync`: hand a clone
 //! to each task. Its calls block on SQLite (typically well under a millisecond for reads, one

@@ -320,10 +320,19 @@ fn check_health(path: &Path, conn: &Connection) -> Result<(), Failure> {
 /// before any call is placed rather than after. The probe itself need not survive a power
 /// cut, so it is not synced: the next commit that matters (a claim) syncs it with its own.
 fn write_probe(conn: &mut Connection) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "synchronous", "OFF")?;
-    let written = probe(conn);
+    with_sync(conn, "OFF", probe)
+}
+
+/// Runs `f` with `synchronous` at `level`, then back at FULL whatever `f` returned.
+pub(super) fn with_sync<T, E: From<rusqlite::Error>>(
+    conn: &mut Connection,
+    level: &str,
+    f: impl FnOnce(&mut Connection) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.pragma_update(None, "synchronous", level)?;
+    let done = f(conn);
     conn.pragma_update(None, "synchronous", "FULL")?;
-    written
+    done
 }
 
 fn probe(conn: &mut Connection) -> rusqlite::Result<()> {

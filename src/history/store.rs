@@ -145,6 +145,10 @@ impl Store {
         self.record_event_if(id, update, Some(AttemptStatus::Queued))
     }
 
+    /// Commits without an fsync of its own (`synchronous=NORMAL`): an event only ever follows
+    /// its attempt's claim, which was synced before the request left. A power cut can lose
+    /// the newest events, and only those (the next synced commit syncs them too), which
+    /// leaves the attempt `queued`: settled as unknown, it holds its callee as a claim does.
     fn record_event_if(
         &self,
         id: &AttemptId,
@@ -152,19 +156,20 @@ impl Store {
         only_if: Option<AttemptStatus>,
     ) -> Result<bool> {
         self.with(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if let Some(status) = only_if {
-                let now: Option<AttemptStatus> = tx
-                    .query_row("SELECT status FROM attempt WHERE id = ?1", [&id.0], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                if now != Some(status) {
-                    return Ok(false);
+            open::with_sync(conn, "NORMAL", |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                if let Some(status) = only_if {
+                    let now: Option<AttemptStatus> = tx
+                        .query_row("SELECT status FROM attempt WHERE id = ?1", [&id.0], |r| {
+                            r.get(0)
+                        })
+                        .optional()?;
+                    if now != Some(status) {
+                        return Ok(false);
+                    }
                 }
-            }
-            let changed = tx.execute(
-                "UPDATE attempt SET
+                let changed = tx.execute(
+                    "UPDATE attempt SET
                     updated_at_ms = max(updated_at_ms, ?2),
                     status        = coalesce(?3, status),
                     session_id    = coalesce(?4, session_id),
@@ -173,24 +178,25 @@ impl Store {
                     error_code    = coalesce(?7, error_code),
                     error_message = coalesce(?8, error_message)
                  WHERE id = ?1",
-                params![
-                    id.0,
-                    update.at_ms,
-                    update.status,
-                    update.session_id,
-                    update.request_id,
-                    update.response_json,
-                    update.error_code,
-                    update.error_message,
-                ],
-            )?;
-            if changed == 0 {
-                return Err(HistoryError::NotFound(id.0.clone()));
-            }
-            let (kind, detail) = update.event.to_stored();
-            insert_event(&tx, id, update.at_ms, &kind, update.status, &detail)?;
-            tx.commit()?;
-            Ok(true)
+                    params![
+                        id.0,
+                        update.at_ms,
+                        update.status,
+                        update.session_id,
+                        update.request_id,
+                        update.response_json,
+                        update.error_code,
+                        update.error_message,
+                    ],
+                )?;
+                if changed == 0 {
+                    return Err(HistoryError::NotFound(id.0.clone()));
+                }
+                let (kind, detail) = update.event.to_stored();
+                insert_event(&tx, id, update.at_ms, &kind, update.status, &detail)?;
+                tx.commit()?;
+                Ok(true)
+            })
         })
     }
 
@@ -494,6 +500,29 @@ mod tests {
             request_json: "{}".into(),
             batch: None,
         }
+    }
+
+    /// An event commits without its own fsync; every other write, a claim above all, still
+    /// commits synced, whether the event was written or refused.
+    #[test]
+    fn events_commit_unsynced_and_leave_the_claims_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(dir.path().join("history.db")).unwrap();
+        let sync = |s: &Store| {
+            s.with(|c| Ok(c.query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))?))
+                .unwrap()
+        };
+        let a = attempt(1);
+        store.record_queued(&a).unwrap();
+        let accepted = CallEvent::Accepted { tries: 1 };
+        let update = EventUpdate::new(2, accepted).status(AttemptStatus::Accepted);
+        store.record_event(&a.id, update.clone()).unwrap();
+        assert_eq!(sync(&store), 2, "FULL again after an event");
+        let missing = store.record_event(&AttemptId::new(), update);
+        assert!(matches!(missing, Err(HistoryError::NotFound(_))));
+        assert_eq!(sync(&store), 2, "FULL again after a refused event");
+        let got = store.get(&a.id).unwrap().unwrap();
+        assert_eq!(got.status, AttemptStatus::Accepted);
     }
 
     /// A full disk reaches the caller as an error naming the file and the way out.

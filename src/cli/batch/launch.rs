@@ -53,16 +53,20 @@ type Done = (Row, AttemptId, Finished);
 
 impl Launch {
     /// Runs the rows to their end, or until something stops it.
+    /// The `total` rows are read from `rows` one at a time as their turn comes, so that a
+    /// file of any length holds only the rows in flight.
     pub async fn run(
         mut self,
-        rows: Vec<Row>,
+        rows: impl Iterator<Item = Row>,
+        total: usize,
         outcomes: &mut Outcomes,
     ) -> Result<Ended, HistoryError> {
-        let progress = progress_bar(rows.len() as u64);
-        let mut pending = rows.into_iter().peekable();
+        let progress = progress_bar(total as u64);
+        let mut pending = rows.peekable();
         let mut tasks: JoinSet<Done> = JoinSet::new();
         let mut in_flight: HashMap<AttemptId, Row> = HashMap::new();
-        // Each row's result by its attempt, to name the row of an outcome not recorded.
+        // The result of each row with an outcome not recorded, to name its row. Its outcome
+        // was recorded, or failed to, before its row ended: only those rows are kept.
         let mut results: HashMap<AttemptId, RowResult> = HashMap::new();
         let mut ended = Ended {
             started: 0,
@@ -114,7 +118,9 @@ impl Launch {
                     self.pacer.ended(&id);
                     let result = finish_row(&row, &id, &finished, outcomes, &progress);
                     self.check(&finished, outcomes, &mut ended, &progress);
-                    results.insert(id, result);
+                    if ended.lost.iter().any(|u| u.id == id) {
+                        results.insert(id, result);
+                    }
                 }
                 _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
                 _ = std::future::ready(()), if turn == Some(Turn::Now) => {
@@ -279,7 +285,7 @@ fn row_result(row: &Row, id: &AttemptId, finished: &Finished) -> RowResult {
             attempt_id: None,
             ..base
         },
-        Finished::Held(held) => held_result(row, held),
+        Finished::Held(held) => held_result(row.line, &row.request.callee, held),
     }
 }
 

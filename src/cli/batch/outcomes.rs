@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::results::{self, RowResult};
-use super::rows::Row;
 use crate::cli::exit::Exit;
 use crate::dialer::HeldBack;
 
@@ -71,10 +70,10 @@ pub(super) fn held_outcome(held: &HeldBack) -> &'static str {
     }
 }
 
-pub(super) fn held_result(row: &Row, held: &HeldBack) -> RowResult {
+pub(super) fn held_result(line: u64, callee: &str, held: &HeldBack) -> RowResult {
     RowResult {
-        line: row.line,
-        callee: row.request.callee.clone(),
+        line,
+        callee: callee.to_owned(),
         outcome: held_outcome(held).into(),
         message: Some(held.to_string()),
         ..Default::default()
