@@ -13,9 +13,10 @@ use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::cli::batch::BadRow;
 use ccc_dial::cli::task::check_rows;
 use ccc_dial::dialer::{DialDraft, Dialer, RateLimiter};
-use ccc_dial::history::{AttemptId, Store};
+use ccc_dial::history::{AttemptId, Page, Store};
 use ccc_dial::sim::{self, SimConfig, SimHandle};
 use ccc_dial::tui::app::{App, Effect, Msg};
+use ccc_dial::tui::campaign_batch::BatchLaunch;
 use ccc_dial::tui::campaign_load::{ListAsk, ListRead};
 use ccc_dial::tui::campaign_load_io;
 use ccc_dial::tui::campaigns::{CampaignEffect, CampaignMsg};
@@ -101,7 +102,7 @@ fn the_preview_without_colours() {
     let screen = render(&mut app, 160, 48);
     assert!(
         screen.contains(
-            "Start a server task of 2 callees on the SIMULATOR (no real phone rings)? y start"
+            "Start 2 callees on the SIMULATOR (no real phone rings)? y: as a server task"
         ),
         "{screen}"
     );
@@ -116,6 +117,14 @@ fn the_preview_without_colours() {
     assert_eq!(bytes, LIST.as_bytes());
     assert_eq!(ask.settings[2], "09:00-12:00,14:00-18:00");
     assert_eq!(ask.settings[4], "3");
+    // Or `b`: the same list from this machine, calling from the caller setting.
+    app.update(Msg::Campaigns(CampaignMsg::Started(Err("again".into()))));
+    key(&mut app, KeyCode::Enter);
+    let effects = key(&mut app, KeyCode::Char('b'));
+    let [Effect::Campaigns(CampaignEffect::StartBatch(batch, caller))] = effects.as_slice() else {
+        panic!("the batch is started: {effects:?}");
+    };
+    assert_eq!((batch, caller.as_deref()), (ask, Some(CALLER)));
     // The service refuses (its text escaped on the way): the preview is kept.
     app.update(Msg::Campaigns(CampaignMsg::Started(Err(
         "InvalidParameterValue: bad \\u{1b}[31m caller".into(),
@@ -326,5 +335,60 @@ async fn held_callees_are_listed_with_why_then_left_out_of_the_task_created() {
         app.log
             .iter()
             .any(|n| n.text.contains("created and recorded"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_started_as_a_local_batch_is_dialed_once_into_this_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = simulator().await;
+    let history = dir.path().join("history.db");
+    let dialer = dialer(&sim, &history);
+    let path = dir.path().join("calls.csv");
+    std::fs::write(&path, LIST).unwrap();
+    let launch = BatchLaunch::simulator(env!("CARGO_BIN_EXE_ccc-dial").into(), history.clone());
+    let started = launch.start(&ask(&path), Some(CALLER)).unwrap();
+    assert!(started.resume.contains(" --sim"), "{}", started.resume);
+    let callees = || {
+        let rows = dialer
+            .store()
+            .list(&Default::default(), Page::first(100))
+            .unwrap();
+        let mut seen: Vec<String> = rows.into_iter().map(|a| a.callee).collect();
+        seen.sort();
+        seen
+    };
+    // A run ends by naming its batch on a line of its own.
+    let ended = |log: &Path| {
+        for _ in 0..600 {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            if text.lines().any(|l| l.starts_with("batch ")) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the batch never ended: {log:?}");
+    };
+    let first = ended(&started.log);
+    assert!(
+        first.contains("accepted                                   3"),
+        "{first}"
+    );
+    // Started again from the same list: the claims hold, nothing is dialed twice.
+    let again = launch.start(&ask(&path), Some(CALLER)).unwrap();
+    let second = ended(&again.log);
+    assert!(
+        second.contains("accepted earlier, skipped                  3"),
+        "{second}"
+    );
+    assert_eq!(
+        callees(),
+        ["008613000000001", "008613000000002", "008613000000003"]
+    );
+    let campaigns = dialer.store().campaigns("simulator", 10).unwrap();
+    assert_eq!(
+        campaigns.len(),
+        1,
+        "one batch in this history: {campaigns:?}"
     );
 }

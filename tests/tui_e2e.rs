@@ -463,7 +463,7 @@ fn a_csv_loaded_in_the_dialer_runs_as_a_server_task_to_its_end() {
     let screen = s.wait_for("tries       2 (retry after 600 s, on no-answer (202))");
     assert!(screen.contains("3 rows ready, 0 with bad data"), "{screen}");
     s.keys(&["Enter"]);
-    s.wait_for("Start a server task of 3 callees on the LIVE service");
+    s.wait_for("Start 3 callees on the LIVE service");
     s.keys(&["y"]);
     let screen = s.wait_for_long("completed · answered 2 · unanswered 1", 60);
     assert!(screen.contains("3/3"), "{screen}");

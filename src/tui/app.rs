@@ -267,6 +267,7 @@ impl App {
                 let reload = shown.map(|a| Effect::LoadDetail(a.id.clone()));
                 let mut effects = vec![self.history.query()];
                 effects.extend(reload);
+                effects.extend(self.campaigns_on_history_changed());
                 effects
             }
             Msg::Tick(now_ms) => {

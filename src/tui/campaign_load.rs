@@ -218,6 +218,8 @@ pub enum LoadKey {
     Close,
     Read(ListAsk),
     Start(ListAsk, Vec<u8>),
+    /// Run from this machine as `ccc-dial batch`, calling from the caller setting.
+    StartBatch(ListAsk, Option<String>),
 }
 
 impl Load {
@@ -303,6 +305,13 @@ impl Load {
                     self.told.clear();
                     let bytes = self.list.as_ref().map(|l| l.bytes.clone());
                     LoadKey::Start(self.ask(), bytes.unwrap_or_default())
+                }
+                KeyCode::Char('b' | 'B') => {
+                    self.starting = true;
+                    self.told.clear();
+                    let ask = self.ask();
+                    let caller = ask.setting(CALLER);
+                    LoadKey::StartBatch(ask, caller)
                 }
                 _ => {
                     self.told = vec!["Not started".into()];

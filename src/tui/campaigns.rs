@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::campaign_batch::BatchStarted;
 use super::campaign_load::{ListAsk, ListRead, Load, LoadKey};
 use crate::ccc::actions::TaskState;
 use crate::dialer::task_control::TaskVerb;
@@ -40,6 +41,7 @@ pub enum CampaignEffect {
     Read(ListAsk),
     /// Create the server task of this list (its bytes as previewed).
     Start(ListAsk, Vec<u8>),
+    StartBatch(ListAsk, Option<String>),
 }
 
 /// What the runtime brings back.
@@ -65,6 +67,7 @@ pub enum CampaignMsg {
     Told(String),
     /// The TaskIds created (or found created before), or why none was.
     Started(Result<Vec<u64>, String>),
+    BatchStarted(Result<BatchStarted, String>),
 }
 
 /// What a key in the view leads to.
@@ -204,7 +207,14 @@ impl Campaigns {
                 self.loading = true;
                 vec![CampaignEffect::Load]
             }
-            CampaignMsg::Started(Err(why)) => {
+            CampaignMsg::BatchStarted(Ok(_)) => {
+                // Its rows show as the batch records them: the history is watched.
+                self.load = None;
+                self.selected = 0;
+                self.loading = true;
+                vec![CampaignEffect::Load]
+            }
+            CampaignMsg::BatchStarted(Err(why)) | CampaignMsg::Started(Err(why)) => {
                 if let Some(load) = &mut self.load {
                     let mut told = std::mem::take(&mut load.told);
                     told.push(why);
@@ -235,6 +245,9 @@ impl Campaigns {
                 LoadKey::Read(ask) => CampaignsKey::Stay(vec![CampaignEffect::Read(ask)]),
                 LoadKey::Start(ask, bytes) => {
                     CampaignsKey::Stay(vec![CampaignEffect::Start(ask, bytes)])
+                }
+                LoadKey::StartBatch(ask, caller) => {
+                    CampaignsKey::Stay(vec![CampaignEffect::StartBatch(ask, caller)])
                 }
             };
         }

@@ -6,13 +6,19 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::campaign_batch::BatchLaunch;
 use super::campaign_load_io;
 use super::campaigns::{CampaignEffect, CampaignMsg, LISTED};
 use super::msg::Msg;
 use crate::dialer::Dialer;
 use crate::dialer::task_control::control_task;
 
-pub fn run(dialer: &Dialer, tx: &UnboundedSender<Msg>, effect: CampaignEffect) {
+pub fn run(
+    dialer: &Dialer,
+    tx: &UnboundedSender<Msg>,
+    batches: Option<&BatchLaunch>,
+    effect: CampaignEffect,
+) {
     let (dialer, tx, tx2) = (dialer.clone(), tx.clone(), tx.clone());
     let send = move |m: CampaignMsg| {
         let _ = tx.send(Msg::Campaigns(m));
@@ -60,6 +66,15 @@ pub fn run(dialer: &Dialer, tx: &UnboundedSender<Msg>, effect: CampaignEffect) {
                 let started = campaign_load_io::start(&dialer, &tx2, ask, bytes).await;
                 send(CampaignMsg::Started(started));
             });
+        }
+        CampaignEffect::StartBatch(ask, caller) => {
+            let started = match batches {
+                Some(launch) => launch.start(&ask, caller.as_deref()),
+                None => Err("this dialer cannot run a local batch; use `ccc-dial batch`".into()),
+            };
+            send(CampaignMsg::BatchStarted(
+                started.map_err(|e| crate::printable::escape(&e).into_owned()),
+            ));
         }
         CampaignEffect::Control {
             sdk_app_id,

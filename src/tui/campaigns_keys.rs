@@ -4,7 +4,7 @@ use crossterm::event::KeyEvent;
 
 use super::app::{App, Overlay};
 use super::campaign_load::Load;
-use super::campaigns::{CampaignMsg, Campaigns, CampaignsKey};
+use super::campaigns::{CampaignEffect, CampaignMsg, Campaigns, CampaignsKey};
 use super::filter::parse;
 use super::msg::{Effect, Level};
 use super::pane::Pane;
@@ -56,6 +56,16 @@ impl App {
         }
     }
 
+    /// The list read again when the history changes, so a local batch's rows count up live.
+    pub(super) fn campaigns_on_history_changed(&self) -> Option<Effect> {
+        match &self.overlay {
+            Some(Overlay::Campaigns(c)) if c.load.is_none() => {
+                Some(Effect::Campaigns(CampaignEffect::Load))
+            }
+            _ => None,
+        }
+    }
+
     /// A message of the view; dropped once it is closed, which ends any polling.
     pub(super) fn on_campaigns_msg(&mut self, msg: CampaignMsg) -> Vec<Effect> {
         if let CampaignMsg::Controlled {
@@ -98,6 +108,17 @@ impl App {
             }
             CampaignMsg::Started(Err(why)) => {
                 self.notify(Level::Error, format!("The task was not created: {why}"));
+            }
+            CampaignMsg::BatchStarted(Ok(started)) => self.notify(
+                Level::Success,
+                format!(
+                    "Local batch started; its output goes to {}; if it stops, resume it with: {}",
+                    started.log.display(),
+                    started.resume
+                ),
+            ),
+            CampaignMsg::BatchStarted(Err(why)) => {
+                self.notify(Level::Error, format!("The batch did not start: {why}"));
             }
             _ => {}
         }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod attempts;
 pub mod bench;
 pub mod bench_msg;
+pub mod campaign_batch;
 pub mod campaign_load;
 pub mod campaign_load_io;
 pub mod campaigns;

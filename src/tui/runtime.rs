@@ -12,6 +12,7 @@ use ratatui::backend::Backend as TerminalBackend;
 use tokio::sync::{mpsc, watch};
 
 use super::app::{App, BackendInfo, Effect, Msg};
+use super::campaign_batch::BatchLaunch;
 use super::draft;
 use super::filter;
 use super::held::{HeldDial, Hold};
@@ -41,6 +42,8 @@ pub struct Runner {
     env: Env,
     /// The latest draft to save; one writer saves the newest, so saves never land out of order.
     draft_tx: watch::Sender<Option<DialDraft>>,
+    /// How a list loaded in Campaigns runs as a local batch; none where no program runs it.
+    batches: Option<BatchLaunch>,
 }
 
 impl Runner {
@@ -72,7 +75,14 @@ impl Runner {
             settings_file,
             env,
             draft_tx,
+            batches: None,
         }
+    }
+
+    /// Lists loaded in Campaigns may run as local batches, by `launch`.
+    pub fn with_batches(mut self, launch: BatchLaunch) -> Runner {
+        self.batches = Some(launch);
+        self
     }
 
     /// A page of history, then how its finished calls ended.
@@ -262,7 +272,9 @@ impl Runner {
                 });
             }
             Effect::Copy(text) => self.copy(&text),
-            Effect::Campaigns(e) => super::campaigns_io::run(&self.dialer, &self.tx, e),
+            Effect::Campaigns(e) => {
+                super::campaigns_io::run(&self.dialer, &self.tx, self.batches.as_ref(), e)
+            }
             Effect::Bench(e) => super::runs::execute(e, &self.dialer, &tx),
             Effect::SaveDraft(d) => {
                 self.draft_tx.send_replace(Some(d));
@@ -430,7 +442,12 @@ pub async fn run(global: GlobalArgs, theme: Option<ThemeName>) -> anyhow::Result
     {
         app.notify(super::app::Level::Warning, e.to_string());
     }
+    let launch = batch_launch(&global, &backend, dialer.store().path());
     let runner = Runner::new(dialer, tx, draft_file.clone(), settings_file, env);
+    let runner = match launch {
+        Some(launch) => runner.with_batches(launch),
+        None => runner,
+    };
     runner.resume();
 
     let mut terminal = ratatui::try_init()?;
@@ -446,6 +463,36 @@ pub async fn run(global: GlobalArgs, theme: Option<ThemeName>) -> anyhow::Result
     }
     drop(backend);
     result
+}
+
+/// A local batch runs as this program's `batch` on the dialer's service and history: the
+/// same endpoint, `--profile`, `--region` and `--timeout`, or `--sim`.
+fn batch_launch(
+    global: &GlobalArgs,
+    backend: &crate::backend::Backend,
+    history: Option<&std::path::Path>,
+) -> Option<BatchLaunch> {
+    let program = std::env::current_exe().ok()?;
+    let mut service: Vec<std::ffi::OsString> = Vec::new();
+    for (flag, value) in [
+        ("--profile", global.profile.clone()),
+        ("--region", global.region.clone()),
+        ("--timeout", global.timeout.map(|t| t.to_string())),
+    ] {
+        if let Some(v) = value {
+            service.extend([flag.into(), v.into()]);
+        }
+    }
+    let history = history?.to_path_buf();
+    Some(match backend.is_simulator() {
+        true => BatchLaunch::simulator(program, history),
+        false => BatchLaunch::live(
+            program,
+            backend.client.endpoint().as_str(),
+            service,
+            history,
+        ),
+    })
 }
 
 /// Handles messages until the app quits. Draws once at the start and after each batch of

@@ -166,5 +166,8 @@ fn confirmation(app: &App, list: &ListRead) -> String {
             app.backend.label
         )
     };
-    format!("Start a server task of {n} callees {target}? y start · any other key: no")
+    format!(
+        "Start {n} callees {target}? y: as a server task · b: as a local batch from this \
+         machine (windows and retries are the task's only) · any other key: no"
+    )
 }
