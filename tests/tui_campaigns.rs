@@ -108,8 +108,11 @@ fn a_task_is_asked_again_only_while_it_runs() {
     };
     assert_eq!(
         polls,
-        [Effect::Campaigns(first)],
-        "only the created task is asked about"
+        [
+            Effect::Campaigns(first),
+            Effect::Campaigns(CampaignEffect::FollowLive)
+        ],
+        "only the created task is asked about; the local batch's live calls are followed"
     );
     let again = progress(&mut app, TaskState::Running, running(10_000, 10));
     assert_eq!(

@@ -42,6 +42,8 @@ pub enum CampaignEffect {
     /// Create the server task of this list (its bytes as previewed).
     Start(ListAsk, Vec<u8>),
     StartBatch(ListAsk, Option<String>),
+    /// Take up the watch of every call the history has as live and no one here follows.
+    FollowLive,
 }
 
 /// What the runtime brings back.
@@ -148,7 +150,16 @@ impl Campaigns {
                 self.list = list;
                 self.selected = self.selected.min(self.list.len().saturating_sub(1));
                 let list = self.list.clone();
-                list.iter().filter_map(|c| self.poll(c, 0)).collect()
+                let mut effects: Vec<CampaignEffect> =
+                    list.iter().filter_map(|c| self.poll(c, 0)).collect();
+                // A local batch's calls, placed by another process, are followed from here.
+                if list
+                    .iter()
+                    .any(|c| matches!(c, Campaign::Local(b) if b.live > 0))
+                {
+                    effects.push(CampaignEffect::FollowLive);
+                }
+                effects
             }
             CampaignMsg::Loaded(Err(e)) => {
                 self.loading = false;

@@ -67,6 +67,12 @@ pub fn run(
                 send(CampaignMsg::Started(started));
             });
         }
+        CampaignEffect::FollowLive => {
+            tokio::spawn(async move {
+                // Calls already followed are left as they are; a failure shows at the next look.
+                let _ = dialer.resume().await;
+            });
+        }
         CampaignEffect::StartBatch(ask, caller) => {
             let started = match batches {
                 Some(launch) => launch.start(&ask, caller.as_deref()),

@@ -54,7 +54,7 @@ fn path(frame: &mut Frame, r: Rect, load: &Load, t: &Theme) {
 fn preview(frame: &mut Frame, r: Rect, app: &App, load: &Load, list: &ListRead, t: &Theme) {
     let refusal = load.refusal();
     let title = if r.width >= 120 {
-        " Preview · ↑↓ setting · type to edit · Enter start as a server task · Esc another file "
+        " Preview · ↑↓ setting · type to edit · Enter start (server task or local batch) · Esc another file "
     } else {
         " Preview · ↑↓ setting · Enter start · Esc back "
     };
