@@ -394,26 +394,27 @@ fn hangup_and_quit_signals_restore_the_terminal_and_keep_the_form() {
             .status()
             .unwrap();
         assert!(killed.success());
+        // tmux marks the pane dead a moment before it has the exit status: wait for both.
         let deadline = Instant::now() + Duration::from_secs(10);
-        while s
-            .tmux(&["display-message", "-p", "-t", "e2e", "#{pane_dead}"])
-            .trim()
-            != "1"
-        {
+        let ended = loop {
+            let dead = s.tmux(&[
+                "display-message",
+                "-p",
+                "-t",
+                "e2e",
+                "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}",
+            ]);
+            match dead.trim().strip_prefix("1:") {
+                Some(end) if end != ":" => break end.to_string(),
+                _ => {}
+            }
             assert!(
                 Instant::now() < deadline,
                 "SIG{signal}: the dialer did not quit"
             );
             std::thread::sleep(Duration::from_millis(50));
-        }
+        };
         // Handled: an orderly exit, not death by the signal (which leaves raw mode on).
-        let ended = s.tmux(&[
-            "display-message",
-            "-p",
-            "-t",
-            "e2e",
-            "#{pane_dead_status}:#{pane_dead_signal}",
-        ]);
         assert_eq!(ended.trim(), "0:", "SIG{signal}");
         // Off the alternate screen: the form is gone from the pane.
         let screen = s.screen();
