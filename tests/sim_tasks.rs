@@ -1,5 +1,6 @@
-//! The simulator's batch engine as clients see it: the official Python SDK drives a task, and
-//! the typed client follows a 200-callee task with retries and windows on a controlled clock.
+//! The simulator's batch engine as clients see it: the official Python SDK and tccli drive a
+//! task, and the typed client follows a 200-callee task with retries and windows on a
+//! controlled clock.
 
 mod support;
 
@@ -98,6 +99,96 @@ async fn the_official_python_sdk_drives_a_task() {
         create["CalleeAttributes"][0]["Variables"][0]["Value"],
         "Ann"
     );
+    sim.shutdown().await;
+}
+
+/// tccli (the official command line) creates, describes, lists, pauses, resumes and stops a
+/// task on the simulator, each answer what the command prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tccli_drives_a_task() {
+    let tccli = support::sdk::tccli();
+    let sim = sim::start(SimConfig::default()).await.unwrap();
+    let url = sim.url();
+    let home = tempfile::tempdir().unwrap();
+    let not_before = (sim::clock::wall_ms() / 1_000).to_string();
+    let run = move |args: Vec<String>| {
+        let out = Command::new(&tccli)
+            .arg("ccc")
+            .args(&args)
+            .args(["--endpoint", &url, "--secretId", sim::SIM_SECRET_ID])
+            .args(["--secretKey", sim::SIM_SECRET_KEY])
+            .env("HOME", home.path())
+            .env_remove("TENCENTCLOUD_SECRET_ID")
+            .env_remove("TENCENTCLOUD_SECRET_KEY")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tccli ccc {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let app = APP.to_string();
+    let v = tokio::task::spawn_blocking(move || {
+        let args = |list: &[&str]| list.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        let created = run(args(&[
+            "CreateAutoCalloutTask",
+            "--SdkAppId",
+            &app,
+            "--NotBefore",
+            &not_before,
+            "--Callees",
+            r#"["008613000000001","008613000000002"]"#,
+            "--Callers",
+            r#"["008601012345678"]"#,
+            "--AIAgentId",
+            "15",
+            "--Name",
+            "tccli-check",
+            "--Tries",
+            "2",
+        ]));
+        let id = created["TaskId"].as_i64().unwrap().to_string();
+        let task = |action: &str| run(args(&[action, "--SdkAppId", &app, "--TaskId", &id]));
+        let described = task("DescribeAutoCalloutTask");
+        let listed = run(args(&[
+            "DescribeAutoCalloutTasks",
+            "--SdkAppId",
+            &app,
+            "--PageSize",
+            "10",
+            "--PageNumber",
+            "0",
+        ]));
+        let paused = task("PauseAutoCalloutTask");
+        let state_paused = task("DescribeAutoCalloutTask")["State"].clone();
+        task("ResumeAutoCalloutTask");
+        let state_resumed = task("DescribeAutoCalloutTask")["State"].clone();
+        task("StopAutoCalloutTask");
+        let state_stopped = task("DescribeAutoCalloutTask")["State"].clone();
+        serde_json::json!({
+            "described": described, "listed": listed, "paused": paused,
+            "states": [state_paused, state_resumed, state_stopped],
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(v["described"]["Name"], "tccli-check");
+    assert_eq!(v["described"]["Callees"].as_array().unwrap().len(), 2);
+    assert_eq!(v["listed"]["TotalCount"], 1);
+    assert_eq!(v["listed"]["Tasks"][0]["CalleeCount"], 2);
+    assert_eq!(v["listed"]["Tasks"][0]["Name"], "tccli-check");
+    assert!(v["paused"]["RequestId"].is_string());
+    assert_eq!(
+        v["states"],
+        serde_json::json!([5, 1, 3]),
+        "paused, running, ending"
+    );
+    let actions: Vec<String> = sim.requests().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions[0], "CreateAutoCalloutTask");
+    assert!(actions.contains(&"StopAutoCalloutTask".to_string()));
     sim.shutdown().await;
 }
 
