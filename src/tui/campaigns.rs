@@ -144,23 +144,7 @@ impl Campaigns {
     /// A message for the view; the effects it leads to.
     pub fn on_msg(&mut self, msg: CampaignMsg, now_s: i64) -> Vec<CampaignEffect> {
         match msg {
-            CampaignMsg::Loaded(Ok(list)) => {
-                self.loading = false;
-                self.error = None;
-                self.list = list;
-                self.selected = self.selected.min(self.list.len().saturating_sub(1));
-                let list = self.list.clone();
-                let mut effects: Vec<CampaignEffect> =
-                    list.iter().filter_map(|c| self.poll(c, 0)).collect();
-                // A local batch's calls, placed by another process, are followed from here.
-                if list
-                    .iter()
-                    .any(|c| matches!(c, Campaign::Local(b) if b.live > 0))
-                {
-                    effects.push(CampaignEffect::FollowLive);
-                }
-                effects
-            }
+            CampaignMsg::Loaded(Ok(list)) => self.on_loaded(list),
             CampaignMsg::Loaded(Err(e)) => {
                 self.loading = false;
                 self.error = Some(e);
@@ -243,6 +227,25 @@ impl Campaigns {
                     .collect()
             }
         }
+    }
+
+    /// The list read again: running tasks are asked about, and a local batch's live calls,
+    /// placed by another process, are followed from here.
+    fn on_loaded(&mut self, list: Vec<Campaign>) -> Vec<CampaignEffect> {
+        self.loading = false;
+        self.error = None;
+        self.list = list;
+        self.selected = self.selected.min(self.list.len().saturating_sub(1));
+        let list = self.list.clone();
+        let mut effects: Vec<CampaignEffect> =
+            list.iter().filter_map(|c| self.poll(c, 0)).collect();
+        if list
+            .iter()
+            .any(|c| matches!(c, Campaign::Local(b) if b.live > 0))
+        {
+            effects.push(CampaignEffect::FollowLive);
+        }
+        effects
     }
 
     pub fn on_key(&mut self, key: &KeyEvent, now_s: i64) -> CampaignsKey {

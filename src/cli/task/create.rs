@@ -13,7 +13,7 @@ use super::service::{
     self, Failed, Target, api_failed, confirm, connect, failure, invalid, print_line,
 };
 use super::tell::{Streams, Tell};
-use crate::ccc::actions::{CreateAutoCalloutTask, TaskRequestError};
+use crate::ccc::actions::CreateAutoCalloutTask;
 use crate::ccc::{ApiError, Client, Outcome, unix_now};
 use crate::cli::GlobalArgs;
 use crate::cli::batch::rows::{self, BadRow, Defaults, Row};
@@ -98,23 +98,6 @@ pub struct CreateArgs {
     pub guard: GuardArgs,
 }
 
-/// The option a refused field came from, so the message names what the user typed.
-fn flag_of(e: &TaskRequestError) -> Option<&'static str> {
-    Some(match e {
-        TaskRequestError::Tries(_) => "--tries",
-        TaskRequestError::RetryInterval(_) => "--retry-interval",
-        TaskRequestError::RetryHangupType(_) => "--retry-on",
-        TaskRequestError::Window { .. } => "--not-before/--not-after",
-        TaskRequestError::TimeOfDay(_) | TaskRequestError::TimeRange { .. } => "--window",
-        TaskRequestError::DayType(_) | TaskRequestError::DayOfWeek(_) => "--work-days",
-        TaskRequestError::MaxRing(_) => "--max-ring",
-        TaskRequestError::MainlandOnly => "--concurrency",
-        TaskRequestError::NoCallees
-        | TaskRequestError::NoCallers
-        | TaskRequestError::NoAgentOrIvr => return None,
-    })
-}
-
 /// The request every part shares, from the options.
 pub fn template(
     args: &CreateArgs,
@@ -182,7 +165,7 @@ pub fn template(
         callees: vec!["0".into()],
         ..Default::default()
     };
-    t.validate().map_err(|e| match flag_of(&e) {
+    t.validate().map_err(|e| match plan::flag_of(&e) {
         Some(flag) => format!("{flag}: {e}"),
         None => e.to_string(),
     })?;

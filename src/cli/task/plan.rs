@@ -6,8 +6,8 @@ use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 
 use crate::ccc::actions::{
-    AvailableTimeConfig, CalleeAttribute, CreateAutoCalloutTask, RETRY_HANGUP_CODES, TimeRange,
-    Variable,
+    AvailableTimeConfig, CalleeAttribute, CreateAutoCalloutTask, RETRY_HANGUP_CODES,
+    TaskRequestError, TimeRange, Variable,
 };
 use crate::cli::batch::rows::Row;
 use crate::sim::task::window::{self, Schedule};
@@ -391,6 +391,23 @@ fn retry_text(template: &CreateAutoCalloutTask) -> String {
             .join(", "),
         None => "any unanswered end".into(),
     }
+}
+
+/// The option a refused field came from, so the message names what the user typed.
+pub fn flag_of(e: &TaskRequestError) -> Option<&'static str> {
+    Some(match e {
+        TaskRequestError::Tries(_) => "--tries",
+        TaskRequestError::RetryInterval(_) => "--retry-interval",
+        TaskRequestError::RetryHangupType(_) => "--retry-on",
+        TaskRequestError::Window { .. } => "--not-before/--not-after",
+        TaskRequestError::TimeOfDay(_) | TaskRequestError::TimeRange { .. } => "--window",
+        TaskRequestError::DayType(_) | TaskRequestError::DayOfWeek(_) => "--work-days",
+        TaskRequestError::MaxRing(_) => "--max-ring",
+        TaskRequestError::MainlandOnly => "--concurrency",
+        TaskRequestError::NoCallees
+        | TaskRequestError::NoCallers
+        | TaskRequestError::NoAgentOrIvr => return None,
+    })
 }
 
 #[cfg(test)]
