@@ -10,14 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ccc_dial::ccc::{Client, ClientConfig};
-use ccc_dial::dialer::{
-    CallReport, DialRequest, Dialer, DialerEvent, RateLimiter, WatchConfig, WatchEvent,
-};
+use ccc_dial::dialer::{CallReport, DialRequest, Dialer, DialerEvent, WatchConfig, WatchEvent};
 use ccc_dial::history::{AttemptId, ClaimRule, Override, Store};
 use ccc_dial::sim::{self, ManualClock, SimConfig, SimHandle};
 use serde_json::{Value, json};
 use support::cli::{Sandbox, stderr, stdout};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 const TONES: [&str; 3] = ["formal", "casual", "terse"];
 const WAIT: Duration = Duration::from_secs(20);
@@ -40,27 +38,21 @@ async fn rig(store: Store) -> Rig {
     .await
     .unwrap();
     let client = Client::new(ClientConfig::new(sim.url(), sim.credential())).unwrap();
-    let (tx, events) = unbounded_channel();
-    let dialer = Dialer::new(
-        Arc::new(client),
-        store,
-        Arc::new(RateLimiter::new(500)),
-        "simulator",
-        tx,
-    )
-    .with_backoff(Duration::from_millis(10))
-    // A tester calling one number again and again means to.
-    .with_claim(ClaimRule {
-        overridden: Some(Override::Intent("compare runs".into())),
-        ..ClaimRule::default()
-    })
-    .with_watch(WatchConfig {
-        interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(20),
-        record_retry: Duration::from_millis(10),
-        record_tries: 20,
-        max_errors: 50,
-    });
+    let (dialer, events) = support::dialer::dialer(client, store, 500, "simulator");
+    let dialer = dialer
+        .with_backoff(Duration::from_millis(10))
+        // A tester calling one number again and again means to.
+        .with_claim(ClaimRule {
+            overridden: Some(Override::Intent("compare runs".into())),
+            ..ClaimRule::default()
+        })
+        .with_watch(WatchConfig {
+            interval: Duration::from_millis(10),
+            max_interval: Duration::from_millis(20),
+            record_retry: Duration::from_millis(10),
+            record_tries: 20,
+            max_errors: 50,
+        });
     Rig {
         _sim: sim,
         clock,

@@ -3,16 +3,16 @@
 //! overlapping callees: no callee receives two CreateAIAgentCall inside the window unless an
 //! override was recorded for the extra ones.
 
+mod support;
+
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use ccc_dial::ccc::{Client, ClientConfig};
-use ccc_dial::dialer::{DialDraft, Dialer, RateLimiter};
+use ccc_dial::dialer::{DialDraft, Dialer};
 use ccc_dial::history::{AttemptId, ClaimRule, Filter, Override, Page, Store};
 use ccc_dial::sim::{self, SimConfig, SimHandle};
 use proptest::prelude::*;
-use tokio::sync::mpsc;
 
 const POOL: [&str; 4] = [
     "008613300000001",
@@ -51,18 +51,12 @@ fn dialer(sim: &SimHandle, path: &std::path::Path, allow_recent: bool) -> Dialer
     .unwrap();
     // Its own connection to the file, as another process has.
     let (store, _) = Store::open(path).unwrap();
-    let (tx, _rx) = mpsc::unbounded_channel();
-    Dialer::new(
-        Arc::new(client),
-        store,
-        Arc::new(RateLimiter::new(20)),
-        sim.url(),
-        tx,
-    )
-    .with_claim(ClaimRule {
-        overridden: allow_recent.then_some(Override::AllowRecent),
-        ..ClaimRule::default()
-    })
+    support::dialer::dialer(client, store, 20, sim.url())
+        .0
+        .with_claim(ClaimRule {
+            overridden: allow_recent.then_some(Override::AllowRecent),
+            ..ClaimRule::default()
+        })
 }
 
 async fn run(dialer: Dialer, p: Process) {

@@ -3,16 +3,16 @@
 //! refused with its lines, the callees never-twice holds back, and the server task created
 //! on the simulator as `task create` creates it.
 
+mod support;
 mod tui_support;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::cli::batch::BadRow;
 use ccc_dial::cli::task::check_rows;
-use ccc_dial::dialer::{DialDraft, Dialer, RateLimiter};
+use ccc_dial::dialer::{DialDraft, Dialer};
 use ccc_dial::history::{AttemptId, Page, Store};
 use ccc_dial::sim::{self, SimConfig, SimHandle};
 use ccc_dial::tui::app::{App, Effect, Msg};
@@ -202,14 +202,7 @@ async fn simulator() -> SimHandle {
 fn dialer(sim: &SimHandle, history: &Path) -> Dialer {
     let client = Client::new(ClientConfig::new(sim.url(), sim.credential())).unwrap();
     let (store, _) = Store::open(history).unwrap();
-    let (tx, _rx) = mpsc::unbounded_channel();
-    Dialer::new(
-        Arc::new(client),
-        store,
-        Arc::new(RateLimiter::new(20)),
-        sim.url(),
-        tx,
-    )
+    support::dialer::dialer(client, store, 20, sim.url()).0
 }
 
 fn ask(path: &Path) -> ListAsk {

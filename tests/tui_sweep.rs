@@ -4,6 +4,7 @@
 //! before anything is dialed.
 #![cfg(unix)]
 
+mod support;
 mod tui_support;
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::credentials::Env;
-use ccc_dial::dialer::{Dialer, DialerEvent, RateLimiter, WatchConfig};
+use ccc_dial::dialer::{DialerEvent, WatchConfig};
 use ccc_dial::history::Store;
 use ccc_dial::sim::{self, ManualClock, SimConfig, SimHandle};
 use ccc_dial::tui::app::{App, Effect, Msg, Overlay};
@@ -44,22 +45,16 @@ async fn rig() -> Rig {
     .unwrap();
     let client = Client::new(ClientConfig::new(sim.url(), sim.credential())).unwrap();
     let store = Store::open(dir.path().join("history.db")).unwrap().0;
-    let (events_tx, events) = unbounded_channel();
-    let dialer = Dialer::new(
-        Arc::new(client),
-        store,
-        Arc::new(RateLimiter::new(500)),
-        "simulator",
-        events_tx,
-    )
-    .with_backoff(Duration::from_millis(10))
-    .with_watch(WatchConfig {
-        interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(20),
-        record_retry: Duration::from_millis(10),
-        record_tries: 20,
-        max_errors: 50,
-    });
+    let (dialer, events) = support::dialer::dialer(client, store, 500, "simulator");
+    let dialer = dialer
+        .with_backoff(Duration::from_millis(10))
+        .with_watch(WatchConfig {
+            interval: Duration::from_millis(10),
+            max_interval: Duration::from_millis(20),
+            record_retry: Duration::from_millis(10),
+            record_tries: 20,
+            max_errors: 50,
+        });
     let (tx, msgs) = unbounded_channel();
     let runner = Runner::new(dialer, tx, None, None, Env::new(dir.path()));
     let mut app = app();
