@@ -138,6 +138,18 @@ impl Store {
         self.record_event_if(id, update, None).map(drop)
     }
 
+    /// The attempts still `queued` that were made before `before_ms`: what a stopped run may
+    /// have left in flight. One small query on the status index, as every start asks it.
+    pub fn queued_before(&self, before_ms: i64) -> Result<Vec<AttemptId>> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM attempt WHERE status = 'queued' AND created_at_ms < ?1",
+            )?;
+            let ids = stmt.query_map([before_ms], |r| Ok(AttemptId(r.get(0)?)))?;
+            Ok(ids.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// [`Store::record_event`], only while the attempt is still `queued`: a run that stops
     /// waiting settles what it left in flight without overwriting an outcome that came in.
     /// Returns whether it was still queued.
