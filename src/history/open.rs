@@ -291,7 +291,7 @@ fn io_unusable(path: &Path, what: &str, e: &io::Error) -> HistoryError {
 }
 
 /// Reads enough to catch a damaged file: all of it after damage was met, or when small and
-/// not checked whole lately; the newest page of attempts and their events otherwise (so
+/// not checked whole lately; the newest attempts and their events otherwise (so
 /// opening stays fast at any size). Returns whether it read all of it.
 fn check_health(path: &Path, conn: &Connection) -> Result<bool, Failure> {
     let marker = damage_marker(path);
@@ -305,7 +305,7 @@ fn check_health(path: &Path, conn: &Connection) -> Result<bool, Failure> {
     } else {
         conn.query_row(
             "SELECT count(*), sum(length(request_json)) FROM
-               (SELECT id, request_json FROM attempt ORDER BY created_at_ms DESC LIMIT 200) a
+               (SELECT id, request_json FROM attempt ORDER BY created_at_ms DESC LIMIT 20) a
              JOIN event e ON e.attempt_id = a.id",
             [],
             |_| Ok(None),
@@ -429,7 +429,7 @@ fn damage_marker(path: &Path) -> PathBuf {
     with_suffix(path, ".needs-check")
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
