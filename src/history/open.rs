@@ -355,10 +355,17 @@ pub(super) fn with_sync<T, E: From<rusqlite::Error>>(
     level: &str,
     f: impl FnOnce(&mut Connection) -> Result<T, E>,
 ) -> Result<T, E> {
-    conn.pragma_update(None, "synchronous", level)?;
+    set_sync(conn, level)?;
     let done = f(conn);
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    set_sync(conn, "FULL")?;
     done
+}
+
+/// Sets `synchronous` through a kept statement: each event's commit sets it twice.
+fn set_sync(conn: &Connection, level: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(&format!("PRAGMA synchronous = {level}"))?
+        .execute([])
+        .map(drop)
 }
 
 fn probe(conn: &mut Connection, checked_whole: bool) -> rusqlite::Result<()> {
