@@ -44,38 +44,9 @@ fn a_damaged_database_is_moved_aside() {
 fn damage_in_a_large_file_is_caught_on_the_next_open() {
     let (_dir, path) = temp_db();
     drop(Store::open(&path).unwrap());
-    {
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
-        let tx = conn.transaction().unwrap();
-        let body = "OLDROW".repeat(250);
-        for i in 0..8_000i64 {
-            // The oldest half carries a mark to find their pages by.
-            let request = if i < 4_000 {
-                body.clone()
-            } else {
-                "x".repeat(1_500)
-            };
-            tx.execute(
-                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
-                    agent_id, callee, callers, variables, request_json, status)
-                 VALUES (?1, ?2, ?2, 'simulator', 1, 15, '0086130', '[]', '[]', ?3, 'finished')",
-                rusqlite::params![format!("id-{i}"), T0 + i, request],
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
-    let mut bytes = fs::read(&path).unwrap();
-    assert!(bytes.len() as u64 > QUICK_CHECK_MAX_BYTES);
-    let mut damaged = 0;
-    for page in bytes.chunks_mut(4096).skip(1) {
-        if page.windows(6).any(|w| w == b"OLDROW") {
-            page.fill(0x55);
-            damaged += 1;
-        }
-    }
-    assert!(damaged > 100);
-    fs::write(&path, &bytes).unwrap();
+    fill_marked(&path, 8_000, 4_000);
+    assert!(fs::metadata(&path).unwrap().len() > QUICK_CHECK_MAX_BYTES);
+    assert!(damage_marked(&path) > 100);
 
     let (store, notice) = Store::open(&path).unwrap();
     assert_eq!(notice, None, "the newest attempts read fine");
@@ -112,27 +83,7 @@ fn damage_in_a_large_file_is_caught_on_the_next_open() {
 fn a_small_file_is_checked_whole_once_an_hour() {
     let (_dir, path) = temp_db();
     drop(Store::open(&path).unwrap());
-    {
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
-        let tx = conn.transaction().unwrap();
-        for i in 0..400i64 {
-            // The oldest carry a mark to find their pages by; the newest 200 are read on
-            // every open.
-            let request = if i < 100 {
-                "OLDROW".repeat(250)
-            } else {
-                "x".repeat(1_500)
-            };
-            tx.execute(
-                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
-                    agent_id, callee, callers, variables, request_json, status)
-                 VALUES (?1, ?2, ?2, 'simulator', 1, 15, '0086130', '[]', '[]', ?3, 'finished')",
-                rusqlite::params![format!("id-{i}"), T0 + i, request],
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
+    fill_marked(&path, 400, 100);
     let checked = |path: &std::path::Path| -> i64 {
         let conn = rusqlite::Connection::open(path).unwrap();
         conn.query_row(
@@ -153,18 +104,8 @@ fn a_small_file_is_checked_whole_once_an_hour() {
     let first = checked(&path);
     assert!(first > 0, "a whole check is noted");
 
-    let mut bytes = fs::read(&path).unwrap();
-    assert!((bytes.len() as u64) < QUICK_CHECK_MAX_BYTES);
-    let mut damaged = 0;
-    for page in bytes.chunks_mut(4096).skip(1) {
-        // Leaf pages only (type 13): an interior page may keep old bytes in its free space.
-        if page[0] == 13 && page.windows(6).any(|w| w == b"OLDROW") {
-            page.fill(0x55);
-            damaged += 1;
-        }
-    }
-    assert!(damaged > 10);
-    fs::write(&path, &bytes).unwrap();
+    assert!(fs::metadata(&path).unwrap().len() < QUICK_CHECK_MAX_BYTES);
+    assert!(damage_marked(&path) > 10);
 
     let (store, notice) = Store::open(&path).unwrap();
     assert_eq!(
@@ -201,4 +142,41 @@ fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
+}
+
+/// Adds `rows` finished attempts of some 1.5 KB each to the history at `path`, the oldest
+/// `marked` carrying a mark to find their pages by.
+fn fill_marked(path: &std::path::Path, rows: i64, marked: i64) {
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    let tx = conn.transaction().unwrap();
+    for i in 0..rows {
+        let request = if i < marked {
+            "OLDROW".repeat(250)
+        } else {
+            "x".repeat(1_500)
+        };
+        tx.execute(
+            "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
+                agent_id, callee, callers, variables, request_json, status)
+             VALUES (?1, ?2, ?2, 'simulator', 1, 15, '0086130', '[]', '[]', ?3, 'finished')",
+            rusqlite::params![format!("id-{i}"), T0 + i, request],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+/// Overwrites the leaf pages holding marked attempts (an interior page may keep old bytes in
+/// its free space: it is left alone); returns how many.
+fn damage_marked(path: &std::path::Path) -> usize {
+    let mut bytes = fs::read(path).unwrap();
+    let mut damaged = 0;
+    for page in bytes.chunks_mut(4096).skip(1) {
+        if page[0] == 13 && page.windows(6).any(|w| w == b"OLDROW") {
+            page.fill(0x55);
+            damaged += 1;
+        }
+    }
+    fs::write(path, &bytes).unwrap();
+    damaged
 }
