@@ -11,6 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::Credential;
 
+pub mod headers;
+pub use headers::Headers;
+
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// What the official SDKs sign; the service requires at least these two.
 pub const DEFAULT_SIGNED_HEADERS: &[&str] = &["content-type", "host"];
@@ -105,7 +108,7 @@ pub struct Signed {
     pub signature: String,
     pub authorization: String,
     /// The headers to send, in a stable order, `Authorization` last.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Headers,
 }
 
 /// Signs `req` with `cred`, keeping every intermediate text. A signed header name the request
@@ -119,13 +122,13 @@ pub fn sign(cred: &Credential, req: &Request<'_>) -> Signed {
     let to_sign = string_to_sign(req.timestamp, &scope, &hashed_canonical);
     let key = signing_key(cred.secret_key().expose(), date.as_str(), req.service);
     let signature = signature(&key, &to_sign);
-    let headers = headers(cred, req, date.as_str(), &signature);
+    let headers = Headers::of(cred, req, date.as_str(), &signature);
     Signed {
         canonical_request: canonical,
         hashed_canonical_request: hashed_canonical,
         string_to_sign: to_sign,
         signature,
-        authorization: headers.last().map(|(_, v)| v.clone()).unwrap_or_default(),
+        authorization: headers.get("Authorization").unwrap_or_default().to_owned(),
         headers,
     }
 }
@@ -213,9 +216,9 @@ impl Signer {
     }
 
     /// The headers to send, `Authorization` last, as [`sign`] gives them.
-    pub fn headers(&self, req: &Request<'_>) -> Vec<(&'static str, String)> {
+    pub fn headers(&self, req: &Request<'_>) -> Headers {
         let signature = self.signature(req);
-        headers(
+        Headers::of(
             &self.credential,
             req,
             date_of(req.timestamp).as_str(),
@@ -254,50 +257,6 @@ impl fmt::Debug for Signer {
             .field("credential", &self.credential)
             .finish_non_exhaustive()
     }
-}
-
-/// The headers to send for `req` signed with `signature`, in a stable order.
-fn headers(
-    cred: &Credential,
-    req: &Request<'_>,
-    date: &str,
-    signature: &str,
-) -> Vec<(&'static str, String)> {
-    let mut authorization = String::with_capacity(192);
-    for part in [ALGORITHM, " Credential=", &cred.secret_id, "/", date, "/"] {
-        authorization.push_str(part);
-    }
-    for part in [req.service, "/tc3_request, SignedHeaders="] {
-        authorization.push_str(part);
-    }
-    write_names(&mut authorization, req.signed_headers.len(), |i| {
-        req.signed_headers[i]
-    });
-    authorization.push_str(", Signature=");
-    authorization.push_str(signature);
-
-    let mut headers = Vec::with_capacity(9);
-    headers.extend([
-        ("Content-Type", req.content_type.to_string()),
-        ("Host", req.host.to_string()),
-        ("X-TC-Action", req.action.to_string()),
-        ("X-TC-Version", req.version.to_string()),
-        (
-            "X-TC-Timestamp",
-            Short::number(req.timestamp).as_str().to_owned(),
-        ),
-    ]);
-    if let Some(region) = req.region.filter(|r| !r.is_empty()) {
-        headers.push(("X-TC-Region", region.to_string()));
-    }
-    if let Some(token) = cred.token.as_deref().filter(|t| !t.is_empty()) {
-        headers.push(("X-TC-Token", token.to_string()));
-    }
-    if let Some(language) = req.language.filter(|l| !l.is_empty()) {
-        headers.push(("X-TC-Language", language.to_string()));
-    }
-    headers.push(("Authorization", authorization));
-    headers
 }
 
 /// Where canonical text goes: a `String` to show it, or a hash to sign it without building it.
