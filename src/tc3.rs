@@ -122,7 +122,8 @@ pub fn sign(cred: &Credential, req: &Request<'_>) -> Signed {
     let to_sign = string_to_sign(req.timestamp, &scope, &hashed_canonical);
     let key = signing_key(cred.secret_key().expose(), date.as_str(), req.service);
     let signature = signature(&key, &to_sign);
-    let headers = Headers::of(cred, req, date.as_str(), &signature);
+    let timestamp = Short::number(req.timestamp);
+    let headers = headers(cred, req, timestamp.as_str(), date.as_str(), &signature);
     Signed {
         canonical_request: canonical,
         hashed_canonical_request: hashed_canonical,
@@ -174,21 +175,36 @@ impl CanonicalHead {
     }
 
     fn fits(&self, req: &Request<'_>) -> bool {
-        self.method == req.method
-            && self.query == req.query
+        same(&self.method, req.method)
+            && same(&self.query, req.query)
             && self.headers.len() == req.signed_headers.len()
             && self.headers.iter().enumerate().all(|(i, (name, value))| {
                 let (n, v) = req.signed_header(i);
-                name == n && value == v
+                same(name, n) && same(value, v)
             })
     }
+}
+
+/// `a == b` compared in place: the texts checked on every signature are a few bytes long,
+/// shorter than a call into the C library's `memcmp` costs.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// `SecretSigning` for one (UTC day, service), as an HMAC already keyed with it.
 struct DayKey {
     day: i64,
+    /// The day as `YYYY-MM-DD`, as the scope and the `Authorization` header name it.
+    date: Short,
     service: String,
     mac: HmacSha256,
+}
+
+/// One signature computed by a [`Signer`], with the texts its headers repeat.
+struct Signature {
+    hex: Hex,
+    timestamp: Short,
+    date: Short,
 }
 
 impl Signer {
@@ -201,53 +217,64 @@ impl Signer {
 
     /// The lower-case hex signature of `req`, byte for byte the one [`sign`] computes.
     pub fn signature(&self, req: &Request<'_>) -> Hex {
-        let date = date_of(req.timestamp);
-        let payload_hash = hex_of(&Sha256::digest(req.payload));
-        let (mut canonical, mut mac) = self.kept(req, date.as_str());
-        Digest::update(&mut canonical, payload_hash.as_str());
-        let hashed_canonical = hex_of(&canonical.finalize());
-        write_string_to_sign(
-            &mut mac,
-            req.timestamp,
-            &[date.as_str(), "/", req.service, "/tc3_request"],
-            hashed_canonical.as_str(),
-        );
-        hex_of(&mac.finalize().into_bytes())
+        self.sign(req).hex
     }
 
     /// The headers to send, `Authorization` last, as [`sign`] gives them.
     pub fn headers(&self, req: &Request<'_>) -> Headers {
-        let signature = self.signature(req);
-        Headers::of(
+        let signed = self.sign(req);
+        headers(
             &self.credential,
             req,
-            date_of(req.timestamp).as_str(),
-            signature.as_str(),
+            signed.timestamp.as_str(),
+            signed.date.as_str(),
+            signed.hex.as_str(),
         )
     }
 
-    /// The canonical request's head hashed, and the HMAC keyed for `req`'s day: kept ones
-    /// when they fit, else made and kept.
-    fn kept(&self, req: &Request<'_>, date: &str) -> (Sha256, HmacSha256) {
+    fn sign(&self, req: &Request<'_>) -> Signature {
+        let payload_hash = hex_of(&Sha256::digest(req.payload));
+        let (mut canonical, mut mac, date) = self.kept(req);
+        Digest::update(&mut canonical, payload_hash.0);
+        let hashed_canonical = hex_of(&canonical.finalize());
+        let timestamp = Short::number(req.timestamp);
+        write_string_to_sign(
+            &mut mac,
+            timestamp.as_str(),
+            &[date.as_str(), "/", req.service, "/tc3_request"],
+            hashed_canonical.as_str(),
+        );
+        Signature {
+            hex: hex_of(&mac.finalize().into_bytes()),
+            timestamp,
+            date,
+        }
+    }
+
+    /// The canonical request's head hashed, and the HMAC keyed for `req`'s day with that
+    /// day's date: kept ones when they fit, else made and kept.
+    fn kept(&self, req: &Request<'_>) -> (Sha256, HmacSha256, Short) {
         let day = req.timestamp.div_euclid(86_400);
         let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
         let head = match &kept.head {
             Some(head) if head.fits(req) => head.hashed.clone(),
             _ => kept.head.insert(CanonicalHead::of(req)).hashed.clone(),
         };
-        let mac = match &kept.day_key {
-            Some(key) if key.day == day && key.service == req.service => key.mac.clone(),
+        let key = match &kept.day_key {
+            Some(key) if key.day == day && same(&key.service, req.service) => key,
             _ => {
-                let key = signing_key(self.credential.secret_key().expose(), date, req.service);
-                let key = kept.day_key.insert(DayKey {
+                let date = date_of(req.timestamp);
+                let secret = self.credential.secret_key();
+                let key = signing_key(secret.expose(), date.as_str(), req.service);
+                kept.day_key.insert(DayKey {
                     day,
+                    date,
                     service: req.service.to_owned(),
                     mac: keyed(&key),
-                });
-                key.mac.clone()
+                })
             }
         };
-        (head, mac)
+        (head, key.mac.clone(), key.date)
     }
 }
 
@@ -257,6 +284,41 @@ impl fmt::Debug for Signer {
             .field("credential", &self.credential)
             .finish_non_exhaustive()
     }
+}
+
+/// The headers to send for `req` signed with `signature` at `timestamp` (its decimal text), on
+/// `date` (its UTC day, `YYYY-MM-DD`).
+fn headers(
+    cred: &Credential,
+    req: &Request<'_>,
+    timestamp: &str,
+    date: &str,
+    signature: &str,
+) -> Headers {
+    let values = [
+        req.content_type,
+        req.host,
+        req.action,
+        req.version,
+        timestamp,
+        req.region.unwrap_or_default(),
+        cred.token.as_deref().unwrap_or_default(),
+        req.language.unwrap_or_default(),
+    ];
+    let scope = [" Credential=", &cred.secret_id, "/", date, "/", req.service];
+    let names: usize = req.signed_headers.iter().map(|n| n.len() + 1).sum();
+    // The algorithm and the fixed text around the names and the signature: 55 bytes.
+    let room = scope.iter().map(|p| p.len()).sum::<usize>() + names + signature.len() + 55;
+    Headers::new(values, room, |out| {
+        for part in [ALGORITHM].iter().chain(&scope) {
+            out.push_str(part);
+        }
+        out.push_str("/tc3_request, SignedHeaders=");
+        write_names(out, req.signed_headers.len(), |i| req.signed_headers[i]);
+        for part in [", Signature=", signature] {
+            out.push_str(part);
+        }
+    })
 }
 
 /// Where canonical text goes: a `String` to show it, or a hash to sign it without building it.
@@ -369,20 +431,21 @@ pub fn credential_scope(date: &str, service: &str) -> String {
 
 pub fn string_to_sign(timestamp: i64, scope: &str, hashed_canonical: &str) -> String {
     let mut out = String::with_capacity(128);
-    write_string_to_sign(&mut out, timestamp, &[scope], hashed_canonical);
+    let timestamp = Short::number(timestamp);
+    write_string_to_sign(&mut out, timestamp.as_str(), &[scope], hashed_canonical);
     out
 }
 
 /// The string to sign; the scope is given in parts so signing need not join them.
 fn write_string_to_sign(
     out: &mut impl Sink,
-    timestamp: i64,
+    timestamp: &str,
     scope: &[&str],
     hashed_canonical: &str,
 ) {
     out.put(ALGORITHM);
     out.put("\n");
-    out.put(Short::number(timestamp).as_str());
+    out.put(timestamp);
     out.put("\n");
     for part in scope {
         out.put(part);
@@ -434,6 +497,7 @@ fn hex_of(digest: &[u8]) -> Hex {
 
 /// A short text written on the stack: a timestamp or a date, so signing neither allocates
 /// nor goes through `core::fmt`.
+#[derive(Clone, Copy)]
 struct Short {
     buf: [u8; 24],
     len: usize,

@@ -4,6 +4,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use ccc_dial::ccc::actions::{CreateAIAgentCall, Variable};
+use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::credentials::Credential;
 use ccc_dial::tc3::{Request, Signer};
 
@@ -85,11 +87,37 @@ fn the_headers_of_a_signature_share_one_allocation() {
     let after = allocations();
     assert_eq!(after - before, 1, "allocations for the headers");
     // Every header is there, the longest (Authorization) whole: nothing was cut to fit.
-    assert_eq!(headers.iter().len(), 9);
+    assert_eq!(headers.iter().count(), 9);
     let authorization = headers.get("authorization").unwrap();
     assert!(
         authorization.ends_with(&format!(", Signature={}", signer.signature(&req).as_str())),
         "{authorization}"
     );
     assert!(authorization.contains("SignedHeaders=content-type;host;x-tc-action;x-tc-region,"));
+}
+
+#[test]
+fn preparing_a_call_allocates_its_body_and_its_headers_only() {
+    let cred = Credential::new("AKIDexample".into(), "example-key".into(), None).unwrap();
+    let client = Client::new(ClientConfig::new("http://127.0.0.1:9", cred)).unwrap();
+    let call = CreateAIAgentCall {
+        sdk_app_id: 1_400_000_000,
+        ai_agent_id: 15,
+        callee: "008613012345678".into(),
+        callers: Some(vec!["008601012345678".into()]),
+        variables: Some(vec![Variable {
+            key: "name".into(),
+            value: "张三".into(),
+        }]),
+        max_ring_timeout_second: Some(30),
+        acquire_timeout_second: None,
+    };
+    client.prepare(&call, 1_700_000_000).unwrap();
+    let before = allocations();
+    let prepared = client.prepare(&call, 1_700_000_060).unwrap();
+    let after = allocations();
+    assert_eq!(after - before, 2, "allocations to prepare a call");
+    assert_eq!(&*prepared.url, client.endpoint().as_str());
+    assert_eq!(prepared.header("x-tc-timestamp"), Some("1700000060"));
+    assert!(prepared.body_text().contains(r#""Value":"张三""#));
 }

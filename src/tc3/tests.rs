@@ -224,6 +224,42 @@ fn token_is_sent_but_not_signed() {
 }
 
 #[test]
+fn headers_compare_and_show_as_the_pairs_they_send() {
+    let plain = Credential::new(C_ID.into(), C_KEY.into(), None).unwrap();
+    let temp = Credential::new(C_ID.into(), C_KEY.into(), Some("tok".into())).unwrap();
+    let req = Request {
+        region: Some(""),
+        language: Some("en-US"),
+        ..Request::post_json("ccc.tencentcloudapi.com", "HangUpCall", 1, b"{}")
+    };
+    let (a, b) = (sign(&plain, &req).headers, sign(&temp, &req).headers);
+    assert_eq!(a, a.clone());
+    assert_ne!(a, b);
+    // An empty region is not sent; the names come in the order they are sent.
+    let names: Vec<_> = a.iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        [
+            "Content-Type",
+            "Host",
+            "X-TC-Action",
+            "X-TC-Version",
+            "X-TC-Timestamp",
+            "X-TC-Language",
+            "Authorization"
+        ]
+    );
+    assert_eq!(b.iter().nth(5), Some(("X-TC-Token", "tok")));
+    assert_eq!(a.get("HOST"), Some("ccc.tencentcloudapi.com"));
+    assert_eq!(a.get("X-TC-Region"), None);
+    let shown = format!("{a:?}");
+    assert!(
+        shown.starts_with(r#"[("Content-Type", "application/json"), ("Host", "ccc.tencentcloudapi.com"), ("X-TC-Action", "HangUpCall")"#),
+        "{shown}"
+    );
+}
+
+#[test]
 fn c7_get_describe_tel_session() {
     let cred = Credential::new(C_ID.into(), C_KEY.into(), None).unwrap();
     let req = Request {
