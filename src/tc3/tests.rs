@@ -426,3 +426,12 @@ fn numbers_and_dates_are_written_as_core_fmt_writes_them() {
     assert_eq!(utc_date(253_402_300_799), "9999-12-31");
     assert_eq!(utc_date(253_402_300_800), "10000-01-01");
 }
+
+#[test]
+fn hex_is_written_as_the_hex_crate_writes_it() {
+    // Every byte value, in every position of a digest.
+    for start in 0..=255u8 {
+        let digest: [u8; 32] = std::array::from_fn(|i| start.wrapping_add(i as u8 * 8));
+        assert_eq!(hex_of(&digest).as_str(), hex::encode(digest));
+    }
+}
