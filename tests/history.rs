@@ -12,32 +12,13 @@ use std::time::{Duration, Instant};
 use ccc_dial::history::event::SessionChange;
 use ccc_dial::history::{
     AttemptId, AttemptStatus, BatchRef, CallEvent, EventUpdate, ExportFormat, Filter, HistoryError,
-    NewAttempt, Page, QUICK_CHECK_MAX_BYTES, SCHEMA_VERSION, Store,
+    NewAttempt, Page, SCHEMA_VERSION, Store,
 };
 use serde_json::json;
 
-const T0: i64 = 1_793_541_600_000; // 2026-11-01T14:00:00Z
+mod support;
 
-fn new_attempt(at_ms: i64, callee: &str) -> NewAttempt {
-    NewAttempt {
-        id: AttemptId::new(),
-        created_at_ms: at_ms,
-        endpoint: "simulator".into(),
-        sdk_app_id: 1_400_000_000,
-        agent_id: 15,
-        agent_name: Some("Sales bot".into()),
-        callee: callee.into(),
-        callers: vec!["008601012345678".into(), "008601012345679".into()],
-        variables: vec![
-            ("dify-inputs-user".into(), "alice".into()),
-            ("welcome-message-delay".into(), "2".into()),
-        ],
-        max_ring_timeout: Some(30),
-        acquire_timeout: None,
-        request_json: format!(r#"{{"SdkAppId":1400000000,"AIAgentId":15,"Callee":"{callee}"}}"#),
-        batch: None,
-    }
-}
+use support::history::{T0, aside_files, new_attempt, temp_db};
 
 fn session_status(status: &str) -> CallEvent {
     CallEvent::Status(SessionChange::Status {
@@ -66,12 +47,6 @@ fn accept(store: &Store, id: &AttemptId, at_ms: i64, session: &str) {
             },
         )
         .unwrap();
-}
-
-fn temp_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("data").join("history.db");
-    (dir, path)
 }
 
 #[test]
@@ -532,21 +507,6 @@ fn an_attempt_survives_reopening() {
     assert_eq!(store.path(), Some(path.as_path()));
 }
 
-fn aside_files(dir: &Path, word: &str) -> Vec<PathBuf> {
-    let mut found: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(&format!("history.db.{word}-"))
-        })
-        .collect();
-    found.sort();
-    found
-}
-
 #[test]
 fn a_file_that_is_not_a_database_is_moved_aside_with_its_log() {
     let (_dir, path) = temp_db();
@@ -575,102 +535,6 @@ fn a_file_that_is_not_a_database_is_moved_aside_with_its_log() {
     store.record_queued(&new_attempt(T0, "0086130")).unwrap();
     assert_eq!(store.count(&Filter::default()).unwrap(), 1);
     assert_eq!(store.integrity_check().unwrap(), "ok");
-}
-
-#[test]
-fn a_damaged_database_is_moved_aside() {
-    let (_dir, path) = temp_db();
-    {
-        let (store, _) = Store::open(&path).unwrap();
-        for i in 0..300 {
-            store
-                .record_queued(&new_attempt(T0 + i, "0086130"))
-                .unwrap();
-        }
-    }
-    // Keep the header page; scribble over the pages after it.
-    let mut bytes = fs::read(&path).unwrap();
-    assert!(bytes.len() > 16 * 4096);
-    for (i, b) in bytes[4096..].iter_mut().enumerate() {
-        *b = (i % 251) as u8;
-    }
-    fs::write(&path, &bytes).unwrap();
-
-    let (store, notice) = Store::open(&path).unwrap();
-    let notice = notice.expect("a notice says what happened");
-    assert!(notice.contains("damaged"), "{notice}");
-    let moved = aside_files(path.parent().unwrap(), "corrupt");
-    assert_eq!(moved.len(), 1, "{moved:?}");
-    assert_eq!(fs::read(&moved[0]).unwrap(), bytes);
-    assert_eq!(store.count(&Filter::default()).unwrap(), 0);
-    store.record_queued(&new_attempt(T0, "0086130")).unwrap();
-}
-
-/// A large file is not checked whole on every open; damage met later is reported with the
-/// way out, and the next open checks the whole file and moves it aside.
-#[test]
-fn damage_in_a_large_file_is_caught_on_the_next_open() {
-    let (_dir, path) = temp_db();
-    drop(Store::open(&path).unwrap());
-    {
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
-        let tx = conn.transaction().unwrap();
-        let body = "OLDROW".repeat(250);
-        for i in 0..8_000i64 {
-            // The oldest half carries a mark to find their pages by.
-            let request = if i < 4_000 {
-                body.clone()
-            } else {
-                "x".repeat(1_500)
-            };
-            tx.execute(
-                "INSERT INTO attempt (id, created_at_ms, updated_at_ms, endpoint, sdk_app_id,
-                    agent_id, callee, callers, variables, request_json, status)
-                 VALUES (?1, ?2, ?2, 'simulator', 1, 15, '0086130', '[]', '[]', ?3, 'finished')",
-                rusqlite::params![format!("id-{i}"), T0 + i, request],
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
-    let mut bytes = fs::read(&path).unwrap();
-    assert!(bytes.len() as u64 > QUICK_CHECK_MAX_BYTES);
-    let mut damaged = 0;
-    for page in bytes.chunks_mut(4096).skip(1) {
-        if page.windows(6).any(|w| w == b"OLDROW") {
-            page.fill(0x55);
-            damaged += 1;
-        }
-    }
-    assert!(damaged > 100);
-    fs::write(&path, &bytes).unwrap();
-
-    let (store, notice) = Store::open(&path).unwrap();
-    assert_eq!(notice, None, "the newest attempts read fine");
-    assert_eq!(
-        store
-            .list(&Filter::default(), Page::first(50))
-            .unwrap()
-            .len(),
-        50
-    );
-    let everything = Filter {
-        text: Some("nothing matches this".into()),
-        ..Default::default()
-    };
-    let err = store.count(&everything).unwrap_err().to_string();
-    assert!(err.contains(&path.display().to_string()), "{err}");
-    assert!(
-        err.contains("is damaged") && err.contains("Restart ccc-dial"),
-        "{err}"
-    );
-    drop(store);
-
-    let (store, notice) = Store::open(&path).unwrap();
-    let notice = notice.expect("the next open checks the whole file");
-    assert!(notice.contains("damaged"), "{notice}");
-    assert_eq!(aside_files(path.parent().unwrap(), "corrupt").len(), 1);
-    assert_eq!(store.count(&Filter::default()).unwrap(), 0);
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn a_history_from_the_version_before_takes_labels_that_survive_reopening() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(SCHEMA_VERSION, 8);
     let a = store
         .find(V1_ATTEMPT)
         .unwrap()

@@ -546,10 +546,21 @@ async fn a_full_disk_mid_batch_settles_rows_in_flight_and_names_every_call_not_r
     let rows = callees(600, 60);
     let file = sandbox.path("calls.csv");
     std::fs::write(&file, csv_of(&rows)).unwrap();
-    // The disk fills up: no file this run writes may grow past 96 KiB (in 512-byte blocks),
-    // so the history's log fills after a few rows. Writing past it fails (EFBIG) rather
-    // than ending the process.
-    let cmd = on_a_full_disk(batch(&sandbox, &sim.url(), &file), 192);
+    // The disk fills up: no file this run writes may grow more than 96 KiB past the largest
+    // the history has (the file, or the log a call leaves), so the log fills after a few
+    // rows. Writing past it fails (EFBIG) rather than ending the process.
+    let history = sandbox.history_path();
+    let largest = ["", "-wal"]
+        .iter()
+        .map(|side| {
+            let mut p = history.clone().into_os_string();
+            p.push(side);
+            std::fs::metadata(p).map_or(0, |m| m.len())
+        })
+        .max()
+        .unwrap_or(0);
+    let blocks = u32::try_from((largest + 96 * 1024) / 512).unwrap();
+    let cmd = on_a_full_disk(batch(&sandbox, &sim.url(), &file), blocks);
     let out = output(cmd).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");

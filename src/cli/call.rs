@@ -129,7 +129,10 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
              waiting (the call then counts as unknown)"
         ) => return abandoned(&session.dialer, &id),
     };
-    report(finished, &id, &request, &args, &mut session).await
+    let code = report(finished, &id, &request, &args, &mut session).await;
+    // The process ends here: the next one folds the log into the file.
+    session.store.leave_log_on_close();
+    code
 }
 
 /// A second Ctrl-C before the answer: the request may have left, so the attempt is unknown.

@@ -241,15 +241,10 @@ pub fn settle_interrupted(
     store: &Store,
     grace: Duration,
 ) -> Result<usize, crate::history::HistoryError> {
-    let filter = crate::history::Filter {
-        status: Some(AttemptStatus::Queued),
-        until_ms: Some(now_ms() - grace.as_millis() as i64),
-        ..Default::default()
-    };
-    let stale = store.list(&filter, crate::history::Page::all())?;
-    for a in &stale {
+    let stale = store.queued_before(now_ms() - grace.as_millis() as i64)?;
+    for id in &stale {
         store.record_event(
-            &a.id,
+            id,
             interrupted("ccc-dial stopped before the outcome was known"),
         )?;
     }

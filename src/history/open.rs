@@ -11,7 +11,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::HistoryError;
 use super::schema::{self, MigrateError};
@@ -20,10 +20,15 @@ use super::schema::{self, MigrateError};
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Files up to this size (some 7,000 attempts; about 15 ms to check) get a full
-/// `PRAGMA quick_check` on every open. Larger ones get a read of their newest attempts and a
-/// write, which keeps opening fast at any size; a damaged page met later marks the file so
-/// that the next open checks all of it.
+/// `PRAGMA quick_check` when opened, at most once every [`WHOLE_CHECK_EVERY`]. Other opens,
+/// and any open of a larger file, read the newest attempts and write, which keeps opening
+/// fast at any size; a damaged page met later marks the file so that the next open checks
+/// all of it.
 pub const QUICK_CHECK_MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// How long a whole check of a small file holds: reading every page costs more than the rest
+/// of a `call` once the file holds a few hundred attempts, and calls come in runs.
+const WHOLE_CHECK_EVERY: Duration = Duration::from_secs(3600);
 
 /// For a path that is not a regular file.
 const HINT_FILE: &str =
@@ -126,8 +131,8 @@ fn try_open(path: &Path) -> Result<Connection, Failure> {
         }
         Err(MigrateError::Sqlite(e)) => return Err(at_open(path, e)),
     }
-    check_health(path, &conn)?;
-    write_probe(&mut conn).map_err(|e| at_open(path, e))?;
+    let checked_whole = check_health(path, &conn)?;
+    write_probe(&mut conn, checked_whole).map_err(|e| at_open(path, e))?;
     Ok(conn)
 }
 
@@ -285,19 +290,22 @@ fn io_unusable(path: &Path, what: &str, e: &io::Error) -> HistoryError {
     unusable(path, format!("{what}: {e}"), hint)
 }
 
-/// Reads enough to catch a damaged file: all of it when small, or after damage was met; the
-/// newest page of attempts and their events otherwise (so opening stays fast at any size).
-fn check_health(path: &Path, conn: &Connection) -> Result<(), Failure> {
+/// Reads enough to catch a damaged file: all of it after damage was met, or when small and
+/// not checked whole lately; the newest attempts and their events otherwise (so
+/// opening stays fast at any size). Returns whether it read all of it.
+fn check_health(path: &Path, conn: &Connection) -> Result<bool, Failure> {
     let marker = damage_marker(path);
     let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let full = size <= QUICK_CHECK_MAX_BYTES || marker.exists();
+    let full = marker.exists()
+        || (size <= QUICK_CHECK_MAX_BYTES
+            && !checked_lately(conn).map_err(|e| at_open(path, e))?);
     let result = if full {
         conn.query_row("PRAGMA quick_check(1)", [], |r| r.get::<_, String>(0))
             .map(|verdict| (verdict != "ok").then_some(verdict))
     } else {
         conn.query_row(
             "SELECT count(*), sum(length(request_json)) FROM
-               (SELECT id, request_json FROM attempt ORDER BY created_at_ms DESC LIMIT 200) a
+               (SELECT id, request_json FROM attempt ORDER BY created_at_ms DESC LIMIT 20) a
              JOIN event e ON e.attempt_id = a.id",
             [],
             |_| Ok(None),
@@ -306,7 +314,7 @@ fn check_health(path: &Path, conn: &Connection) -> Result<(), Failure> {
     match result {
         Ok(None) => {
             let _ = fs::remove_file(&marker);
-            Ok(())
+            Ok(full)
         }
         Ok(Some(verdict)) => Err(Failure::SetAside(
             Aside::Corrupt,
@@ -316,11 +324,29 @@ fn check_health(path: &Path, conn: &Connection) -> Result<(), Failure> {
     }
 }
 
+/// Whether the whole file was checked within [`WHOLE_CHECK_EVERY`] (a clock set back does
+/// not count).
+fn checked_lately(conn: &Connection) -> rusqlite::Result<bool> {
+    let at: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'checked_at_ms'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let every = WHOLE_CHECK_EVERY.as_millis() as i64;
+    Ok(at
+        .and_then(|v| v.parse::<i64>().ok())
+        .is_some_and(|at| at <= now && now - at < every))
+}
+
 /// Proves the file takes a write now, so a full disk or a read-only place is reported
-/// before any call is placed rather than after. The probe itself need not survive a power
-/// cut, so it is not synced: the next commit that matters (a claim) syncs it with its own.
-fn write_probe(conn: &mut Connection) -> rusqlite::Result<()> {
-    with_sync(conn, "OFF", probe)
+/// before any call is placed rather than after; notes a whole check that found no damage.
+/// The probe itself need not survive a power cut, so it is not synced: the next commit that
+/// matters (a claim) syncs it with its own.
+fn write_probe(conn: &mut Connection, checked_whole: bool) -> rusqlite::Result<()> {
+    with_sync(conn, "OFF", |conn| probe(conn, checked_whole))
 }
 
 /// Runs `f` with `synchronous` at `level`, then back at FULL whatever `f` returned.
@@ -329,18 +355,32 @@ pub(super) fn with_sync<T, E: From<rusqlite::Error>>(
     level: &str,
     f: impl FnOnce(&mut Connection) -> Result<T, E>,
 ) -> Result<T, E> {
-    conn.pragma_update(None, "synchronous", level)?;
+    set_sync(conn, level)?;
     let done = f(conn);
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    set_sync(conn, "FULL")?;
     done
 }
 
-fn probe(conn: &mut Connection) -> rusqlite::Result<()> {
+/// Sets `synchronous` through a kept statement: each event's commit sets it twice.
+fn set_sync(conn: &Connection, level: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(&format!("PRAGMA synchronous = {level}"))?
+        .execute([])
+        .map(drop)
+}
+
+fn probe(conn: &mut Connection, checked_whole: bool) -> rusqlite::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let rows = if checked_whole {
+        "('opened_at_ms', ?1), ('checked_at_ms', ?1)"
+    } else {
+        "('opened_at_ms', ?1)"
+    };
     tx.execute(
-        "INSERT INTO meta (key, value) VALUES ('opened_at_ms', ?1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &format!(
+            "INSERT INTO meta (key, value) VALUES {rows}
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
         [now.to_string()],
     )?;
     tx.commit()
@@ -396,7 +436,7 @@ fn damage_marker(path: &Path) -> PathBuf {
     with_suffix(path, ".needs-check")
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)

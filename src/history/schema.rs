@@ -135,6 +135,12 @@ const MIGRATIONS: &[&str] = &[
     "
     CREATE INDEX attempt_tally ON attempt (agent_id, id, status);
     ",
+    // 8: statistics read the attempts in id order beside the summaries and labels, which are
+    // kept in that order, instead of looking up each attempt's summary by its id.
+    "
+    DROP INDEX attempt_tally;
+    CREATE INDEX attempt_tally_by_id ON attempt (id, agent_id, status);
+    ",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use super::attempt::{Attempt, AttemptId, AttemptStatus, Event, EventUpdate, NewAttempt};
@@ -12,6 +13,9 @@ use super::query::{
     ATTEMPT_COLUMNS, EVENT_COLUMNS, Filter, NEWEST_FIRST, Page, attempt_from_row, event_from_row,
 };
 use super::{ENV_PATH, HistoryError, open, schema};
+
+/// The largest write-ahead log a one-shot process leaves behind (some ten calls' worth).
+const LOG_LEFT_MAX_BYTES: u64 = 256 * 1024;
 
 /// A handle on the history. Clones share one connection; each call takes its lock for the
 /// length of one statement or transaction. Writes start with `BEGIN IMMEDIATE` and wait up
@@ -101,6 +105,21 @@ impl Store {
         self.path.as_deref().map(PathBuf::as_path)
     }
 
+    /// Lets the close leave the write-ahead log for the next open or commit to fold into the
+    /// file, rather than fold it now and sync both on the way out: for a process that writes
+    /// one call and exits. The log is as durable as the file (each claim synced it). Not once
+    /// the log has grown past [`LOG_LEFT_MAX_BYTES`], so that the next open, which reads
+    /// what is left of it, stays quick.
+    pub fn leave_log_on_close(&self) {
+        let Some(path) = self.path() else { return };
+        let log = std::fs::metadata(open::with_suffix(path, "-wal"));
+        if log.is_ok_and(|m| m.len() <= LOG_LEFT_MAX_BYTES) {
+            let _ = self.with(|conn| {
+                Ok(conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?)
+            });
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves at most an open transaction, which was rolled
         // back when it dropped: the connection is still good.
@@ -136,6 +155,18 @@ impl Store {
     /// from the fields of `update` that are `Some`.
     pub fn record_event(&self, id: &AttemptId, update: EventUpdate) -> Result<()> {
         self.record_event_if(id, update, None).map(drop)
+    }
+
+    /// The attempts still `queued` that were made before `before_ms`: what a stopped run may
+    /// have left in flight. One small query on the status index, as every start asks it.
+    pub fn queued_before(&self, before_ms: i64) -> Result<Vec<AttemptId>> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM attempt WHERE status = 'queued' AND created_at_ms < ?1",
+            )?;
+            let ids = stmt.query_map([before_ms], |r| Ok(AttemptId(r.get(0)?)))?;
+            Ok(ids.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     /// [`Store::record_event`], only while the attempt is still `queued`: a run that stops
@@ -500,6 +531,43 @@ mod tests {
             request_json: "{}".into(),
             batch: None,
         }
+    }
+
+    /// A one-shot process leaves a small log for the next open, which reads the calls in it;
+    /// a log grown past the bound is folded into the file on closing as usual.
+    #[test]
+    fn a_small_log_is_left_for_the_next_open_and_a_large_one_folded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let log = dir.path().join("history.db-wal");
+        let (store, _) = Store::open(&path).unwrap();
+        let first = attempt(1);
+        store.record_queued(&first).unwrap();
+        store.leave_log_on_close();
+        drop(store);
+        assert!(std::fs::metadata(&log).is_ok_and(|m| m.len() > 0));
+        let (store, _) = Store::open(&path).unwrap();
+        assert_eq!(store.get(&first.id).unwrap().unwrap().callee, first.callee);
+
+        let big = NewAttempt {
+            request_json: "x".repeat(4_000),
+            ..attempt(2)
+        };
+        for n in 0..100 {
+            store
+                .record_queued(&NewAttempt {
+                    id: AttemptId::new(),
+                    callee: format!("0086131{n:08}"),
+                    ..big.clone()
+                })
+                .unwrap();
+        }
+        assert!(std::fs::metadata(&log).unwrap().len() > LOG_LEFT_MAX_BYTES);
+        store.leave_log_on_close();
+        drop(store);
+        assert!(!log.exists(), "a large log is folded into the file");
+        let (store, _) = Store::open(&path).unwrap();
+        assert_eq!(store.count(&Default::default()).unwrap(), 101);
     }
 
     /// An event commits without its own fsync; every other write, a claim above all, still

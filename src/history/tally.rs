@@ -1,9 +1,13 @@
-//! Statistics' counts and figures from the kept summaries: attempts counted by agent, outcome
-//! and talk-time bucket in one pass over an index and the summaries (never the attempts' long
-//! rows), labels in one pass over theirs, and the latency medians as plain numbers.
+//! Statistics' counts and figures from the kept summaries: attempts counted by agent, outcome,
+//! talk-time bucket and label in one pass that reads an index of the attempts (never their
+//! long rows), the summaries and the labels side by side in id order, and the latency medians
+//! as plain numbers.
+
+use std::cmp::Ordering;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use rustc_hash::FxHashMap;
 
 use super::attempt::AttemptStatus;
 use super::query::Filter;
@@ -55,21 +59,12 @@ pub struct Tally {
     pub unsummarised: u64,
 }
 
-/// The talk-time bucket of an answered call: the first bound its seconds are under, else the
-/// last bucket.
-fn bucket_sql(bounds: &[i64]) -> String {
-    let Some((_, under)) = bounds.split_last() else {
-        return "NULL".into();
-    };
-    let cases: String = under
-        .iter()
-        .enumerate()
-        .map(|(i, b)| format!(" WHEN coalesce(o.talk_secs, 0) < {b} THEN {i}"))
-        .collect();
-    format!(
-        "CASE WHEN o.word = 'answered' THEN CASE{cases} ELSE {} END END",
-        bounds.len() - 1
-    )
+/// The talk-time bucket of an answered call of `talk_secs`: the first bound it is under, else
+/// the last bucket.
+fn bucket(talk_secs: Option<i64>, bounds: &[i64]) -> Option<usize> {
+    let secs = talk_secs.unwrap_or(0);
+    let last = bounds.len().checked_sub(1)?;
+    Some(bounds.iter().position(|b| secs < *b).unwrap_or(last))
 }
 
 impl Store {
@@ -78,76 +73,186 @@ impl Store {
     pub fn tally(&self, filter: &Filter, bounds: &[i64]) -> Result<Tally, HistoryError> {
         let (clause, values) = filter.to_sql();
         self.with(|conn| {
-            let (outcomes, mut medians, unsummarised) = outcomes(conn, &clause, &values, bounds)?;
-            let (labels, labelled) = labels(conn, &clause, &values)?;
-            medians.labels = labelled;
-            let mut ids: Vec<u64> = outcomes.iter().map(|c| c.agent_id).collect();
+            let mut tally = merged(conn, &clause, &values, bounds)?;
+            let mut ids: Vec<u64> = tally.outcomes.iter().map(|c| c.agent_id).collect();
             ids.sort_unstable();
             ids.dedup();
-            Ok(Tally {
-                labels,
-                agent_names: names(conn, &clause, &values, ids.into_iter())?,
-                medians,
-                outcomes,
-                unsummarised,
-            })
+            tally.agent_names = names(conn, &clause, &values, ids.into_iter())?;
+            Ok(tally)
         })
     }
 }
 
-/// The attempts counted by agent, outcome and talk-time bucket, their latency medians (but
-/// for the labels'), and how many lack a summary: one pass over the attempts' agent, id and status (an index holds
-/// them, so the attempts' long rows are not read) and their summaries.
-fn outcomes(
+/// An attempt's summary as the pass needs it: its word interned.
+struct Kept {
+    word: Option<usize>,
+    answered: bool,
+    talk_secs: Option<i64>,
+    medians: [Option<f64>; 5],
+}
+
+/// An outcome group: agent, interned word, status (without a word) and talk-time bucket.
+type GroupKey = (u64, Option<usize>, Option<AttemptStatus>, Option<usize>);
+
+/// The tally being counted: groups found by key rather than by searching every group, and
+/// the few distinct words kept once.
+#[derive(Default)]
+struct Counting {
+    words: Vec<String>,
+    groups: FxHashMap<GroupKey, usize>,
+    tally: Tally,
+}
+
+impl Counting {
+    fn word(&mut self, word: &str) -> usize {
+        match self.words.iter().position(|w| w == word) {
+            Some(i) => i,
+            None => {
+                self.words.push(word.to_owned());
+                self.words.len() - 1
+            }
+        }
+    }
+
+    fn count(
+        &mut self,
+        agent_id: u64,
+        kept: Option<&Kept>,
+        status: Option<AttemptStatus>,
+        b: Option<usize>,
+    ) {
+        let word = kept.and_then(|k| k.word);
+        let key = (agent_id, word, status, b);
+        let outcomes = &mut self.tally.outcomes;
+        let i = *self.groups.entry(key).or_insert_with(|| {
+            outcomes.push(OutcomeCount {
+                agent_id,
+                word: word.map(|w| self.words[w].clone()),
+                status,
+                bucket: b,
+                attempts: 0,
+            });
+            outcomes.len() - 1
+        });
+        outcomes[i].attempts += 1;
+    }
+}
+
+/// Everything but the agents' names, in one pass over the matching attempts in id order,
+/// merged with the summaries and the labels read in the same order: each table is read
+/// once, in the order of its key, rather than a summary looked up by its text key for every
+/// attempt (which costs more than reading it). Attempts without a summary are counted as
+/// `unsummarised`.
+fn merged(
     conn: &Connection,
     clause: &str,
     values: &[Value],
     bounds: &[i64],
-) -> rusqlite::Result<(Vec<OutcomeCount>, Medians, u64)> {
-    let sql = format!(
-        "SELECT attempt.agent_id, o.attempt_id IS NULL, o.word,
-                CASE WHEN o.word IS NULL THEN attempt.status END, {bucket},
-                o.ete_ms, o.asr_ms, o.llm_ms, o.first_token_ms, o.tts_ms
-         FROM attempt LEFT JOIN summary o ON o.attempt_id = attempt.id {clause}",
-        bucket = bucket_sql(bounds)
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(values))?;
-    let mut out: Vec<OutcomeCount> = Vec::new();
-    let (mut medians, mut unsummarised) = (Medians::default(), 0);
-    while let Some(r) = rows.next()? {
-        let agent_id = r.get::<_, i64>(0)?.max(0) as u64;
-        unsummarised += u64::from(r.get::<_, bool>(1)?);
-        // Borrowed: the few distinct words and statuses are copied once, into their group.
-        let word = r.get_ref(2)?.as_str_or_null()?;
-        let status = r.get_ref(3)?.as_str_or_null()?;
-        let bucket = r.get::<_, Option<i64>>(4)?.map(|b| b.max(0) as usize);
-        let same = |c: &&mut OutcomeCount| {
-            c.agent_id == agent_id
-                && c.bucket == bucket
-                && c.word.as_deref() == word
-                && c.status.map(|s| s.as_str()) == status
-        };
-        match out.iter_mut().find(same) {
-            Some(c) => c.attempts += 1,
-            None => out.push(OutcomeCount {
-                agent_id,
-                word: word.map(str::to_owned),
-                status: r.get(3)?,
-                bucket,
-                attempts: 1,
-            }),
-        }
-        for (i, stage) in medians.stages.iter_mut().enumerate() {
-            if let Some(v) = r.get::<_, Option<f64>>(5 + i)? {
-                stage.push(v);
+) -> rusqlite::Result<Tally> {
+    let mut attempts = conn.prepare_cached(&format!(
+        "SELECT attempt.id, attempt.agent_id, attempt.status FROM attempt {clause}
+         ORDER BY attempt.id"
+    ))?;
+    let mut summaries = conn.prepare_cached(
+        "SELECT attempt_id, word, talk_secs, ete_ms, asr_ms, llm_ms, first_token_ms, tts_ms
+         FROM summary ORDER BY attempt_id",
+    )?;
+    let mut labels =
+        conn.prepare_cached("SELECT attempt_id, name FROM label ORDER BY attempt_id")?;
+    let mut a_rows = attempts.query(params_from_iter(values))?;
+    let mut s_rows = summaries.query([])?;
+    let mut l_rows = labels.query([])?;
+    let (mut s, mut l) = (s_rows.next()?, l_rows.next()?);
+    let mut c = Counting::default();
+    while let Some(a) = a_rows.next()? {
+        let id = a.get_ref(0)?.as_bytes()?;
+        let agent_id = a.get::<_, i64>(1)?.max(0) as u64;
+        let mut kept = None;
+        while let Some(r) = s {
+            match r.get_ref(0)?.as_bytes()?.cmp(id) {
+                Ordering::Less => s = s_rows.next()?,
+                Ordering::Equal => {
+                    kept = Some(read_kept(r, &mut c)?);
+                    s = s_rows.next()?;
+                    break;
+                }
+                Ordering::Greater => break,
             }
         }
-        if let Some(ete) = r.get::<_, Option<f64>>(5)? {
-            medians.agents.push((agent_id, ete));
+        let status = match &kept {
+            Some(Kept { word: Some(_), .. }) => None,
+            _ => Some(a.get::<_, AttemptStatus>(2)?),
+        };
+        let b = match &kept {
+            Some(k) if k.answered => bucket(k.talk_secs, bounds),
+            _ => None,
+        };
+        c.tally.unsummarised += u64::from(kept.is_none());
+        c.count(agent_id, kept.as_ref(), status, b);
+        let medians = kept.as_ref().map_or([None; 5], |k| k.medians);
+        for (stage, v) in c.tally.medians.stages.iter_mut().zip(medians) {
+            stage.extend(v);
+        }
+        if let Some(ete) = medians[0] {
+            c.tally.medians.agents.push((agent_id, ete));
+        }
+        while let Some(r) = l {
+            match r.get_ref(0)?.as_bytes()?.cmp(id) {
+                Ordering::Less => l = l_rows.next()?,
+                Ordering::Equal => {
+                    let word = kept
+                        .as_ref()
+                        .and_then(|k| k.word)
+                        .map(|w| c.words[w].as_str());
+                    count_label(&mut c.tally, r.get_ref(1)?.as_str()?, word, medians[0]);
+                    l = l_rows.next()?;
+                }
+                Ordering::Greater => break,
+            }
         }
     }
-    Ok((out, medians, unsummarised))
+    Ok(c.tally)
+}
+
+/// The summary columns of `merged`, from the second on.
+fn read_kept(r: &rusqlite::Row<'_>, c: &mut Counting) -> rusqlite::Result<Kept> {
+    let text = r.get_ref(1)?.as_str_or_null()?;
+    let word = text.map(|w| c.word(w));
+    let mut medians = [None; 5];
+    for (i, m) in medians.iter_mut().enumerate() {
+        *m = r.get::<_, Option<f64>>(3 + i)?;
+    }
+    Ok(Kept {
+        word,
+        answered: text == Some("answered"),
+        talk_secs: r.get(2)?,
+        medians,
+    })
+}
+
+/// Counts one label of an attempt that ended with `word` (none before its call record) and
+/// had `ete` as its E2E median.
+fn count_label(tally: &mut Tally, name: &str, word: Option<&str>, ete: Option<f64>) {
+    let counts = &mut tally.labels;
+    let i = match counts.iter().position(|c| c.name == name) {
+        Some(i) => i,
+        None => {
+            counts.push(LabelCount {
+                name: name.to_owned(),
+                attempts: 0,
+                placed: 0,
+                answered: 0,
+            });
+            counts.len() - 1
+        }
+    };
+    let count = &mut counts[i];
+    count.attempts += 1;
+    count.placed += u64::from(word.is_some());
+    count.answered += u64::from(word == Some("answered"));
+    if let Some(ete) = ete {
+        tally.medians.labels.push((count.name.clone(), ete));
+    }
 }
 
 /// Each agent's name: the one on its earliest matching attempt that has one.
@@ -176,46 +281,4 @@ fn names(
         out.extend(name.map(|n| (id, n)));
     }
     Ok(out)
-}
-
-/// Each label of a call, with the call's E2E median.
-type LabelMedians = Vec<(String, f64)>;
-
-/// Per label of the matching attempts: how many, placed and answered, and the attempts'
-/// E2E medians; one pass over the labels, a few per attempt.
-fn labels(
-    conn: &Connection,
-    clause: &str,
-    values: &[Value],
-) -> rusqlite::Result<(Vec<LabelCount>, LabelMedians)> {
-    let sql = format!(
-        "SELECT l.name, o.word, o.ete_ms FROM label l JOIN attempt ON attempt.id = l.attempt_id
-              LEFT JOIN summary o ON o.attempt_id = attempt.id {clause}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(values))?;
-    let (mut counts, mut medians) = (Vec::<LabelCount>::new(), Vec::new());
-    while let Some(r) = rows.next()? {
-        let name = r.get_ref(0)?.as_str()?;
-        let word = r.get_ref(1)?.as_str_or_null()?;
-        let count = match counts.iter_mut().find(|c| c.name == name) {
-            Some(c) => c,
-            None => {
-                counts.push(LabelCount {
-                    name: name.to_owned(),
-                    attempts: 0,
-                    placed: 0,
-                    answered: 0,
-                });
-                counts.last_mut().expect("just pushed")
-            }
-        };
-        count.attempts += 1;
-        count.placed += u64::from(word.is_some());
-        count.answered += u64::from(word == Some("answered"));
-        if let Some(ete) = r.get::<_, Option<f64>>(2)? {
-            medians.push((count.name.clone(), ete));
-        }
-    }
-    Ok((counts, medians))
 }

@@ -3,4 +3,5 @@
 
 pub mod cli;
 pub mod dialer;
+pub mod history;
 pub mod sdk;
