@@ -30,7 +30,7 @@ fn describe_tel_session(c: &mut Criterion) {
         let signed = tc3::sign(&cred, &Request::post_json(&host, action, ts, &body));
         let mut req = client.post(&url).body(body);
         for (n, v) in &signed.headers {
-            req = req.header(*n, v);
+            req = req.header(n, v);
         }
         req
     };

@@ -11,6 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::Credential;
 
+pub mod headers;
+pub use headers::Headers;
+
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// What the official SDKs sign; the service requires at least these two.
 pub const DEFAULT_SIGNED_HEADERS: &[&str] = &["content-type", "host"];
@@ -105,7 +108,7 @@ pub struct Signed {
     pub signature: String,
     pub authorization: String,
     /// The headers to send, in a stable order, `Authorization` last.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Headers,
 }
 
 /// Signs `req` with `cred`, keeping every intermediate text. A signed header name the request
@@ -119,13 +122,14 @@ pub fn sign(cred: &Credential, req: &Request<'_>) -> Signed {
     let to_sign = string_to_sign(req.timestamp, &scope, &hashed_canonical);
     let key = signing_key(cred.secret_key().expose(), date.as_str(), req.service);
     let signature = signature(&key, &to_sign);
-    let headers = headers(cred, req, date.as_str(), &signature);
+    let timestamp = Short::number(req.timestamp);
+    let headers = headers(cred, req, timestamp.as_str(), date.as_str(), &signature);
     Signed {
         canonical_request: canonical,
         hashed_canonical_request: hashed_canonical,
         string_to_sign: to_sign,
         signature,
-        authorization: headers.last().map(|(_, v)| v.clone()).unwrap_or_default(),
+        authorization: headers.get("Authorization").unwrap_or_default().to_owned(),
         headers,
     }
 }
@@ -171,21 +175,36 @@ impl CanonicalHead {
     }
 
     fn fits(&self, req: &Request<'_>) -> bool {
-        self.method == req.method
-            && self.query == req.query
+        same(&self.method, req.method)
+            && same(&self.query, req.query)
             && self.headers.len() == req.signed_headers.len()
             && self.headers.iter().enumerate().all(|(i, (name, value))| {
                 let (n, v) = req.signed_header(i);
-                name == n && value == v
+                same(name, n) && same(value, v)
             })
     }
+}
+
+/// `a == b` compared in place: the texts checked on every signature are a few bytes long,
+/// shorter than a call into the C library's `memcmp` costs.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// `SecretSigning` for one (UTC day, service), as an HMAC already keyed with it.
 struct DayKey {
     day: i64,
+    /// The day as `YYYY-MM-DD`, as the scope and the `Authorization` header name it.
+    date: Short,
     service: String,
     mac: HmacSha256,
+}
+
+/// One signature computed by a [`Signer`], with the texts its headers repeat.
+struct Signature {
+    hex: Hex,
+    timestamp: Short,
+    date: Short,
 }
 
 impl Signer {
@@ -198,53 +217,64 @@ impl Signer {
 
     /// The lower-case hex signature of `req`, byte for byte the one [`sign`] computes.
     pub fn signature(&self, req: &Request<'_>) -> Hex {
-        let date = date_of(req.timestamp);
-        let payload_hash = hex_of(&Sha256::digest(req.payload));
-        let (mut canonical, mut mac) = self.kept(req, date.as_str());
-        Digest::update(&mut canonical, payload_hash.as_str());
-        let hashed_canonical = hex_of(&canonical.finalize());
-        write_string_to_sign(
-            &mut mac,
-            req.timestamp,
-            &[date.as_str(), "/", req.service, "/tc3_request"],
-            hashed_canonical.as_str(),
-        );
-        hex_of(&mac.finalize().into_bytes())
+        self.sign(req).hex
     }
 
     /// The headers to send, `Authorization` last, as [`sign`] gives them.
-    pub fn headers(&self, req: &Request<'_>) -> Vec<(&'static str, String)> {
-        let signature = self.signature(req);
+    pub fn headers(&self, req: &Request<'_>) -> Headers {
+        let signed = self.sign(req);
         headers(
             &self.credential,
             req,
-            date_of(req.timestamp).as_str(),
-            signature.as_str(),
+            signed.timestamp.as_str(),
+            signed.date.as_str(),
+            signed.hex.as_str(),
         )
     }
 
-    /// The canonical request's head hashed, and the HMAC keyed for `req`'s day: kept ones
-    /// when they fit, else made and kept.
-    fn kept(&self, req: &Request<'_>, date: &str) -> (Sha256, HmacSha256) {
+    fn sign(&self, req: &Request<'_>) -> Signature {
+        let payload_hash = hex_of(&Sha256::digest(req.payload).into());
+        let (mut canonical, mut mac, date) = self.kept(req);
+        Digest::update(&mut canonical, payload_hash.0);
+        let hashed_canonical = hex_of(&canonical.finalize().into());
+        let timestamp = Short::number(req.timestamp);
+        write_string_to_sign(
+            &mut mac,
+            timestamp.as_str(),
+            &[date.as_str(), "/", req.service, "/tc3_request"],
+            hashed_canonical.as_str(),
+        );
+        Signature {
+            hex: hex_of(&mac.finalize().into_bytes().into()),
+            timestamp,
+            date,
+        }
+    }
+
+    /// The canonical request's head hashed, and the HMAC keyed for `req`'s day with that
+    /// day's date: kept ones when they fit, else made and kept.
+    fn kept(&self, req: &Request<'_>) -> (Sha256, HmacSha256, Short) {
         let day = req.timestamp.div_euclid(86_400);
         let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
         let head = match &kept.head {
             Some(head) if head.fits(req) => head.hashed.clone(),
             _ => kept.head.insert(CanonicalHead::of(req)).hashed.clone(),
         };
-        let mac = match &kept.day_key {
-            Some(key) if key.day == day && key.service == req.service => key.mac.clone(),
+        let key = match &kept.day_key {
+            Some(key) if key.day == day && same(&key.service, req.service) => key,
             _ => {
-                let key = signing_key(self.credential.secret_key().expose(), date, req.service);
-                let key = kept.day_key.insert(DayKey {
+                let date = date_of(req.timestamp);
+                let secret = self.credential.secret_key();
+                let key = signing_key(secret.expose(), date.as_str(), req.service);
+                kept.day_key.insert(DayKey {
                     day,
+                    date,
                     service: req.service.to_owned(),
                     mac: keyed(&key),
-                });
-                key.mac.clone()
+                })
             }
         };
-        (head, mac)
+        (head, key.mac.clone(), key.date)
     }
 }
 
@@ -256,48 +286,39 @@ impl fmt::Debug for Signer {
     }
 }
 
-/// The headers to send for `req` signed with `signature`, in a stable order.
+/// The headers to send for `req` signed with `signature` at `timestamp` (its decimal text), on
+/// `date` (its UTC day, `YYYY-MM-DD`).
 fn headers(
     cred: &Credential,
     req: &Request<'_>,
+    timestamp: &str,
     date: &str,
     signature: &str,
-) -> Vec<(&'static str, String)> {
-    let mut authorization = String::with_capacity(192);
-    for part in [ALGORITHM, " Credential=", &cred.secret_id, "/", date, "/"] {
-        authorization.push_str(part);
-    }
-    for part in [req.service, "/tc3_request, SignedHeaders="] {
-        authorization.push_str(part);
-    }
-    write_names(&mut authorization, req.signed_headers.len(), |i| {
-        req.signed_headers[i]
-    });
-    authorization.push_str(", Signature=");
-    authorization.push_str(signature);
-
-    let mut headers = Vec::with_capacity(9);
-    headers.extend([
-        ("Content-Type", req.content_type.to_string()),
-        ("Host", req.host.to_string()),
-        ("X-TC-Action", req.action.to_string()),
-        ("X-TC-Version", req.version.to_string()),
-        (
-            "X-TC-Timestamp",
-            Short::number(req.timestamp).as_str().to_owned(),
-        ),
-    ]);
-    if let Some(region) = req.region.filter(|r| !r.is_empty()) {
-        headers.push(("X-TC-Region", region.to_string()));
-    }
-    if let Some(token) = cred.token.as_deref().filter(|t| !t.is_empty()) {
-        headers.push(("X-TC-Token", token.to_string()));
-    }
-    if let Some(language) = req.language.filter(|l| !l.is_empty()) {
-        headers.push(("X-TC-Language", language.to_string()));
-    }
-    headers.push(("Authorization", authorization));
-    headers
+) -> Headers {
+    let values = [
+        req.content_type,
+        req.host,
+        req.action,
+        req.version,
+        timestamp,
+        req.region.unwrap_or_default(),
+        cred.token.as_deref().unwrap_or_default(),
+        req.language.unwrap_or_default(),
+    ];
+    let scope = [" Credential=", &cred.secret_id, "/", date, "/", req.service];
+    let names: usize = req.signed_headers.iter().map(|n| n.len() + 1).sum();
+    // The algorithm and the fixed text around the names and the signature: 55 bytes.
+    let room = scope.iter().map(|p| p.len()).sum::<usize>() + names + signature.len() + 55;
+    Headers::new(values, room, |out| {
+        for part in [ALGORITHM].iter().chain(&scope) {
+            out.push_str(part);
+        }
+        out.push_str("/tc3_request, SignedHeaders=");
+        write_names(out, req.signed_headers.len(), |i| req.signed_headers[i]);
+        for part in [", Signature=", signature] {
+            out.push_str(part);
+        }
+    })
 }
 
 /// Where canonical text goes: a `String` to show it, or a hash to sign it without building it.
@@ -410,20 +431,21 @@ pub fn credential_scope(date: &str, service: &str) -> String {
 
 pub fn string_to_sign(timestamp: i64, scope: &str, hashed_canonical: &str) -> String {
     let mut out = String::with_capacity(128);
-    write_string_to_sign(&mut out, timestamp, &[scope], hashed_canonical);
+    let timestamp = Short::number(timestamp);
+    write_string_to_sign(&mut out, timestamp.as_str(), &[scope], hashed_canonical);
     out
 }
 
 /// The string to sign; the scope is given in parts so signing need not join them.
 fn write_string_to_sign(
     out: &mut impl Sink,
-    timestamp: i64,
+    timestamp: &str,
     scope: &[&str],
     hashed_canonical: &str,
 ) {
     out.put(ALGORITHM);
     out.put("\n");
-    out.put(Short::number(timestamp).as_str());
+    out.put(timestamp);
     out.put("\n");
     for part in scope {
         out.put(part);
@@ -463,18 +485,22 @@ impl fmt::Debug for Hex {
     }
 }
 
-fn hex_of(digest: &[u8]) -> Hex {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [b'0'; 64];
-    for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
-        pair[0] = DIGITS[usize::from(byte >> 4)];
-        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+/// Lower-case hex of a 32-byte digest, by arithmetic over fixed-size arrays so that the
+/// compiler can do it 16 bytes at a time.
+fn hex_of(digest: &[u8; 32]) -> Hex {
+    // 0..=9 to '0'..='9', 10..=15 to 'a'..='f' ('a' is 39 past '0' + 10), without a branch.
+    let digit = |n: u8| n + b'0' + ((n + 6) >> 4) * 39;
+    let mut out = [0u8; 64];
+    for (i, byte) in digest.iter().enumerate() {
+        out[2 * i] = digit(byte >> 4);
+        out[2 * i + 1] = digit(byte & 0x0f);
     }
     Hex(out)
 }
 
 /// A short text written on the stack: a timestamp or a date, so signing neither allocates
 /// nor goes through `core::fmt`.
+#[derive(Clone, Copy)]
 struct Short {
     buf: [u8; 24],
     len: usize,

@@ -96,7 +96,7 @@ impl Peer {
         let signed = tc3::sign(cred, &Request::post_json(host, action, ts, body));
         let mut req = self.http.post(self.sim.url()).body(body.to_vec());
         for (name, value) in &signed.headers {
-            req = req.header(*name, value);
+            req = req.header(name, value);
         }
         let resp = req.send().await?;
         let status = resp.status().as_u16();
@@ -237,7 +237,7 @@ async fn signature_verdicts() {
         .post(p.sim.url())
         .body(&br#"{"SdkAppId":1400000000,"SessionId":"y"}"#[..]);
     for (n, v) in &signed.headers {
-        req = req.header(*n, v);
+        req = req.header(n, v);
     }
     let r: Value = serde_json::from_str(&req.send().await.unwrap().text().await.unwrap()).unwrap();
     assert_eq!(
@@ -287,7 +287,7 @@ async fn the_literal_http_host_of_tccli_is_verified_as_received() {
     );
     let mut req = p.http.post(p.sim.url()).body(&body[..]);
     for (n, v) in signed.headers.iter().filter(|(n, _)| *n != "Host") {
-        req = req.header(*n, v);
+        req = req.header(n, v);
     }
     let v: Value = serde_json::from_str(&req.send().await.unwrap().text().await.unwrap()).unwrap();
     assert_eq!(
@@ -718,7 +718,7 @@ async fn every_fault_callee_behaves_as_its_table_says() {
         );
         let mut req = impatient.post(p.sim.url()).body(body);
         for (n, v) in &signed.headers {
-            req = req.header(*n, v);
+            req = req.header(n, v);
         }
         let sent = req.send().await;
         match f.fault {

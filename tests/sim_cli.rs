@@ -52,7 +52,7 @@ async fn standalone_server_prints_its_address_serves_and_stops_on_sigterm() {
     );
     let mut req = reqwest::Client::new().post(&url).body(&body[..]);
     for (n, v) in &signed.headers {
-        req = req.header(*n, v);
+        req = req.header(n, v);
     }
     let v: Value = serde_json::from_str(&req.send().await.unwrap().text().await.unwrap()).unwrap();
     assert!(v["Response"]["SessionId"].is_string(), "{v}");

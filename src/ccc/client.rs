@@ -44,8 +44,9 @@ impl ClientConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     pub action: &'static str,
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
+    /// Shared with the client that prepared it.
+    pub url: Arc<str>,
+    pub headers: tc3::Headers,
     pub body: Vec<u8>,
 }
 
@@ -56,10 +57,7 @@ impl Prepared {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)
     }
 
     /// The HTTP request as text. A session token is masked; the SecretKey is never in a request.
@@ -71,7 +69,7 @@ impl Prepared {
 
     /// [`Prepared::to_http`], appended to `out`.
     pub fn write_http(&self, out: &mut String) {
-        for part in ["POST ", self.url.as_str(), "\n"] {
+        for part in ["POST ", &self.url, "\n"] {
             out.push_str(part);
         }
         for (name, value) in self.shown_headers() {
@@ -104,12 +102,12 @@ impl Prepared {
 
     fn shown_headers(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
         self.headers.iter().map(|(n, v)| {
-            let v = if *n == "X-TC-Token" {
+            let v = if n == "X-TC-Token" {
                 "<token redacted>"
             } else {
-                v.as_str()
+                v
             };
-            (*n, v)
+            (n, v)
         })
     }
 }
@@ -141,6 +139,8 @@ pub struct Reply<T> {
 pub struct Client {
     http: reqwest::Client,
     url: Url,
+    /// `url` as text, given to every request it prepares.
+    url_text: Arc<str>,
     host: String,
     region: Option<String>,
     language: String,
@@ -167,6 +167,7 @@ impl Client {
             .map_err(|e| not_sent(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             http,
+            url_text: endpoint.url.as_str().into(),
             url: endpoint.url,
             host: endpoint.host_header,
             region: config.region.filter(|r| !r.is_empty()),
@@ -200,7 +201,7 @@ impl Client {
         });
         Ok(Prepared {
             action: A::NAME,
-            url: self.url.to_string(),
+            url: Arc::clone(&self.url_text),
             headers,
             body,
         })
@@ -220,7 +221,7 @@ impl Client {
         let action = A::NAME;
         let mut req = self.http.post(self.url.clone()).body(prepared.body.clone());
         for (name, value) in &prepared.headers {
-            req = req.header(*name, value);
+            req = req.header(name, value);
         }
         let mut resp = req.send().await.map_err(|e| transport_error(action, &e))?;
         let status = resp.status().as_u16();

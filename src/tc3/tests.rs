@@ -196,12 +196,7 @@ fn c1_full_header_set() {
         ..Request::post_json(v.host, "CreateAIAgentCall", v.ts, v.body.as_bytes())
     };
     let s = sign(&cred, &req);
-    let get = |n: &str| {
-        s.headers
-            .iter()
-            .find(|(k, _)| *k == n)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |n: &str| s.headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v);
     assert_eq!(get("Content-Type"), Some("application/json"));
     assert_eq!(get("Host"), Some("ccc.intl.tencentcloudapi.com"));
     assert_eq!(get("X-TC-Action"), Some("CreateAIAgentCall"));
@@ -225,7 +220,43 @@ fn token_is_sent_but_not_signed() {
     let req = Request::post_json("ccc.tencentcloudapi.com", "HangUpCall", 1, b"{}");
     let (a, b) = (sign(&plain, &req), sign(&temp, &req));
     assert_eq!(a.signature, b.signature);
-    assert!(b.headers.contains(&("X-TC-Token", "tok".into())));
+    assert_eq!(b.headers.get("X-TC-Token"), Some("tok"));
+}
+
+#[test]
+fn headers_compare_and_show_as_the_pairs_they_send() {
+    let plain = Credential::new(C_ID.into(), C_KEY.into(), None).unwrap();
+    let temp = Credential::new(C_ID.into(), C_KEY.into(), Some("tok".into())).unwrap();
+    let req = Request {
+        region: Some(""),
+        language: Some("en-US"),
+        ..Request::post_json("ccc.tencentcloudapi.com", "HangUpCall", 1, b"{}")
+    };
+    let (a, b) = (sign(&plain, &req).headers, sign(&temp, &req).headers);
+    assert_eq!(a, a.clone());
+    assert_ne!(a, b);
+    // An empty region is not sent; the names come in the order they are sent.
+    let names: Vec<_> = a.iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        [
+            "Content-Type",
+            "Host",
+            "X-TC-Action",
+            "X-TC-Version",
+            "X-TC-Timestamp",
+            "X-TC-Language",
+            "Authorization"
+        ]
+    );
+    assert_eq!(b.iter().nth(5), Some(("X-TC-Token", "tok")));
+    assert_eq!(a.get("HOST"), Some("ccc.tencentcloudapi.com"));
+    assert_eq!(a.get("X-TC-Region"), None);
+    let shown = format!("{a:?}");
+    assert!(
+        shown.starts_with(r#"[("Content-Type", "application/json"), ("Host", "ccc.tencentcloudapi.com"), ("X-TC-Action", "HangUpCall")"#),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -394,4 +425,13 @@ fn numbers_and_dates_are_written_as_core_fmt_writes_them() {
     }
     assert_eq!(utc_date(253_402_300_799), "9999-12-31");
     assert_eq!(utc_date(253_402_300_800), "10000-01-01");
+}
+
+#[test]
+fn hex_is_written_as_the_hex_crate_writes_it() {
+    // Every byte value, in every position of a digest.
+    for start in 0..=255u8 {
+        let digest: [u8; 32] = std::array::from_fn(|i| start.wrapping_add(i as u8 * 8));
+        assert_eq!(hex_of(&digest).as_str(), hex::encode(digest));
+    }
 }
