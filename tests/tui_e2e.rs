@@ -395,7 +395,10 @@ fn hangup_and_quit_signals_restore_the_terminal_and_keep_the_form() {
             .unwrap();
         assert!(killed.success());
         // tmux marks the pane dead a moment before it has the exit status: wait for both.
+        // Now and then it never gets the status; the screen and the draft below still tell
+        // an orderly exit from death by the signal.
         let deadline = Instant::now() + Duration::from_secs(10);
+        let mut dead_since = None;
         let ended = loop {
             let dead = s.tmux(&[
                 "display-message",
@@ -404,9 +407,11 @@ fn hangup_and_quit_signals_restore_the_terminal_and_keep_the_form() {
                 "e2e",
                 "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}",
             ]);
-            match dead.trim().strip_prefix("1:") {
-                Some(end) if end != ":" => break end.to_string(),
-                _ => {}
+            if let Some(end) = dead.trim().strip_prefix("1:") {
+                let since = *dead_since.get_or_insert_with(Instant::now);
+                if end != ":" || since.elapsed() > Duration::from_secs(2) {
+                    break end.to_string();
+                }
             }
             assert!(
                 Instant::now() < deadline,
@@ -415,7 +420,9 @@ fn hangup_and_quit_signals_restore_the_terminal_and_keep_the_form() {
             std::thread::sleep(Duration::from_millis(50));
         };
         // Handled: an orderly exit, not death by the signal (which leaves raw mode on).
-        assert_eq!(ended.trim(), "0:", "SIG{signal}");
+        if ended != ":" {
+            assert_eq!(ended.trim(), "0:", "SIG{signal}");
+        }
         // Off the alternate screen: the form is gone from the pane.
         let screen = s.screen();
         assert!(!screen.contains("AIAgentId"), "SIG{signal}: {screen}");
