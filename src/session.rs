@@ -122,6 +122,9 @@ pub async fn open(overrides: &Overrides, env: Env) -> Result<Session, SessionErr
     connect(overrides, env).await?.open()
 }
 
+/// How a history is opened: [`Store::open`] or [`Store::open_to_claim`].
+type OpenStore = fn(PathBuf) -> Result<(Store, Option<String>), HistoryError>;
+
 impl Connected {
     /// Whether calls go to the built-in simulator.
     pub fn is_simulator(&self) -> bool {
@@ -130,11 +133,21 @@ impl Connected {
 
     /// Opens the history, settles what a stopped run left queued, and builds the dialer.
     pub fn open(self) -> Result<Session, SessionError> {
+        self.open_with(Store::open)
+    }
+
+    /// [`Connected::open`] for one call, whose claim is its first write
+    /// ([`Store::open_to_claim`]).
+    pub fn open_to_claim(self) -> Result<Session, SessionError> {
+        self.open_with(Store::open_to_claim)
+    }
+
+    fn open_with(self, open: OpenStore) -> Result<Session, SessionError> {
         let path = match self.history {
             Some(p) => p,
             None => Store::default_path()?,
         };
-        let (store, moved) = Store::open(path)?;
+        let (store, moved) = open(path)?;
         let mut notices = self.notices;
         notices.extend(moved);
         match settle_interrupted(&store, SETTLE_GRACE)? {

@@ -97,7 +97,7 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> i32 {
     if args.dry_run {
         return dry_run(&connected, &request).code();
     }
-    let mut session = match headless::open(connected) {
+    let mut session = match headless::open_to_claim(connected) {
         // Followed from the moment it is accepted, as on the dialer's screen.
         Ok(s) if args.wait => s.watching(),
         Ok(s) => s,

@@ -50,7 +50,16 @@ pub async fn connect(global: &GlobalArgs, sim: bool) -> Result<Connected, sessio
 
 /// Opens the history and the dialer; notices go to stderr.
 pub fn open(connected: Connected) -> Result<session::Session, session::SessionError> {
-    let mut session = connected.open()?;
+    told(connected.open()?)
+}
+
+/// [`open`] for one call, whose claim is its first write.
+pub fn open_to_claim(connected: Connected) -> Result<session::Session, session::SessionError> {
+    told(connected.open_to_claim()?)
+}
+
+/// `session`, its notices told on stderr.
+fn told(mut session: session::Session) -> Result<session::Session, session::SessionError> {
     for notice in session.notices.drain(..) {
         eprintln!("warning: {notice}");
     }

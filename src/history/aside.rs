@@ -2,20 +2,14 @@
 //! dialed. It says so until the user accepts it (`--new-history`, or the dialer's prompt), so
 //! no command takes the empty past as "nothing was dialed".
 
-use rusqlite::OptionalExtension;
-
 use super::HistoryError;
-use super::open::SET_ASIDE_KEY as KEY;
+use super::open::{SET_ASIDE_KEY as KEY, meta_value};
 use super::store::Store;
 
 impl Store {
     /// Why the previous history was moved aside, while the user has not accepted the new one.
     pub fn set_aside(&self) -> Result<Option<String>, HistoryError> {
-        self.with(|conn| {
-            Ok(conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [KEY], |r| r.get(0))
-                .optional()?)
-        })
+        self.with(|conn| Ok(meta_value(conn, KEY)?))
     }
 
     /// The user goes on with the new history.

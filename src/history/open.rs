@@ -11,6 +11,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::HistoryError;
@@ -55,9 +56,10 @@ impl Aside {
 }
 
 /// Opens (creating if needed) the history at `path`. The notice, when there is one, tells
-/// the user that a previous file was moved aside and where to.
-pub fn open(path: &Path) -> Result<(Connection, Option<String>), HistoryError> {
-    match try_open(path) {
+/// the user that a previous file was moved aside and where to. With `probe`, a write proves
+/// the file takes writes before anything else is done.
+pub fn open(path: &Path, probe: bool) -> Result<(Connection, Option<String>), HistoryError> {
+    match try_open(path, probe) {
         Ok(conn) => {
             keep_private(path);
             Ok((conn, None))
@@ -70,7 +72,7 @@ pub fn open(path: &Path) -> Result<(Connection, Option<String>), HistoryError> {
                 path.display(),
                 moved.display()
             );
-            match try_open(path) {
+            match try_open(path, probe) {
                 Ok(conn) => {
                     keep_private(path);
                     // The new history does not know what was dialed: remembered until the
@@ -112,7 +114,7 @@ fn unusable(path: &Path, reason: impl Into<String>, hint: &str) -> HistoryError 
     }
 }
 
-fn try_open(path: &Path) -> Result<Connection, Failure> {
+fn try_open(path: &Path, probe: bool) -> Result<Connection, Failure> {
     prepare_file(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -132,7 +134,9 @@ fn try_open(path: &Path) -> Result<Connection, Failure> {
         Err(MigrateError::Sqlite(e)) => return Err(at_open(path, e)),
     }
     let checked_whole = check_health(path, &conn)?;
-    write_probe(&mut conn, checked_whole).map_err(|e| at_open(path, e))?;
+    if probe || checked_whole {
+        write_probe(&mut conn, checked_whole).map_err(|e| at_open(path, e))?;
+    }
     Ok(conn)
 }
 
@@ -150,7 +154,7 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // FULL: each commit is fsynced, so a recorded attempt also survives a power cut; NORMAL
     // in WAL would lose the last commits on power loss, and with them the proof of a call.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_FKEY, true)?;
     // Pruned phone numbers are overwritten, not left in free pages.
     conn.pragma_update(None, "secure_delete", true)?;
     Ok(())
@@ -324,16 +328,17 @@ fn check_health(path: &Path, conn: &Connection) -> Result<bool, Failure> {
     }
 }
 
+/// The value kept under `key` in `meta`, through one kept statement: a start reads several.
+pub(super) fn meta_value(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()
+}
+
 /// Whether the whole file was checked within [`WHOLE_CHECK_EVERY`] (a clock set back does
 /// not count).
 fn checked_lately(conn: &Connection) -> rusqlite::Result<bool> {
-    let at: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'checked_at_ms'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let at = meta_value(conn, "checked_at_ms")?;
     let now = chrono::Utc::now().timestamp_millis();
     let every = WHOLE_CHECK_EVERY.as_millis() as i64;
     Ok(at
@@ -477,7 +482,7 @@ mod tests {
     #[test]
     fn the_unsynced_probe_leaves_every_later_commit_synced() {
         let dir = tempfile::tempdir().unwrap();
-        let (conn, notice) = super::open(&dir.path().join("history.db")).unwrap();
+        let (conn, notice) = super::open(&dir.path().join("history.db"), true).unwrap();
         assert_eq!(notice, None);
         let sync: i64 = conn
             .query_row("PRAGMA synchronous", [], |r| r.get(0))
@@ -491,5 +496,22 @@ mod tests {
             )
             .unwrap();
         assert!(opened.parse::<i64>().unwrap() > 0);
+    }
+
+    /// Opened to claim, a history checked whole lately is not written to: the claim is the
+    /// first write. An open with the probe writes.
+    #[test]
+    fn opening_to_claim_writes_nothing_before_the_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let opened = |probe: bool| {
+            let (conn, _) = super::open(&path, probe).unwrap();
+            super::meta_value(&conn, "opened_at_ms").unwrap().unwrap()
+        };
+        let first = opened(true);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(opened(false), first, "no write");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_ne!(opened(true), first, "the probe writes");
     }
 }

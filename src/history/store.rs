@@ -39,8 +39,17 @@ impl Store {
     /// Opens or creates the history at `path`. The second value is a notice for the user
     /// when a damaged, unreadable or newer file was moved aside and a fresh one started.
     pub fn open(path: impl AsRef<Path>) -> Result<(Store, Option<String>)> {
-        let path = path.as_ref();
-        let (conn, notice) = open::open(path)?;
+        Store::opened(path.as_ref(), true)
+    }
+
+    /// [`Store::open`] for a process whose first write is a claim, which proves the file
+    /// takes writes before any request leaves: no write at opening to prove it sooner.
+    pub fn open_to_claim(path: impl AsRef<Path>) -> Result<(Store, Option<String>)> {
+        Store::opened(path.as_ref(), false)
+    }
+
+    fn opened(path: &Path, probe: bool) -> Result<(Store, Option<String>)> {
+        let (conn, notice) = open::open(path, probe)?;
         let store = Store {
             conn: Arc::new(Mutex::new(conn)),
             path: Some(Arc::new(path.to_owned())),

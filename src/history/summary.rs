@@ -3,7 +3,7 @@
 //! report's parts are recorded, and remembers the last event it was made from; a history
 //! written before that is checked once, and rows still missing are made on reading.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::attempt::{AttemptId, AttemptStatus};
 use super::query::Filter;
@@ -84,14 +84,7 @@ impl Store {
     /// Whether every summary of the history has been checked against its events: until then
     /// some may be stale.
     pub fn summaries_were_checked(&self) -> Result<bool, HistoryError> {
-        self.with(|conn| {
-            let found: Option<String> = conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [CHECKED], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            Ok(found.is_some())
-        })
+        self.with(|conn| Ok(super::open::meta_value(conn, CHECKED)?.is_some()))
     }
 
     /// Notes that every summary of the history has been checked against its events.
