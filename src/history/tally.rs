@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use rustc_hash::FxHashMap;
 
@@ -220,7 +220,7 @@ fn read_kept(r: &rusqlite::Row<'_>, c: &mut Counting) -> rusqlite::Result<Kept> 
     let word = text.map(|w| c.word(w));
     let mut medians = [None; 5];
     for (i, m) in medians.iter_mut().enumerate() {
-        *m = r.get::<_, Option<f64>>(3 + i)?;
+        *m = number(r.get_ref(3 + i)?);
     }
     Ok(Kept {
         word,
@@ -228,6 +228,15 @@ fn read_kept(r: &rusqlite::Row<'_>, c: &mut Counting) -> rusqlite::Result<Kept> 
         talk_secs: r.get(2)?,
         medians,
     })
+}
+
+/// A stored number read in place (a REAL column may hand back an integer).
+fn number(v: ValueRef<'_>) -> Option<f64> {
+    match v {
+        ValueRef::Real(f) => Some(f),
+        ValueRef::Integer(i) => Some(i as f64),
+        _ => None,
+    }
 }
 
 /// Counts one label of an attempt that ended with `word` (none before its call record) and
