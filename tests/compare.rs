@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ccc_dial::ccc::{Client, ClientConfig};
-use ccc_dial::dialer::{CallReport, DialRequest, Dialer, DialerEvent, WatchConfig, WatchEvent};
+use ccc_dial::dialer::{CallReport, DialRequest, Dialer, DialerEvent, WatchEvent};
 use ccc_dial::history::{AttemptId, ClaimRule, Override, Store};
 use ccc_dial::sim::{self, ManualClock, SimConfig, SimHandle};
 use serde_json::{Value, json};
@@ -46,13 +46,7 @@ async fn rig(store: Store) -> Rig {
             overridden: Some(Override::Intent("compare runs".into())),
             ..ClaimRule::default()
         })
-        .with_watch(WatchConfig {
-            interval: Duration::from_millis(10),
-            max_interval: Duration::from_millis(20),
-            record_retry: Duration::from_millis(10),
-            record_tries: 20,
-            max_errors: 50,
-        });
+        .with_watch(support::dialer::fast_watch());
     Rig {
         _sim: sim,
         clock,

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use ccc_dial::ccc::{Client, ClientConfig};
 use ccc_dial::credentials::Env;
-use ccc_dial::dialer::{DialerEvent, WatchConfig};
+use ccc_dial::dialer::DialerEvent;
 use ccc_dial::history::Store;
 use ccc_dial::sim::{self, ManualClock, SimConfig, SimHandle};
 use ccc_dial::tui::app::{App, Effect, Msg, Overlay};
@@ -48,13 +48,7 @@ async fn rig() -> Rig {
     let (dialer, events) = support::dialer::dialer(client, store, 500, "simulator");
     let dialer = dialer
         .with_backoff(Duration::from_millis(10))
-        .with_watch(WatchConfig {
-            interval: Duration::from_millis(10),
-            max_interval: Duration::from_millis(20),
-            record_retry: Duration::from_millis(10),
-            record_tries: 20,
-            max_errors: 50,
-        });
+        .with_watch(support::dialer::fast_watch());
     let (tx, msgs) = unbounded_channel();
     let runner = Runner::new(dialer, tx, None, None, Env::new(dir.path()));
     let mut app = app();

@@ -1,9 +1,10 @@
 //! A dialer over a client and a history, as the tests build one beside a simulator.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use ccc_dial::ccc::Client;
-use ccc_dial::dialer::{Dialer, DialerEvent, RateLimiter};
+use ccc_dial::dialer::{Dialer, DialerEvent, RateLimiter, WatchConfig};
 use ccc_dial::history::Store;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
@@ -24,4 +25,16 @@ pub fn dialer(
         tx,
     );
     (dialer, events)
+}
+
+/// Following a call at the simulator's pace, looks every 10 to 20 ms: fast enough for a test
+/// to watch calls to their end.
+pub fn fast_watch() -> WatchConfig {
+    WatchConfig {
+        interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(20),
+        record_retry: Duration::from_millis(10),
+        record_tries: 20,
+        max_errors: 50,
+    }
 }
