@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the headless commands against the standalone simulator:
 #   1. `ccc-dial call`, process start to exit (release build), beside the official
-#      `tccli ccc CreateAIAgentCall` against the same simulator: medians with min and max,
+#      `tccli ccc CreateAIAgentCall` against the same simulator, each spawned the same way
+#      and interleaved run by run: medians with min and max,
 #      their ratio, and the peak resident memory of `ccc-dial call`;
 #   2. a 1,000-row `ccc-dial batch` at the default rate: wall time, RequestLimitExceeded
 #      answers, and resident memory sampled every second (VmRSS) with its peak (VmHWM).
@@ -26,13 +27,19 @@ bin_, url, env, work, sim = bench_support.start(
 log = os.path.join(work, "sim.jsonl")
 
 def timed(cmd):
-    """Wall seconds of one process, start to exit."""
+    """Wall seconds of one process, start to exit: the clock is read just before the
+    process is spawned (posix_spawn, which does not copy this Python's memory as a fork
+    would) and just after it is reaped; its output goes to files read afterwards."""
+    out_path, err_path = os.path.join(work, "out"), os.path.join(work, "err")
+    files = [(os.POSIX_SPAWN_OPEN, 1, out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+             (os.POSIX_SPAWN_OPEN, 2, err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)]
     t = time.perf_counter()
-    child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = child.communicate()
+    pid = os.posix_spawn(cmd[0], cmd, env, file_actions=files)
+    _, status = os.waitpid(pid, 0)
     took = time.perf_counter() - t
-    if child.returncode != 0:
-        sys.exit(f"{cmd[0]} failed ({child.returncode}): {(err or out).decode()}")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"{cmd[0]} failed ({code}): {open(err_path).read() or open(out_path).read()}")
     # Stay well under the simulator's 20 calls a second (not timed).
     time.sleep(0.06)
     return took

@@ -113,9 +113,10 @@ pub enum Claimed {
 }
 
 // The attempts that hold the callees `$callee` selects (?2 SdkAppId, ?3 endpoint, ?4 whether
-// overridden, ?5 the start of the window), the most telling first: one in flight, then
-// unknown, then the newest accepted. Looked up by callee whatever the planner guesses of a
-// list's size.
+// overridden, ?5 the start of the window): one in flight, one unknown, one accepted within the
+// window. Looked up by callee whatever the planner guesses of a list's size. Unordered: the
+// most telling is picked while reading ([`Telling`]), as a sort or a list of five statuses
+// would each build a temporary table, a third of a call's page faults.
 macro_rules! holders {
     ($callee:literal) => {
         concat!(
@@ -125,12 +126,8 @@ macro_rules! holders {
             $callee,
             " AND sdk_app_id = ?2 AND endpoint = ?3
                AND (status = 'queued'
-                    OR (?4 = 0 AND status = 'unknown')
-                    OR (?4 = 0 AND status IN ('accepted', 'ringing', 'seat_joining',
-                                              'in_progress', 'finished')
-                        AND created_at_ms >= ?5))
-             ORDER BY CASE status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
-                      created_at_ms DESC"
+                    OR (?4 = 0 AND status NOT IN ('rejected', 'not_sent')
+                        AND (status = 'unknown' OR created_at_ms >= ?5)))"
         )
     };
 }
@@ -150,20 +147,49 @@ macro_rules! task_holders {
                AND (t.status = 'queued'
                     OR (?4 = 0 AND t.status = 'unknown')
                     OR (?4 = 0 AND t.status = 'created'
-                        AND coalesce(t.last_call_ms, t.created_at_ms) >= ?5))
-             ORDER BY CASE t.status WHEN 'queued' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,
-                      t.created_at_ms DESC"
+                        AND coalesce(t.last_call_ms, t.created_at_ms) >= ?5))"
         )
     };
 }
 
-const HOLDER: &str = concat!(holders!("callee = ?1"), " LIMIT 1");
-const TASK_HOLDER: &str = concat!(task_holders!("c.callee = ?1"), " LIMIT 1");
-/// The same for every callee of the JSON array ?1, their rows in the same order; the last
-/// column names the callee.
+const HOLDER: &str = holders!("callee = ?1");
+const TASK_HOLDER: &str = task_holders!("c.callee = ?1");
+/// The same for every callee of the JSON array ?1; the last column names the callee.
 pub(super) const HOLDERS: &str = holders!("callee IN (SELECT value FROM json_each(?1))");
 pub(super) const TASK_HOLDERS: &str =
     task_holders!("c.callee IN (SELECT value FROM json_each(?1))");
+
+/// How telling a hold is, least first: in flight, then unknown, then the newest of the rest.
+pub(super) trait Telling {
+    fn telling(&self) -> (u8, std::cmp::Reverse<i64>);
+
+    /// Whether `self` tells more than `other`; the first read wins a tie.
+    fn tells_more_than(&self, other: &Self) -> bool {
+        self.telling() < other.telling()
+    }
+}
+
+impl Telling for Holder {
+    fn telling(&self) -> (u8, std::cmp::Reverse<i64>) {
+        let rank = match self.status {
+            AttemptStatus::Queued => 0,
+            AttemptStatus::Unknown => 1,
+            _ => 2,
+        };
+        (rank, std::cmp::Reverse(self.created_at_ms))
+    }
+}
+
+impl Telling for TaskHolder {
+    fn telling(&self) -> (u8, std::cmp::Reverse<i64>) {
+        let rank = match self.status {
+            TaskPartStatus::Queued => 0,
+            TaskPartStatus::Unknown => 1,
+            _ => 2,
+        };
+        (rank, std::cmp::Reverse(self.created_at_ms))
+    }
+}
 
 /// The line a claim is about: one callee, on one SdkAppId and endpoint (port included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,15 +229,15 @@ pub(super) fn most_telling(attempt: Option<Holder>, task: Option<TaskHolder>) ->
     }
 }
 
-/// The first row of a holder query (`sql` takes callee, SdkAppId, endpoint, whether
+/// The most telling row of a holder query (`sql` takes callee, SdkAppId, endpoint, whether
 /// overridden, and the start of the window), read by `read`.
-fn query_hold<T>(
+fn query_hold<T: Telling>(
     conn: &rusqlite::Connection,
     sql: &str,
     line: &Line<'_>,
     at_ms: i64,
     rule: &ClaimRule,
-    read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Option<T>> {
     let args = params![
         line.callee,
@@ -220,7 +246,16 @@ fn query_hold<T>(
         rule.overridden.is_some(),
         window_start(at_ms, rule)
     ];
-    conn.prepare_cached(sql)?.query_row(args, read).optional()
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(args)?;
+    let mut best: Option<T> = None;
+    while let Some(r) = rows.next()? {
+        let hold = read(r)?;
+        if best.as_ref().is_none_or(|b| hold.tells_more_than(b)) {
+            best = Some(hold);
+        }
+    }
+    Ok(best)
 }
 
 /// The oldest moment an accepted call still holds its callee as of `at_ms`.
@@ -488,6 +523,68 @@ pub mod tests {
             store.claim_override(&third.id).unwrap().as_deref(),
             Some("intent:redial")
         );
+    }
+
+    /// Several attempts hold one callee, recorded out of time order: the one named is the one
+    /// in flight, else the unknown one, else the newest, alone and in the bulk check alike.
+    #[test]
+    fn of_several_holders_the_most_telling_is_named() {
+        let store = Store::open_in_memory().unwrap();
+        let again = ClaimRule {
+            overridden: Some(Override::AllowRecent),
+            ..ClaimRule::default()
+        };
+        let callee = "008613000000001";
+        let mut recorded = vec![];
+        for (at, status) in [
+            (T0 + 2 * HOUR_MS, AttemptStatus::Accepted),
+            (T0 + 3 * HOUR_MS, AttemptStatus::Finished),
+            (T0, AttemptStatus::Unknown),
+            (T0 + HOUR_MS, AttemptStatus::InProgress),
+        ] {
+            let a = attempt(callee, at);
+            assert_eq!(store.claim(&a, &again).unwrap(), Claimed::Won);
+            settle(&store, &a.id, status);
+            recorded.push(a.id);
+        }
+        let line = Line {
+            callee,
+            sdk_app_id: 1400000000,
+            endpoint: ENDPOINT,
+        };
+        let named = |at_ms: i64, rule: &ClaimRule| {
+            let alone = match store.holder(&line, at_ms, rule).unwrap() {
+                Some(Hold::Attempt(h)) => Some(h.id),
+                None => None,
+                other => panic!("expected an attempt: {other:?}"),
+            };
+            let lines = super::super::Lines {
+                callees: &[callee],
+                sdk_app_id: 1400000000,
+                endpoint: ENDPOINT,
+            };
+            let bulk = store.holders(&lines, at_ms, rule).unwrap();
+            let in_bulk = match bulk.get(callee) {
+                Some(Hold::Attempt(h)) => Some(h.id.clone()),
+                None => None,
+                other => panic!("expected an attempt: {other:?}"),
+            };
+            assert_eq!(alone, in_bulk, "the bulk check names the same hold");
+            alone
+        };
+        let now = T0 + 4 * HOUR_MS;
+        assert_eq!(named(now, &ClaimRule::default()), Some(recorded[2].clone()));
+        settle(&store, &recorded[2], AttemptStatus::Rejected);
+        assert_eq!(named(now, &ClaimRule::default()), Some(recorded[1].clone()));
+        assert_eq!(
+            named(now, &again),
+            None,
+            "an override passes all settled ones"
+        );
+        let queued = attempt(callee, T0 - HOUR_MS);
+        assert_eq!(store.claim(&queued, &again).unwrap(), Claimed::Won);
+        assert_eq!(named(now, &ClaimRule::default()), Some(queued.id.clone()));
+        assert_eq!(named(now, &again), Some(queued.id));
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! same decisions as the check for one callee.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use rusqlite::params;
 
 use super::HistoryError;
 use super::claim::{
-    ClaimRule, HOLDERS, Hold, Holder, TASK_HOLDERS, TaskHolder, holder_row, most_telling,
+    ClaimRule, HOLDERS, Hold, Holder, TASK_HOLDERS, TaskHolder, Telling, holder_row, most_telling,
     task_holder_row, window_start,
 };
 use super::store::Store;
@@ -46,9 +47,9 @@ pub(super) fn find_holds<S: AsRef<str>>(
             window_start(at_ms, rule)
         ];
         let mut attempts: HashMap<String, Holder> =
-            first_per_callee(conn, HOLDERS, args, 6, holder_row)?;
+            most_telling_per_callee(conn, HOLDERS, args, 6, holder_row)?;
         let mut tasks: HashMap<String, TaskHolder> =
-            first_per_callee(conn, TASK_HOLDERS, args, 7, task_holder_row)?;
+            most_telling_per_callee(conn, TASK_HOLDERS, args, 7, task_holder_row)?;
         for callee in chunk {
             if let Some(hold) = most_telling(attempts.remove(callee), tasks.remove(callee)) {
                 held.insert(callee.to_string(), hold);
@@ -58,25 +59,32 @@ pub(super) fn find_holds<S: AsRef<str>>(
     Ok(held)
 }
 
-/// The first row of `sql` for each callee (named in column `callee_at`), read by `read`:
-/// rows come most telling first, as the check for one callee takes its `LIMIT 1`.
-fn first_per_callee<T>(
+/// The most telling row of `sql` for each callee (named in column `callee_at`), read by
+/// `read`, as the check for one callee picks it.
+fn most_telling_per_callee<T: Telling>(
     conn: &rusqlite::Connection,
     sql: &str,
     args: &[&dyn rusqlite::ToSql],
     callee_at: usize,
     read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<HashMap<String, T>> {
-    let mut first = HashMap::new();
+    let mut most: HashMap<String, T> = HashMap::new();
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
         let callee: String = r.get(callee_at)?;
-        if let std::collections::hash_map::Entry::Vacant(v) = first.entry(callee) {
-            v.insert(read(r)?);
+        let hold = read(r)?;
+        match most.entry(callee) {
+            Entry::Vacant(v) => {
+                v.insert(hold);
+            }
+            Entry::Occupied(mut o) if hold.tells_more_than(o.get()) => {
+                o.insert(hold);
+            }
+            Entry::Occupied(_) => {}
         }
     }
-    Ok(first)
+    Ok(most)
 }
 
 impl Store {
