@@ -587,6 +587,34 @@ pub mod tests {
         assert_eq!(named(now, &again), Some(queued.id));
     }
 
+    /// A sort or a list of statuses would each build a temporary table, and with it a page
+    /// cache, at every call; the bulk checks sort nothing either.
+    #[test]
+    fn the_checks_build_no_temporary_table() {
+        let store = Store::open_in_memory().unwrap();
+        let ops = |sql: &str| -> Vec<String> {
+            store
+                .with(|conn| {
+                    let mut explain = conn.prepare(&format!("EXPLAIN {sql}"))?;
+                    let ops = explain
+                        .query_map(params!["[]", 0, "", 0, 0], |r| r.get(1))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    Ok(ops)
+                })
+                .unwrap()
+        };
+        for sql in [HOLDER, TASK_HOLDER] {
+            let made: Vec<String> = ops(sql)
+                .into_iter()
+                .filter(|op| op.contains("Ephemeral") || op.starts_with("Sorter"))
+                .collect();
+            assert!(made.is_empty(), "{made:?} in {sql}");
+        }
+        for sql in [HOLDERS, TASK_HOLDERS] {
+            assert!(!ops(sql).iter().any(|op| op.starts_with("Sorter")), "{sql}");
+        }
+    }
+
     #[test]
     fn racing_processes_on_one_file_let_exactly_one_win() {
         let dir = tempfile::tempdir().unwrap();

@@ -479,6 +479,34 @@ fn move_aside(path: &Path, why: Aside) -> Result<PathBuf, HistoryError> {
 
 #[cfg(test)]
 mod tests {
+    /// The bundled SQLite is built as `.cargo/config.toml` asks: each of these options saves
+    /// every `call` some work.
+    #[test]
+    fn sqlite_is_built_without_what_a_call_does_not_use() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let options: Vec<String> = conn
+            .prepare("SELECT compile_options FROM pragma_compile_options")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for wanted in ["DEFAULT_MEMSTATUS=0", "DEFAULT_PCACHE_INITSZ=0"] {
+            assert!(options.iter().any(|o| o == wanted), "{wanted}: {options:?}");
+        }
+        for unwanted in [
+            "ENABLE_FTS3",
+            "ENABLE_FTS5",
+            "ENABLE_RTREE",
+            "ENABLE_DBSTAT_VTAB",
+        ] {
+            assert!(
+                !options.iter().any(|o| o == unwanted),
+                "{unwanted}: {options:?}"
+            );
+        }
+    }
+
     #[test]
     fn the_unsynced_probe_leaves_every_later_commit_synced() {
         let dir = tempfile::tempdir().unwrap();
