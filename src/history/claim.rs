@@ -159,36 +159,35 @@ pub(super) const HOLDERS: &str = holders!("callee IN (SELECT value FROM json_eac
 pub(super) const TASK_HOLDERS: &str =
     task_holders!("c.callee IN (SELECT value FROM json_each(?1))");
 
-/// How telling a hold is, least first: in flight, then unknown, then the newest of the rest.
+/// How telling a hold is: one in flight, then one unknown, then the newest of the rest.
 pub(super) trait Telling {
-    fn telling(&self) -> (u8, std::cmp::Reverse<i64>);
+    /// Whether the hold is in flight, whether its outcome is unknown, and when it was made.
+    fn standing(&self) -> (bool, bool, i64);
 
     /// Whether `self` tells more than `other`; the first read wins a tie.
     fn tells_more_than(&self, other: &Self) -> bool {
-        self.telling() < other.telling()
+        let rank = |(in_flight, unknown, at): (bool, bool, i64)| {
+            (!in_flight, !unknown, std::cmp::Reverse(at))
+        };
+        rank(self.standing()) < rank(other.standing())
     }
 }
 
 impl Telling for Holder {
-    fn telling(&self) -> (u8, std::cmp::Reverse<i64>) {
-        let rank = match self.status {
-            AttemptStatus::Queued => 0,
-            AttemptStatus::Unknown => 1,
-            _ => 2,
-        };
-        (rank, std::cmp::Reverse(self.created_at_ms))
+    fn standing(&self) -> (bool, bool, i64) {
+        standing(self.status.as_str(), self.created_at_ms)
     }
 }
 
 impl Telling for TaskHolder {
-    fn telling(&self) -> (u8, std::cmp::Reverse<i64>) {
-        let rank = match self.status {
-            TaskPartStatus::Queued => 0,
-            TaskPartStatus::Unknown => 1,
-            _ => 2,
-        };
-        (rank, std::cmp::Reverse(self.created_at_ms))
+    fn standing(&self) -> (bool, bool, i64) {
+        standing(self.status.as_str(), self.created_at_ms)
     }
+}
+
+/// Attempts and task parts name the two states that tell most alike.
+fn standing(status: &str, created_at_ms: i64) -> (bool, bool, i64) {
+    (status == "queued", status == "unknown", created_at_ms)
 }
 
 /// The line a claim is about: one callee, on one SdkAppId and endpoint (port included).
