@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the headless commands against the standalone simulator:
 #   1. `ccc-dial call`, process start to exit (release build), beside the official
-#      `tccli ccc CreateAIAgentCall` against the same simulator, each spawned the same way
-#      and interleaved run by run: medians with min and max,
+#      `tccli ccc CreateAIAgentCall` against the same simulator, each spawned the same way,
+#      all of ours then all of tccli's (ORDER=interleaved: one of each in turn): medians
+#      with min and max,
 #      their ratio, and the peak resident memory of `ccc-dial call`;
 #   2. a 1,000-row `ccc-dial batch` at the default rate: wall time, RequestLimitExceeded
 #      answers, and resident memory sampled every second (VmRSS) with its peak (VmHWM).
@@ -18,6 +19,7 @@ exec python3 - "$root" "$runs" "$rows" <<'PY'
 import json, os, statistics, subprocess, sys, time
 
 root, runs, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+order = os.environ.get("ORDER", "blocks")
 sys.path.insert(0, os.path.join(root, "benches"))
 import bench_support
 
@@ -57,20 +59,32 @@ def line(name, xs):
     return (f"  {name:<29} median {statistics.median(xs)*1000:8.2f} ms  "
             f"(min {min(xs)*1000:.2f}, max {max(xs)*1000:.2f})")
 
-ours, theirs = [], []
-for i in range(runs):
-    callee = f"0086131{i:08d}"
-    ours.append(timed([bin_, "--endpoint", url, "call", "--sdk-app-id", "1400000000",
-                       "--agent", "15", "--callee", callee, "--json"]))
-    theirs.append(timed([tccli, "ccc", "CreateAIAgentCall", "--endpoint", url,
-                         "--secretId", env["TENCENTCLOUD_SECRET_ID"],
-                         "--secretKey", env["TENCENTCLOUD_SECRET_KEY"],
-                         "--SdkAppId", "1400000000", "--AIAgentId", "15",
-                         "--Callee", callee]))
+def ours_call(i):
+    return timed([bin_, "--endpoint", url, "call", "--sdk-app-id", "1400000000",
+                  "--agent", "15", "--callee", f"0086131{i:08d}", "--json"])
+
+def their_call(i):
+    return timed([tccli, "ccc", "CreateAIAgentCall", "--endpoint", url,
+                  "--secretId", env["TENCENTCLOUD_SECRET_ID"],
+                  "--secretKey", env["TENCENTCLOUD_SECRET_KEY"],
+                  "--SdkAppId", "1400000000", "--AIAgentId", "15",
+                  "--Callee", f"0086131{i:08d}"])
+
+# Blocks: every call of one tool, then every call of the other, as each is used in a run of
+# calls. Interleaved: one of each in turn, which spreads the machine's drift over both but
+# starts each of ours after a tccli has filled the CPU's caches with its Python.
+if order == "interleaved":
+    ours, theirs = [], []
+    for i in range(runs):
+        ours.append(ours_call(i))
+        theirs.append(their_call(i))
+else:
+    ours = [ours_call(i) for i in range(runs)]
+    theirs = [their_call(i) for i in range(runs)]
 rss = [peak_rss([bin_, "--endpoint", url, "call", "--sdk-app-id", "1400000000", "--agent",
                  "15", "--callee", f"0086133{i:08d}", "--json"]) for i in range(5)]
 m_ours, m_theirs = statistics.median(ours), statistics.median(theirs)
-print(f"call, {runs} runs each, process start to exit "
+print(f"call, {runs} runs each ({order}), process start to exit "
       f"(load average {os.getloadavg()[0]:.2f}):")
 print(line("ccc-dial call", ours))
 print(line("tccli ccc CreateAIAgentCall", theirs))
