@@ -12,7 +12,7 @@
 //! executable with `-static`. Where the static C library is not installed (`libc.a`, e.g.
 //! Fedora without `glibc-static`), the executable is linked dynamically as before.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// The C libraries Rust's standard library links, each with the archive that stands for it:
@@ -76,5 +76,5 @@ fn archive_path(linker: &str, archive: &str) -> Option<PathBuf> {
         .output()
         .ok()?;
     let path = PathBuf::from(String::from_utf8(answer.stdout).ok()?.trim());
-    (path.is_absolute() && Path::new(&path).is_file()).then_some(path)
+    (path.is_absolute() && path.is_file()).then_some(path)
 }

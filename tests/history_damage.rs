@@ -69,11 +69,7 @@ fn damage_in_a_large_file_is_caught_on_the_next_open() {
     );
     drop(store);
 
-    let (store, notice) = Store::open(&path).unwrap();
-    let notice = notice.expect("the next open checks the whole file");
-    assert!(notice.contains("damaged"), "{notice}");
-    assert_eq!(aside_files(path.parent().unwrap(), "corrupt").len(), 1);
-    assert_eq!(store.count(&Filter::default()).unwrap(), 0);
+    opens_with_the_file_set_aside(&path, "the next open checks the whole file");
 }
 
 /// A small file read whole on opening is trusted for an hour: opens within it read the newest
@@ -130,8 +126,14 @@ fn a_small_file_is_checked_whole_once_an_hour() {
     )
     .unwrap();
     drop(conn);
-    let (store, notice) = Store::open(&path).unwrap();
-    let notice = notice.expect("after the hour the whole file is read");
+    opens_with_the_file_set_aside(&path, "after the hour the whole file is read");
+}
+
+/// Opening `path` (expecting a notice, for the reason `why`) sets the damaged file aside and
+/// starts an empty history.
+fn opens_with_the_file_set_aside(path: &std::path::Path, why: &str) {
+    let (store, notice) = Store::open(path).unwrap();
+    let notice = notice.expect(why);
     assert!(notice.contains("damaged"), "{notice}");
     assert_eq!(aside_files(path.parent().unwrap(), "corrupt").len(), 1);
     assert_eq!(store.count(&Filter::default()).unwrap(), 0);

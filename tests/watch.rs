@@ -15,19 +15,13 @@ use ccc_dial::history::{AttemptId, AttemptStatus, ClaimRule, Override, Store};
 use ccc_dial::sim::{self, ManualClock, SimConfig, SimHandle, SystemClock};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
+mod support;
+
+use support::dialer::fast_watch;
+
 const APP: i64 = 1_400_000_000;
 const CALLEE: &str = "008613012345678";
 const WAIT: Duration = Duration::from_secs(15);
-
-fn fast() -> WatchConfig {
-    WatchConfig {
-        interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(20),
-        record_retry: Duration::from_millis(10),
-        record_tries: 20,
-        max_errors: 50,
-    }
-}
 
 fn request(callee: &str) -> DialRequest {
     DialRequest {
@@ -59,7 +53,7 @@ fn dialer_for(
     let (tx, rx) = unbounded_channel();
     let dialer = Dialer::new(Arc::new(client), store, Arc::new(limiter), "simulator", tx)
         .with_backoff(Duration::from_millis(10))
-        .with_watch(fast());
+        .with_watch(fast_watch());
     (dialer, rx)
 }
 
@@ -818,7 +812,7 @@ async fn a_missing_record_and_failing_polls_are_told_not_hidden() {
     .with_watch(WatchConfig {
         record_tries: 3,
         max_errors: 3,
-        ..fast()
+        ..fast_watch()
     });
 
     let gone = accepted(&store, "gone");
